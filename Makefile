@@ -1,0 +1,29 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install schema clean
+
+# The main job on the bundled sample workspace.
+run: $(STAMP)
+	$(BIN)/mubiao check targets/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Regenerate the committed schema after changing cli/mubiao/schema.py (a test keeps them equal).
+schema: $(STAMP)
+	$(BIN)/mubiao schema -o targets/plan.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+from mubiao.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,466 @@
+"""The rules of a plan file: the JSON Schema for its shape, then what a schema cannot say.
+
+`check_plan_file(path)` never raises for a bad plan: every problem becomes a Finding with a stable code,
+the line and column to edit, and a message that says what to write instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft7Validator, FormatChecker
+
+from mubiao.checks.findings import RULES, Finding
+from mubiao.errors import PlanError
+from mubiao.numbers import TOLERANCE, format_number
+from mubiao.readers.toml_document import TomlDate, TomlDocument, read_toml
+from mubiao.readers.toml_positions import Path as KeyPath
+from mubiao.schema import PLAN_SCHEMA
+
+_FORMATS = FormatChecker(formats=())
+
+
+@_FORMATS.checks("date")
+def _is_toml_date(instance: object) -> bool:
+    # A date must be a TOML date; "2021-12-31" in quotes is text, and a date-time is not a date.
+    return not isinstance(instance, str) or isinstance(instance, TomlDate)
+
+
+_VALIDATOR = Draft7Validator(PLAN_SCHEMA, format_checker=_FORMATS)
+
+_TYPE_NAMES = {
+    "string": "文本(加引号)",
+    "number": "数字(不加引号)",
+    "integer": "整数",
+    "object": "表",
+    "array": "数组 [ … ]",
+    "boolean": "true 或 false",
+}
+
+
+def check_plan_file(path: str | Path) -> list[Finding]:
+    """Every finding in one plan file, sorted by position. A file that cannot be parsed gives one finding."""
+    try:
+        document = read_toml(path)
+    except PlanError as exc:
+        code = exc.code or "P002"
+        message = f"{exc.message}({exc.hint})" if exc.hint else exc.message
+        return [Finding(str(path), exc.line, exc.column, code, RULES[code].severity, message)]
+    return check_document(document)
+
+
+def check_document(document: TomlDocument) -> list[Finding]:
+    """Every finding in a parsed plan, sorted by position."""
+    report = _Report(document)
+    if document.had_bom:
+        report.add("P003", (), "文件以 UTF-8 BOM 开头,请另存为无 BOM 的 UTF-8")
+    _schema_findings(report, document.json_data())
+    _PlanRules(report, document.data).run()
+    return sorted(set(report.findings))
+
+
+class _Report:
+    def __init__(self, document: TomlDocument) -> None:
+        self.document = document
+        self.findings: list[Finding] = []
+
+    def add(self, code: str, path: KeyPath, message: str, *, at_value: bool = False) -> None:
+        if at_value:
+            line, column = self.document.value_position(path)
+        else:
+            line, column = self.document.key_position(path)
+        rule = RULES[code]
+        self.findings.append(Finding(str(self.document.path), line, column, code, rule.severity, message))
+
+    def line_of(self, path: KeyPath) -> int:
+        return self.document.key_position(path)[0]
+
+
+# -- the shape: JSON Schema errors as findings ---------------------------------------------------
+
+
+def _schema_findings(report: _Report, data: Any) -> None:
+    where = _Where(data)
+    for error in _VALIDATOR.iter_errors(data):
+        path = tuple(error.absolute_path)
+        validator = error.validator
+        if validator == "additionalProperties":
+            allowed = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in allowed:
+                    report.add("P101", path + (key,), _unknown_key_message(key, allowed, where(path)))
+        elif validator == "required":
+            for key in error.validator_value:
+                if key not in error.instance:
+                    report.add("P102", path, f"{where(path)}缺少必填键 `{key}`,请补上 {key} = …")
+        elif validator == "pattern":
+            report.add("P104", path, where.of(path[:-1]) + _bad_id_message(path, error.instance, error.validator_value), at_value=True)
+        elif validator == "not":
+            report.add("P110", path, "县编号 city 保留给市本级(scope = \"city\" 的指标由它报送),请换一个编号", at_value=True)
+        elif validator in ("enum", "minimum", "exclusiveMinimum"):
+            report.add("P105", path, where.of(path[:-1]) + _bad_value_message(path, error), at_value=True)
+        else:  # type, format, and anything the schema may add later
+            report.add("P103", path, where.of(path[:-1]) + _wrong_type_message(path, error), at_value=True)
+
+
+def _key_name(path: KeyPath) -> str:
+    names = [str(p) for p in path if isinstance(p, str)]
+    return names[-1] if names else "文件"
+
+
+def _unknown_key_message(key: str, allowed: list[str], where: str) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"{where}有未知的键 `{key}`,是否应为 `{close[0]}`?"
+    return f"{where}有未知的键 `{key}`;可用的键:{', '.join(allowed)}"
+
+
+def _bad_id_message(path: KeyPath, value: str, pattern: str) -> str:
+    rule = pattern.strip("^$")
+    return f"`{_key_name(path)}` = \"{value}\" 不符合编号规则 {rule}:只用字母、数字和 {_allowed_punct(rule)},且以字母或数字开头"
+
+
+def _allowed_punct(rule: str) -> str:
+    return "、".join(ch for ch in "._-" if ch in rule.split("[")[-1])
+
+
+def _bad_value_message(path: KeyPath, error: Any) -> str:
+    key, value = _key_name(path), error.instance
+    if error.validator == "enum":
+        options = [str(o) for o in error.validator_value]
+        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        hint = f";是否应为 \"{close[0]}\"?" if close else ""
+        return f"`{key}` = \"{value}\" 无效,应为 {'、'.join(options)} 之一{hint}"
+    return f"`{key}` = {format_number(value) if isinstance(value, int | float) else value} 太小,应大于 {'或等于 ' if error.validator == 'minimum' else ''}{format_number(error.validator_value)}"
+
+
+def _wrong_type_message(path: KeyPath, error: Any) -> str:
+    key, value = _key_name(path), error.instance
+    if error.validator == "format":
+        return f"`{key}` 应为 TOML 日期,不加引号、不带时间,如 {key} = 2021-12-31"
+    expected = error.validator_value
+    expected_name = _TYPE_NAMES.get(expected, expected) if isinstance(expected, str) else expected
+    if expected in ("number", "integer") and isinstance(value, str) and _looks_numeric(value):
+        return f"`{key}` 应为{expected_name},这里是文本 \"{value}\";去掉引号:{key} = {value.strip()}"
+    return f"`{key}` 应为{expected_name},这里是{_type_of(value)}"
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"布尔值 {str(value).lower()}"
+    if isinstance(value, TomlDate):
+        return f"日期 {value}"
+    if isinstance(value, str):
+        return f"文本 \"{value[:40]}\""
+    if isinstance(value, int | float):
+        return f"数字 {format_number(value)}"
+    if isinstance(value, list):
+        return "数组"
+    if isinstance(value, dict):
+        return "表"
+    return type(value).__name__
+
+
+class _Where:
+    """Names a place in the plan the way a planner would: 指标 G02-dibao, 任务 G02, 县 wucheng, [plan]."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+    def __call__(self, path: KeyPath) -> str:
+        label = "文件顶层"
+        node: Any = self.data
+        for n, part in enumerate(path):
+            parent_key = path[n - 1] if n else None
+            node = node[part] if isinstance(node, dict | list) else None
+            if isinstance(part, str) and part in ("plan", "status") and n < 2:
+                label = "[plan]" if part == "plan" else "[plan.status]"
+            elif isinstance(part, int):
+                ident = node.get("id") if isinstance(node, dict) else None
+                ident = ident if isinstance(ident, str) else None
+                names = {"goals": "任务", "indicators": "指标", "counties": "县", "owners": "处室"}
+                if parent_key == "milestones":
+                    label = f"{label}的第 {part + 1} 个阶段性目标"
+                elif parent_key in names:
+                    label = f"{names[parent_key]} {ident}" if ident else f"第 {part + 1} 个 [[{parent_key}]]"
+            if node is None:
+                break
+        return label + " "
+
+    def of(self, path: KeyPath) -> str:
+        """`指标 G02-dibao 的 `: the owner of a key, for messages about that key."""
+        return self(path) + "的 "
+
+
+# -- the meaning: rules a schema cannot say -------------------------------------------------------
+
+
+def _tables(value: Any) -> list[tuple[int, dict]]:
+    return [(n, t) for n, t in enumerate(value) if isinstance(t, dict)] if isinstance(value, list) else []
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _date(value: Any) -> dt.date | None:
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _numbers_by_county(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict):
+        return {}
+    return {k: n for k, v in value.items() if (n := _number(v)) is not None}
+
+
+class _PlanRules:
+    def __init__(self, report: _Report, data: dict[str, Any]) -> None:
+        self.report = report
+        self.data = data
+        self.plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+        self.start = _date(self.plan.get("start"))
+        self.end = _date(self.plan.get("end"))
+        self.counties = _tables(data.get("counties"))
+        self.county_ids = {t["id"] for _, t in self.counties if isinstance(t.get("id"), str)}
+        self.owner_ids = {t["id"] for _, t in _tables(data.get("owners")) if isinstance(t.get("id"), str)}
+
+    def run(self) -> None:
+        self.plan_table()
+        self.unique("counties", self.counties, "id", "县编号")
+        self.unique("counties", self.counties, "name", "县名称")
+        self.unique("owners", _tables(self.data.get("owners")), "id", "处室编号")
+        goals = _tables(self.data.get("goals"))
+        self.unique("goals", goals, "id", "任务编号")
+        indicator_ids: list[tuple[KeyPath, Any]] = []
+        any_county_scope = False
+        for g, goal in goals:
+            goal_path: KeyPath = ("goals", g)
+            self.owner_ref(goal_path, goal)
+            indicators = _tables(goal.get("indicators"))
+            if not indicators:
+                self.report.add("P213", goal_path, f"任务 {goal.get('id', '')} 下没有指标;请在其下添加 [[goals.indicators]]")
+            for i, indicator in indicators:
+                path = goal_path + ("indicators", i)
+                indicator_ids.append((path + ("id",), indicator.get("id")))
+                any_county_scope |= indicator.get("scope", "county") == "county"
+                _IndicatorRules(self, path, goal, indicator).run()
+        self.duplicates(indicator_ids, "指标编号")
+        if any_county_scope and not self.counties:
+            self.report.add("P217", ("plan",), "有按县报送的指标,但计划没有声明任何县;请添加 [[counties]](id、name)")
+
+    def plan_table(self) -> None:
+        plan_id = _text(self.plan.get("id"))
+        stem = self.report.document.path.stem
+        if plan_id is not None and plan_id != stem:
+            self.report.add(
+                "P107",
+                ("plan", "id"),
+                f"plan.id 为 \"{plan_id}\",文件名却是 {stem}.toml;改为 id = \"{stem}\",或把文件改名为 {plan_id}.toml",
+                at_value=True,
+            )
+        if self.start and self.end and self.start >= self.end:
+            self.report.add("P201", ("plan", "end"), f"计划结束日期 {self.end} 不晚于开始日期 {self.start}", at_value=True)
+        status = self.plan.get("status")
+        if isinstance(status, dict):
+            at_risk = _number(status.get("at_risk", 0.0))
+            behind = _number(status.get("behind", 20.0))
+            if at_risk is not None and behind is not None and behind < at_risk:
+                self.report.add(
+                    "P216",
+                    ("plan", "status", "behind" if "behind" in status else "at_risk"),
+                    f"behind({format_number(behind)})应不小于 at_risk({format_number(at_risk)}):滞后比有风险更严重",
+                    at_value=True,
+                )
+
+    def unique(self, array: str, tables: list[tuple[int, dict]], key: str, what: str) -> None:
+        self.duplicates([((array, n, key), t.get(key)) for n, t in tables], what)
+
+    def duplicates(self, items: Iterable[tuple[KeyPath, Any]], what: str) -> None:
+        first_line: dict[str, int] = {}
+        for path, value in items:
+            if not isinstance(value, str):
+                continue
+            if value in first_line:
+                self.report.add(
+                    "P106", path, f"{what} \"{value}\" 重复,第 {first_line[value]} 行已用过;请换一个", at_value=True
+                )
+            else:
+                first_line[value] = self.report.line_of(path)
+
+    def owner_ref(self, path: KeyPath, table: dict) -> None:
+        owner = _text(table.get("owner"))
+        if owner is not None and owner not in self.owner_ids:
+            self.report.add("P108", path + ("owner",), _unknown_ref("处室", owner, self.owner_ids, "[[owners]]"), at_value=True)
+
+
+def _unknown_ref(what: str, value: str, known: set[str], where: str) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    hint = f";是否应为 \"{close[0]}\"?" if close else f";请在 {where} 中声明,或改用已声明的编号"
+    return f"未声明的{what} \"{value}\"{hint}"
+
+
+class _IndicatorRules:
+    def __init__(self, plan: _PlanRules, path: KeyPath, goal: dict, indicator: dict) -> None:
+        self.plan = plan
+        self.report = plan.report
+        self.path = path
+        self.goal = goal
+        self.ind = indicator
+        self.id = _text(indicator.get("id")) or f"第 {path[-1] + 1} 个指标"
+        self.kind = indicator.get("kind")
+        self.target = 1.0 if self.kind == "milestone" and "target" not in indicator else _number(indicator.get("target"))
+        self.baseline = _number(indicator.get("baseline", 0))
+        self.decrease = indicator.get("direction") == "decrease"
+        self.deadline = _date(indicator.get("deadline")) if "deadline" in indicator else plan.end
+        subset = indicator.get("counties")
+        self.subset = {c for c in subset if isinstance(c, str)} if isinstance(subset, list) else None
+
+    def add(self, code: str, key: str | KeyPath, message: str, *, at_value: bool = True) -> None:
+        key_path = (key,) if isinstance(key, str) else key
+        self.report.add(code, self.path + key_path, f"指标 {self.id}:{message}", at_value=at_value)
+
+    def run(self) -> None:
+        self.owner()
+        self.kind_rules()
+        self.county_keys()
+        self.dates()
+        self.direction()
+        self.allocation_sum()
+
+    def owner(self) -> None:
+        self.plan.owner_ref(self.path, self.ind)
+        if self.ind.get("owner") is None and self.goal.get("owner") is None:
+            self.add("P211", (), "没有责任处室;在指标或所属任务中写 owner = \"<处室编号>\"", at_value=False)
+
+    def kind_rules(self) -> None:
+        kind, ind = self.kind, self.ind
+        if kind != "milestone" and not ind.get("unit"):
+            self.add("P212", (), "没有计量单位;请写 unit = \"家\"(或 户、元/年、% 等)", at_value=False)
+        if kind == "milestone" and "target" in ind and self.target is not None and abs(self.target - 1) > TOLERANCE:
+            self.add("P210", "target", f"milestone 指标的目标值应为 1(完成),这里是 {format_number(self.target)};删去 target 或写 target = 1")
+        if kind == "ratio" and "scale" not in ind:
+            self.add("P206", (), "ratio 指标缺少 scale:百分比写 scale = 100,每万…写 scale = 10000,普通比值写 scale = 1", at_value=False)
+        if kind != "ratio" and "scale" in ind:
+            self.add("P214", "scale", f"scale 只对 ratio 指标有意义,{kind} 指标会忽略它;请删去", at_value=False)
+        if kind == "ratio" and self.is_percent():
+            for key_path, value in self.percent_values():
+                if value > 100 + TOLERANCE:
+                    self.add("P207", key_path, f"百分比不能超过 100,这里是 {format_number(value)}")
+
+    def is_percent(self) -> bool:
+        unit = self.ind.get("unit")
+        return unit in ("%", "％") or (unit is None and _number(self.ind.get("scale")) == 100)
+
+    def percent_values(self) -> list[tuple[KeyPath, float]]:
+        values = [((key,), _number(self.ind.get(key))) for key in ("target", "baseline", "per_county")]
+        for key in ("allocation", "baselines"):
+            values += [((key, c), v) for c, v in _numbers_by_county(self.ind.get(key)).items()]
+        values += [(("milestones", m, "target"), _number(t.get("target"))) for m, t in _tables(self.ind.get("milestones"))]
+        return [(path, value) for path, value in values if value is not None]
+
+    def county_keys(self) -> None:
+        ind = self.ind
+        if "allocation" in ind and "per_county" in ind:
+            self.add("P208", "per_county", "allocation 与 per_county 只能二选一:分县目标不同用 allocation,相同用 per_county", at_value=False)
+        if ind.get("scope") == "city":
+            for key in ("allocation", "per_county", "baselines", "counties"):
+                if key in ind:
+                    self.add("P215", key, f"scope = \"city\" 的指标只有全市一行,{key} 不会被使用;请删去", at_value=False)
+        known = self.plan.county_ids
+        counties = ind.get("counties")
+        if isinstance(counties, list):
+            for n, county in enumerate(counties):
+                if isinstance(county, str) and county not in known:
+                    self.add("P109", ("counties", n), _unknown_ref("县", county, known, "[[counties]]"))
+        for key in ("allocation", "baselines"):
+            table = ind.get(key)
+            if not isinstance(table, dict):
+                continue
+            for county in table:
+                if county not in known:
+                    self.add("P109", (key, county), _unknown_ref("县", county, known, "[[counties]]"), at_value=False)
+                elif self.subset is not None and county not in self.subset:
+                    self.add("P109", (key, county), f"县 \"{county}\" 不在该指标的 counties 中,不会报送;请从 {key} 删去或加入 counties", at_value=False)
+
+    def dates(self) -> None:
+        start, end, deadline = self.plan.start, self.plan.end, self.deadline
+        if start is None or end is None:
+            return
+        if "deadline" in self.ind and deadline is not None and not start <= deadline <= end:
+            self.add("P202", "deadline", f"完成时限 {deadline} 在计划期 {start} 至 {end} 之外")
+        previous_date, previous_target = None, self.baseline
+        for m, milestone in _tables(self.ind.get("milestones")):
+            date, target = _date(milestone.get("date")), _number(milestone.get("target"))
+            if date is not None:
+                if not start < date <= end:
+                    self.add("P202", ("milestones", m, "date"), f"阶段性目标日期 {date} 在计划期 {start} 至 {end} 之外")
+                elif previous_date is not None and date <= previous_date:
+                    self.add("P203", ("milestones", m, "date"), f"阶段性目标日期 {date} 应晚于上一个节点 {previous_date}")
+                elif deadline is not None and date >= deadline:
+                    self.add("P203", ("milestones", m, "date"), f"阶段性目标日期 {date} 应早于完成时限 {deadline}")
+                previous_date = date
+            if target is not None:
+                if previous_target is not None and self.moves_away(previous_target, target):
+                    self.add(
+                        "P204",
+                        ("milestones", m, "target"),
+                        f"阶段性目标 {format_number(target)} 比上一节点 {format_number(previous_target)} 离目标 {format_number(self.target)} 更远",
+                    )
+                previous_target = target
+        if previous_target is not None and self.target is not None and previous_target != self.baseline:
+            if self.moves_away(previous_target, self.target):
+                self.add("P204", "target", f"目标 {format_number(self.target)} 与最后一个阶段性目标 {format_number(previous_target)} 方向相反")
+
+    def moves_away(self, before: float, after: float) -> bool:
+        """True when going from `before` to `after` goes against the indicator's direction."""
+        return after < before - TOLERANCE if not self.decrease else after > before + TOLERANCE
+
+    def direction(self) -> None:
+        if self.kind == "milestone" or self.target is None or self.baseline is None:
+            return
+        if self.moves_away(self.baseline, self.target) or abs(self.target - self.baseline) <= TOLERANCE:
+            word = "低于" if self.decrease else "高于"
+            fix = "或写 direction = \"increase\"" if self.decrease else "若越小越好,写 direction = \"decrease\""
+            self.add(
+                "P205",
+                "target",
+                f"目标 {format_number(self.target)} 不{word}基期值 {format_number(self.baseline)};检查 target/baseline,{fix}",
+            )
+
+    def allocation_sum(self) -> None:
+        if self.kind != "count" or self.ind.get("scope", "county") != "county" or self.target is None:
+            return
+        allocation = _numbers_by_county(self.ind.get("allocation"))
+        per_county = _number(self.ind.get("per_county"))
+        if allocation:
+            total = sum(allocation.values())
+            if abs(total - self.target) > TOLERANCE:
+                self.add(
+                    "P209",
+                    "allocation",
+                    f"分县目标合计 {format_number(total)},全市目标为 {format_number(self.target)};请核对分解数",
+                )
+        elif per_county is not None and "allocation" not in self.ind:
+            reporting = len(self.subset) if self.subset is not None else len(self.plan.county_ids)
+            total = per_county * reporting
+            if reporting and abs(total - self.target) > TOLERANCE:
+                self.add(
+                    "P209",
+                    "per_county",
+                    f"每县 {format_number(per_county)} × {reporting} 个县 = {format_number(total)},全市目标为 {format_number(self.target)};请核对",
+                )

@@ -1,0 +1,24 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+Root = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--root",
+        envvar="MUBIAO_ROOT",
+        help="工作区根目录(含 targets/、data/);默认当前目录,或环境变量 MUBIAO_ROOT。",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+
+
+def workspace_root(root: Path | None) -> Path:
+    """The workspace root: --root, else MUBIAO_ROOT (typer reads it), else the current directory."""
+    return root if root is not None else Path(".")

@@ -1,0 +1,58 @@
+"""Typed errors and exit codes: the core raises, only the CLI prints."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Exit codes shared by every command (FORMATS §6)."""
+
+    OK = 0
+    FINDINGS = 1  # the command ran and found problems
+    CANNOT_RUN = 2  # bad usage, unreadable input, internal error
+
+
+class MubiaoError(Exception):
+    """An error the user can act on. Carries where it happened and, optionally, a hint."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.column = column
+        self.hint = hint
+        self.code = code
+        """The finding code this error corresponds to, when it has one (e.g. P001 for a TOML syntax error)."""
+
+    def location(self) -> str:
+        """`file:line:column`, as much of it as is known ('' when nothing is)."""
+        parts = [p for p in (self.file, self.line, self.column) if p is not None]
+        return ":".join(str(p) for p in parts)
+
+    def one_line(self) -> str:
+        """The whole error on one line: `file:line:col: message (hint)`."""
+        text = f"{self.location()}: {self.message}" if self.location() else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return " ".join(text.split())
+
+
+class PlanError(MubiaoError):
+    """A plan file cannot be read or is not valid (see `mubiao check`)."""
+
+
+class WorkspaceError(MubiaoError):
+    """The workspace (root, targets/, --plan) cannot be resolved."""
+

@@ -1,0 +1,200 @@
+"""The plan as a small, frozen domain model (FORMATS §2).
+
+Every default of the format is resolved here, once, so that nothing downstream has to know them:
+an indicator always has a direction, a baseline, a deadline, a pace, an owner (or None) and a scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+#: The county id reserved for the city itself (市本级): it feeds `scope = "city"` indicators.
+CITY = "city"
+
+
+class Kind(str, Enum):
+    """How a county's number is read and how the city number is made from the counties."""
+
+    COUNT = "count"  # cumulative total to date (累计); city = sum
+    LEVEL = "level"  # the level in force (a standard); city = the worst county
+    RATIO = "ratio"  # numerator / denominator x scale; city = sum(num) / sum(den) x scale
+    MILESTONE = "milestone"  # done or not; city = share of counties done
+
+
+class Direction(str, Enum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
+class Pace(str, Enum):
+    """How the expected value moves between the points (start, milestones, deadline)."""
+
+    LINEAR = "linear"  # interpolated by calendar day
+    STEP = "step"  # the target of the last point reached
+
+
+class Scope(str, Enum):
+    COUNTY = "county"  # every county reports
+    CITY = "city"  # reported once, by `city`
+
+
+def frozen_mapping(mapping: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class County:
+    """A reporting unit (县/市/区, or a town, or any sub-area)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A responsible department (牵头处室/责任单位)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StatusThresholds:
+    """`[plan.status]`: the thresholds of the status rules (FORMATS §4)."""
+
+    at_risk: float = 0.0
+    """Shortfall, in percentage points below expected progress, above which a row is at_risk."""
+    behind: float = 20.0
+    """Shortfall, in percentage points, above which a row is behind."""
+    due_soon_days: int = 30
+    """A step-paced row not yet met this many days or fewer before its deadline is at_risk."""
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """An interim target: the value the indicator should reach by `date`."""
+
+    date: dt.date
+    target: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One measurable target of a goal, with every default of FORMATS §2 resolved."""
+
+    id: str
+    name: str
+    goal: str
+    """The id of the goal the indicator belongs to."""
+    kind: Kind
+    target: float
+    """The plan's (city) target; 1 for a milestone."""
+    baseline: float
+    """The value at plan start (default 0)."""
+    deadline: dt.date
+    direction: Direction = Direction.INCREASE
+    pace: Pace = Pace.LINEAR
+    unit: str | None = None
+    owner: str | None = None
+    """Owner id: the indicator's own, else its goal's; None when neither gives one."""
+    scope: Scope = Scope.COUNTY
+    source: str | None = None
+    """The plan's own words for the target."""
+    milestones: tuple[Milestone, ...] = ()
+    allocation: Mapping[str, float] = field(default_factory=lambda: frozen_mapping(None))
+    """Per-county targets, by county id."""
+    per_county: float | None = None
+    """The same target for every county."""
+    baselines: Mapping[str, float] = field(default_factory=lambda: frozen_mapping(None))
+    """Per-county baselines, by county id."""
+    scale: float | None = None
+    """Ratio only: 100 for %, 10000 for per 10k, 1 for a plain ratio."""
+    counties: tuple[str, ...] | None = None
+    """Extension: the ids of the only counties that report this indicator (None: all of them)."""
+
+    def county_target(self, county: str) -> float | None:
+        """The county's target (FORMATS §2): None for a count with no allocation or per_county."""
+        if self.kind is Kind.MILESTONE:
+            return 1.0
+        if county in self.allocation:
+            return self.allocation[county]
+        if self.per_county is not None:
+            return self.per_county
+        return None if self.kind is Kind.COUNT else self.target
+
+    def county_baseline(self, county: str) -> float:
+        """The county's baseline: `baselines[c]`, else 0 for a count, else the plan baseline."""
+        if county in self.baselines:
+            return self.baselines[county]
+        if self.kind in (Kind.COUNT, Kind.MILESTONE):
+            return 0.0
+        return self.baseline
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A task of the plan (主要任务) and its indicators, in plan order."""
+
+    id: str
+    title: str
+    owner: str | None = None
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A work plan (工作要点) or a multi-year plan (规划), as encoded in `targets/<id>.toml`."""
+
+    id: str
+    title: str
+    organization: str
+    start: dt.date
+    end: dt.date
+    language: str = "zh"
+    source: str | None = None
+    status: StatusThresholds = StatusThresholds()
+    counties: tuple[County, ...] = ()
+    owners: tuple[Owner, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    path: Path | None = None
+    """The file the plan was read from, if any."""
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """Every indicator, in plan order (goal, then indicator)."""
+        return tuple(ind for goal in self.goals for ind in goal.indicators)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id (KeyError when there is none)."""
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def county(self, county_id: str) -> County:
+        """The county with this id (KeyError when there is none)."""
+        for county in self.counties:
+            if county.id == county_id:
+                return county
+        raise KeyError(county_id)
+
+    def owner(self, owner_id: str) -> Owner:
+        """The owner with this id (KeyError when there is none)."""
+        for owner in self.owners:
+            if owner.id == owner_id:
+                return owner
+        raise KeyError(owner_id)
+
+    def reporting_counties(self, indicator: Indicator) -> tuple[County, ...]:
+        """The counties that report an indicator, in plan order (none for scope city)."""
+        if indicator.scope is Scope.CITY:
+            return ()
+        if indicator.counties is None:
+            return self.counties
+        wanted = set(indicator.counties)
+        return tuple(c for c in self.counties if c.id in wanted)

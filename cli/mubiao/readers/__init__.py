@@ -1,0 +1,1 @@
+"""Readers: files in, domain objects (plans) or tidy tables (progress) out."""

@@ -1,0 +1,98 @@
+"""Plan TOML -> `Plan`, with every default of FORMATS §2 resolved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mubiao.checks.findings import Severity
+from mubiao.checks.plan import check_document
+from mubiao.errors import PlanError
+from mubiao.models import (
+    County,
+    Direction,
+    Goal,
+    Indicator,
+    Kind,
+    Milestone,
+    Owner,
+    Pace,
+    Plan,
+    Scope,
+    StatusThresholds,
+    frozen_mapping,
+)
+from mubiao.readers.toml_document import read_toml
+
+_DEFAULT_PACE = {Kind.COUNT: Pace.LINEAR, Kind.RATIO: Pace.LINEAR, Kind.LEVEL: Pace.STEP, Kind.MILESTONE: Pace.STEP}
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a plan file into a frozen `Plan`.
+
+    Raises PlanError at the first error-level finding (with its line and column) when the file is not a valid
+    plan; warnings do not stop loading. `mubiao check` lists every finding.
+    """
+    document = read_toml(path)
+    errors = [f for f in check_document(document) if f.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        more = f";共 {len(errors)} 个错误,运行 mubiao check {document.path} 查看全部" if len(errors) > 1 else ""
+        raise PlanError(f"{first.code} {first.message}{more}", file=first.file, line=first.line, column=first.column, code=first.code)
+    return build_plan(document.data, path=document.path)
+
+
+def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
+    """A `Plan` from TOML data that `check_document` found free of errors."""
+    plan = data["plan"]
+    status = plan.get("status", {})
+    defaults = StatusThresholds()
+    return Plan(
+        id=plan["id"],
+        title=plan["title"],
+        organization=plan["organization"],
+        start=plan["start"],
+        end=plan["end"],
+        language=plan.get("language", "zh"),
+        source=plan.get("source"),
+        status=StatusThresholds(
+            at_risk=float(status.get("at_risk", defaults.at_risk)),
+            behind=float(status.get("behind", defaults.behind)),
+            due_soon_days=int(status.get("due_soon_days", defaults.due_soon_days)),
+        ),
+        counties=tuple(County(id=c["id"], name=c["name"]) for c in data.get("counties", [])),
+        owners=tuple(Owner(id=o["id"], name=o["name"]) for o in data.get("owners", [])),
+        goals=tuple(_goal(g, plan) for g in data.get("goals", [])),
+        path=path,
+    )
+
+
+def _goal(goal: dict[str, Any], plan: dict[str, Any]) -> Goal:
+    indicators = tuple(_indicator(i, goal, plan) for i in goal.get("indicators", []))
+    return Goal(id=goal["id"], title=goal["title"], owner=goal.get("owner"), indicators=indicators)
+
+
+def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) -> Indicator:
+    kind = Kind(ind["kind"])
+    counties = ind.get("counties")
+    return Indicator(
+        id=ind["id"],
+        name=ind["name"],
+        goal=goal["id"],
+        kind=kind,
+        target=float(ind.get("target", 1)) if kind is Kind.MILESTONE else float(ind["target"]),
+        baseline=0.0 if kind is Kind.MILESTONE else float(ind.get("baseline", 0)),
+        deadline=ind.get("deadline", plan["end"]),
+        direction=Direction(ind.get("direction", "increase")),
+        pace=Pace(ind["pace"]) if "pace" in ind else _DEFAULT_PACE[kind],
+        unit=ind.get("unit"),
+        owner=ind.get("owner", goal.get("owner")),
+        scope=Scope(ind.get("scope", "county")),
+        source=ind.get("source"),
+        milestones=tuple(Milestone(date=m["date"], target=float(m["target"])) for m in ind.get("milestones", [])),
+        allocation=frozen_mapping({k: float(v) for k, v in ind.get("allocation", {}).items()}),
+        per_county=float(ind["per_county"]) if "per_county" in ind else None,
+        baselines=frozen_mapping({k: float(v) for k, v in ind.get("baselines", {}).items()}),
+        scale=float(ind["scale"]) if "scale" in ind else None,
+        counties=tuple(counties) if counties is not None else None,
+    )

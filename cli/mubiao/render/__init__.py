@@ -1,0 +1,1 @@
+"""Renderers: one per output format, each returning text; only commands write files."""

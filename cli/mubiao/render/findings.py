@@ -1,0 +1,87 @@
+"""Renderers of check results: text (the terminal), json, and github (workflow annotations)."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from itertools import groupby
+from typing import Callable
+
+from rich.text import Text
+
+from mubiao.checks.findings import CheckResult, Severity
+
+
+class FindingsFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+_SEVERITY_LABEL = {Severity.ERROR: ("错误", "bold red"), Severity.WARNING: ("警告", "yellow")}
+
+
+def render_text(result: CheckResult) -> Text:
+    """Findings grouped by file, `line:column  severity  code  message`, then a one-line summary."""
+    out = Text()
+    for file, findings in groupby(result.findings, key=lambda f: f.file):
+        out.append(file, style="bold underline")
+        out.append("\n")
+        for finding in findings:
+            label, style = _SEVERITY_LABEL[finding.severity]
+            where = f"{finding.line or '-'}:{finding.column or '-'}"
+            out.append(f"  {where:<8}")
+            out.append(label, style=style)
+            out.append(f"  {finding.code}  ", style="cyan")
+            out.append(finding.message)
+            out.append("\n")
+        out.append("\n")
+    out.append_text(_summary(result))
+    return out
+
+
+def _summary(result: CheckResult) -> Text:
+    files = f"检查了 {len(result.files)} 个文件"
+    if not result.findings:
+        return Text.assemble(("✓ ", "bold green"), f"{files},没有发现问题")
+    return Text.assemble(
+        ("✗ " if result.errors else "! ", "bold red" if result.errors else "bold yellow"),
+        (f"{result.errors} 个错误", "red" if result.errors else ""),
+        ",",
+        (f"{result.warnings} 个警告", "yellow" if result.warnings else ""),
+        f"({files})",
+    )
+
+
+def render_json(result: CheckResult) -> str:
+    """A JSON list of findings: code, severity, message, file, line, column."""
+    return json.dumps([f.as_dict() for f in result.findings], ensure_ascii=False, indent=2) + "\n"
+
+
+def render_github(result: CheckResult) -> str:
+    """GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=…::message`), one per finding."""
+    lines = []
+    for f in result.findings:
+        props = [f"file={_escape_property(f.file)}"]
+        if f.line is not None:
+            props.append(f"line={f.line}")
+        if f.column is not None:
+            props.append(f"col={f.column}")
+        props.append(f"title={_escape_property(f'{f.code} {f.rule.name}')}")
+        lines.append(f"::{f.severity.value} {','.join(props)}::{_escape_data(f.message)}\n")
+    return "".join(lines)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+RENDERERS: dict[FindingsFormat, Callable[[CheckResult], str | Text]] = {
+    FindingsFormat.TEXT: render_text,
+    FindingsFormat.JSON: render_json,
+    FindingsFormat.GITHUB: render_github,
+}

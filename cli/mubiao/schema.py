@@ -1,0 +1,174 @@
+"""The JSON Schema (draft-07) of the plan TOML: the one description of its shape.
+
+`mubiao check` validates with it (and maps each schema error to a stable finding code), `mubiao schema`
+prints it, and `targets/plan.schema.json` is a committed copy that editors use through the `#:schema` line.
+Rules that a schema cannot say (references, dates against the plan period, sums) live in `checks/plan.py`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+PLAN_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+COUNTY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+OWNER_ID_PATTERN = COUNTY_ID_PATTERN  # FORMATS is silent; owners are referenced like counties
+GOAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+INDICATOR_ID_PATTERN = GOAL_ID_PATTERN
+
+SCHEMA_ID = "https://mubiao.invalid/plan.schema.json"
+
+_DATE = {"type": "string", "format": "date"}
+_NUMBER = {"type": "number"}
+_NUMBER_BY_COUNTY = {"type": "object", "additionalProperties": _NUMBER}
+
+
+def _string(description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "description": description, **extra}
+
+
+def _table(description: str, properties: dict[str, Any], required: list[str], **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+MILESTONE = _table(
+    "阶段性目标(interim target)。",
+    {
+        "date": {**_DATE, "description": "到期日期,TOML 日期,不加引号,如 2021-06-30。"},
+        "target": {**_NUMBER, "description": "该日期应达到的值。"},
+    },
+    ["date", "target"],
+)
+
+INDICATOR = _table(
+    "指标:一个可衡量的目标。",
+    {
+        "id": _string("指标编号,全计划唯一,如 G03-centres。", pattern=INDICATOR_ID_PATTERN),
+        "name": _string("指标名称。"),
+        "kind": _string(
+            "类型:count 累计数(全市求和)、level 水平值(全市取最差县)、ratio 比率(Σ分子/Σ分母)、milestone 节点任务(完成与否)。",
+            enum=["count", "level", "ratio", "milestone"],
+        ),
+        "unit": _string("计量单位,如 家、元/年、%;milestone 可省略。"),
+        "target": {**_NUMBER, "description": "目标值(全市);milestone 为 1。"},
+        "direction": _string("increase 越大越好(默认),decrease 越小越好。", enum=["increase", "decrease"]),
+        "baseline": {**_NUMBER, "description": "基期值(计划开始时的值),默认 0。"},
+        "deadline": {**_DATE, "description": "完成时限,默认计划结束日期。"},
+        "pace": _string(
+            "序时进度:linear 按日线性(count/ratio 默认),step 到节点才要求(level/milestone 默认)。",
+            enum=["linear", "step"],
+        ),
+        "owner": _string("责任处室编号,默认所属任务的责任处室。", pattern=OWNER_ID_PATTERN),
+        "scope": _string("county 各县(市、区)报送(默认);city 由市本级报送一次。", enum=["county", "city"]),
+        "source": _string("计划原文。"),
+        "milestones": {
+            "type": "array",
+            "description": "阶段性目标,日期递增。",
+            "items": MILESTONE,
+        },
+        "allocation": {**_NUMBER_BY_COUNTY, "description": "分县目标,键为县编号。"},
+        "per_county": {**_NUMBER, "description": "每个县相同的目标。"},
+        "baselines": {**_NUMBER_BY_COUNTY, "description": "分县基期值,键为县编号。"},
+        "scale": {
+            **_NUMBER,
+            "exclusiveMinimum": 0,
+            "description": "仅 ratio:100 表示百分比,10000 表示每万…,1 表示普通比值。",
+        },
+        "counties": {
+            "type": "array",
+            "description": "扩展:只由这些县报送(默认全部县)。",
+            "items": {"type": "string"},
+        },
+    },
+    ["id", "name", "kind"],
+    **{"if": {"properties": {"kind": {"const": "milestone"}}}, "else": {"required": ["target"]}},
+)
+
+GOAL = _table(
+    "主要任务。",
+    {
+        "id": _string("任务编号,全计划唯一,如 G02。", pattern=GOAL_ID_PATTERN),
+        "title": _string("任务标题(计划原文)。"),
+        "owner": _string("牵头处室编号。", pattern=OWNER_ID_PATTERN),
+        "indicators": {"type": "array", "description": "该任务的指标。", "items": INDICATOR},
+    },
+    ["id", "title"],
+)
+
+STATUS = _table(
+    "状态阈值。",
+    {
+        "at_risk": {**_NUMBER, "minimum": 0, "description": "低于序时进度超过该百分点数即为有风险,默认 0。"},
+        "behind": {**_NUMBER, "minimum": 0, "description": "低于序时进度超过该百分点数即为滞后,默认 20。"},
+        "due_soon_days": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "按节点推进的指标距时限不足该天数且未完成即为有风险,默认 30。",
+        },
+    },
+    [],
+)
+
+PLAN = _table(
+    "计划本身。",
+    {
+        "id": _string("计划编号,与文件名相同,如 jinhua-2021。", pattern=PLAN_ID_PATTERN),
+        "title": _string("计划标题,如 2021年全市民政工作要点。"),
+        "organization": _string("发文机关,如 金华市民政局。"),
+        "start": {**_DATE, "description": "计划开始日期。"},
+        "end": {**_DATE, "description": "计划结束日期。"},
+        "source": _string("计划出处(文号、发文日期)。"),
+        "language": _string("报告与总结的语言。", enum=["zh", "en"]),
+        "status": STATUS,
+    },
+    ["id", "title", "organization", "start", "end"],
+)
+
+COUNTY = _table(
+    "报送单位(县/市/区,或乡镇街道)。",
+    {
+        "id": {
+            **_string("县编号;city 保留给市本级。", pattern=COUNTY_ID_PATTERN),
+            "not": {"const": "city"},
+        },
+        "name": _string("县名称,如 婺城区。"),
+    },
+    ["id", "name"],
+)
+
+OWNER = _table(
+    "责任处室(牵头处室/责任单位)。",
+    {
+        "id": _string("处室编号。", pattern=OWNER_ID_PATTERN),
+        "name": _string("处室名称,如 社会救助处。"),
+    },
+    ["id", "name"],
+)
+
+PLAN_SCHEMA: dict[str, Any] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": SCHEMA_ID,
+    "title": "mubiao plan",
+    "description": "mubiao 计划文件(工作要点或规划)。见 docs/plan-format.md。",
+    "type": "object",
+    "properties": {
+        "plan": PLAN,
+        "counties": {"type": "array", "description": "报送单位。", "items": COUNTY},
+        "owners": {"type": "array", "description": "责任处室。", "items": OWNER},
+        "goals": {"type": "array", "description": "主要任务。", "items": GOAL},
+    },
+    "required": ["plan"],
+    "additionalProperties": False,
+}
+
+
+def schema_json() -> str:
+    """The schema as the text of `targets/plan.schema.json` (stable key order, trailing newline)."""
+    return json.dumps(PLAN_SCHEMA, ensure_ascii=False, indent=2) + "\n"
