@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mubiao.app import app
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+VALID_PLANS = sorted((FIXTURES / "plans" / "valid").glob("*.toml"))
+INVALID_PLANS = sorted((FIXTURES / "plans" / "invalid").glob("*.toml"))
+SAMPLE_PLANS = sorted((REPO / "targets").glob("*.toml"))
+
+_EXPECT = re.compile(rb"# expect: ((?:P\d{3} ?)+)")
+
+
+def expected_findings(path: Path) -> list[tuple[str, int]]:
+    """The (code, line) pairs a fixture announces with `# expect: CODE` comments on the lines concerned."""
+    lines = path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    return sorted(
+        (code.decode(), number)
+        for number, line in enumerate(lines, start=1)
+        for found in _EXPECT.findall(line)
+        for code in found.split()
+    )
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args: str, **kwargs):
+        return runner.invoke(app, [str(a) for a in args], **kwargs)
+
+    return invoke

@@ -1,0 +1,52 @@
+"""One fixture per finding code, named after its defect; each announces its findings with `# expect:`."""
+
+import pytest
+
+from conftest import INVALID_PLANS, SAMPLE_PLANS, VALID_PLANS, expected_findings
+from mubiao.checks.findings import RULES, Severity
+from mubiao.checks.plan import check_plan_file
+
+
+@pytest.mark.parametrize("path", INVALID_PLANS, ids=lambda p: p.stem)
+def test_invalid_fixture_gives_exactly_its_findings(path):
+    found = sorted((f.code, f.line) for f in check_plan_file(path))
+    assert found == expected_findings(path)
+
+
+@pytest.mark.parametrize("path", VALID_PLANS + SAMPLE_PLANS, ids=lambda p: p.stem)
+def test_valid_plan_has_no_findings(path):
+    assert check_plan_file(path) == []
+
+
+def test_every_code_has_a_fixture_named_after_it():
+    fixture_codes = {p.stem.split("-")[0].upper() for p in INVALID_PLANS}
+    assert fixture_codes == set(RULES)
+
+
+def test_fixture_names_start_with_their_code():
+    for path in INVALID_PLANS:
+        codes = {code for code, _ in expected_findings(path)}
+        assert codes == {path.stem.split("-")[0].upper()}, path.name
+
+
+def test_findings_have_positions_and_messages():
+    for path in INVALID_PLANS:
+        for finding in check_plan_file(path):
+            assert finding.line and finding.column, finding
+            assert finding.message and "\n" not in finding.message
+            assert finding.severity is RULES[finding.code].severity
+
+
+def test_unknown_key_suggests_the_right_one():
+    (finding,) = check_plan_file(next(p for p in INVALID_PLANS if p.stem.startswith("p101")))
+    assert "`tagret`" in finding.message and "`target`" in finding.message
+
+
+def test_codes_are_well_formed_and_documented():
+    from conftest import REPO
+
+    docs = (REPO / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    for code, rule in RULES.items():
+        assert code == rule.code and code[0] == "P" and len(code) == 4
+        assert rule.severity in (Severity.ERROR, Severity.WARNING)
+        assert f"| {code} |" in docs, f"{code} is not in docs/plan-format.md"
