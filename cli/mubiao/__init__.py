@@ -8,24 +8,36 @@ Library first: everything the command line does can be done from Python.
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from mubiao.errors import ExitCode, MubiaoError, PlanError, WorkspaceError
-from mubiao.models import County, Goal, Indicator, Milestone, Owner, Plan, StatusThresholds
-from mubiao.readers.plan import load_plan
+# The public names, loaded on first use so that `import mubiao` (and `mubiao --version`) stays cheap.
+_EXPORTS = {
+    "ExitCode": "mubiao.errors",
+    "MubiaoError": "mubiao.errors",
+    "PlanError": "mubiao.errors",
+    "WorkspaceError": "mubiao.errors",
+    "County": "mubiao.models",
+    "Goal": "mubiao.models",
+    "Indicator": "mubiao.models",
+    "Milestone": "mubiao.models",
+    "Owner": "mubiao.models",
+    "Plan": "mubiao.models",
+    "StatusThresholds": "mubiao.models",
+    "load_plan": "mubiao.readers.plan",
+}
 
-__all__ = [
-    "County",
-    "ExitCode",
-    "Goal",
-    "Indicator",
-    "Milestone",
-    "MubiaoError",
-    "Owner",
-    "Plan",
-    "PlanError",
-    "StatusThresholds",
-    "WorkspaceError",
-    "__version__",
-    "load_plan",
-]
+__all__ = ["__version__", *_EXPORTS]
+
+if TYPE_CHECKING:
+    from mubiao.errors import ExitCode, MubiaoError, PlanError, WorkspaceError
+    from mubiao.models import County, Goal, Indicator, Milestone, Owner, Plan, StatusThresholds
+    from mubiao.readers.plan import load_plan
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'mubiao' has no attribute {name!r}")

@@ -291,16 +291,15 @@ class _PlanRules:
         self.duplicates([((array, n, key), t.get(key)) for n, t in tables], what)
 
     def duplicates(self, items: Iterable[tuple[KeyPath, Any]], what: str) -> None:
-        first_line: dict[str, int] = {}
+        first: dict[str, KeyPath] = {}
         for path, value in items:
             if not isinstance(value, str):
                 continue
-            if value in first_line:
-                self.report.add(
-                    "P106", path, f"{what} \"{value}\" 重复,第 {first_line[value]} 行已用过;请换一个", at_value=True
-                )
+            if value in first:
+                line = self.report.line_of(first[value])  # positions are only scanned when something is wrong
+                self.report.add("P106", path, f"{what} \"{value}\" 重复,第 {line} 行已用过;请换一个", at_value=True)
             else:
-                first_line[value] = self.report.line_of(path)
+                first[value] = path
 
     def owner_ref(self, path: KeyPath, table: dict) -> None:
         owner = _text(table.get("owner"))
