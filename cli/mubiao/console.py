@@ -5,13 +5,20 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.text import Text
+
+
+#: Width when stdout is not a terminal: wide enough that nothing wraps, so piped output stays one line a record.
+PIPE_WIDTH = 1000
 
 
 @lru_cache(maxsize=None)
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = PIPE_WIDTH
+    return console
 
 
 @lru_cache(maxsize=None)
@@ -19,13 +26,17 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def emit(output: str | Text) -> None:
-    """Print a renderer's output: plain text as it is (no markup, no wrapping), rich text styled."""
-    if isinstance(output, Text):
-        stdout().print(output)
-    else:
+def emit(output: str | RenderableType) -> None:
+    """Print a renderer's output: plain text as it is (no markup, no wrapping), anything else through rich."""
+    if isinstance(output, str):
         sys.stdout.write(output)
-        sys.stdout.flush()
+    elif stdout().is_terminal:
+        stdout().print(output)
+    else:  # piped: no styles, no padding at line ends, one line per record
+        with stdout().capture() as captured:
+            stdout().print(output)
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    sys.stdout.flush()
 
 
 def error(message: str) -> None:

@@ -7,9 +7,13 @@ from enum import Enum
 from itertools import groupby
 from typing import Callable
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from mubiao.checks.findings import CheckResult, Severity
+from mubiao.render.terminal import Wrapped
 
 
 class FindingsFormat(str, Enum):
@@ -21,23 +25,25 @@ class FindingsFormat(str, Enum):
 _SEVERITY_LABEL = {Severity.ERROR: ("错误", "bold red"), Severity.WARNING: ("警告", "yellow")}
 
 
-def render_text(result: CheckResult) -> Text:
-    """Findings grouped by file, `line:column  severity  code  message`, then a one-line summary."""
-    out = Text()
+def render_text(result: CheckResult) -> Group:
+    """Findings grouped by file (`line:column  severity  code  message`), then a one-line summary.
+
+    Each file's findings are a borderless grid, so a long message wraps under itself in a terminal."""
+    parts: list[RenderableType] = []
     for file, findings in groupby(result.findings, key=lambda f: f.file):
-        out.append(file, style="bold underline")
-        out.append("\n")
+        parts.append(Text(file, style="bold underline"))
+        grid = Table.grid(padding=(0, 2), pad_edge=True)
+        grid.add_column(no_wrap=True, min_width=6)
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, style="cyan")
+        grid.add_column()
         for finding in findings:
             label, style = _SEVERITY_LABEL[finding.severity]
             where = f"{finding.line or '-'}:{finding.column or '-'}"
-            out.append(f"  {where:<8}")
-            out.append(label, style=style)
-            out.append(f"  {finding.code}  ", style="cyan")
-            out.append(finding.message)
-            out.append("\n")
-        out.append("\n")
-    out.append_text(_summary(result))
-    return out
+            grid.add_row(where, Text(label, style=style), finding.code, Wrapped(finding.message))
+        parts.append(Padding(grid, (0, 0, 1, 2), expand=False))
+    parts.append(_summary(result))
+    return Group(*parts)
 
 
 def _summary(result: CheckResult) -> Text:
@@ -80,7 +86,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-RENDERERS: dict[FindingsFormat, Callable[[CheckResult], str | Text]] = {
+RENDERERS: dict[FindingsFormat, Callable[[CheckResult], str | RenderableType]] = {
     FindingsFormat.TEXT: render_text,
     FindingsFormat.JSON: render_json,
     FindingsFormat.GITHUB: render_github,
