@@ -15,6 +15,7 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from mubiao.checks.findings import RULES, Finding
 from mubiao.errors import PlanError
+from mubiao.models import StatusThresholds
 from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.toml_document import TomlDate, TomlDocument, read_toml
 from mubiao.readers.toml_positions import Path as KeyPath
@@ -30,6 +31,7 @@ def _is_toml_date(instance: object) -> bool:
 
 
 _VALIDATOR = Draft7Validator(PLAN_SCHEMA, format_checker=_FORMATS)
+_DEFAULT_THRESHOLDS = StatusThresholds()
 
 _TYPE_NAMES = {
     "string": "文本(加引号)",
@@ -277,8 +279,8 @@ class _PlanRules:
             self.report.add("P201", ("plan", "end"), f"计划结束日期 {self.end} 不晚于开始日期 {self.start}", at_value=True)
         status = self.plan.get("status")
         if isinstance(status, dict):
-            at_risk = _number(status.get("at_risk", 0.0))
-            behind = _number(status.get("behind", 20.0))
+            at_risk = _number(status.get("at_risk", _DEFAULT_THRESHOLDS.at_risk))
+            behind = _number(status.get("behind", _DEFAULT_THRESHOLDS.behind))
             if at_risk is not None and behind is not None and behind < at_risk:
                 self.report.add(
                     "P216",
@@ -403,7 +405,8 @@ class _IndicatorRules:
         if "deadline" in self.ind and deadline is not None and not start <= deadline <= end:
             self.add("P202", "deadline", f"完成时限 {deadline} 在计划期 {start} 至 {end} 之外")
         previous_date, previous_target = None, self.baseline
-        for m, milestone in _tables(self.ind.get("milestones")):
+        milestones = _tables(self.ind.get("milestones"))
+        for m, milestone in milestones:
             date, target = _date(milestone.get("date")), _number(milestone.get("target"))
             if date is not None:
                 if not start < date <= end:
@@ -421,9 +424,13 @@ class _IndicatorRules:
                         f"阶段性目标 {format_number(target)} 比上一节点 {format_number(previous_target)} 离目标 {format_number(self.target)} 更远",
                     )
                 previous_target = target
-        if previous_target is not None and self.target is not None and previous_target != self.baseline:
+        if milestones and previous_target is not None and self.target is not None:
             if self.moves_away(previous_target, self.target):
-                self.add("P204", "target", f"目标 {format_number(self.target)} 与最后一个阶段性目标 {format_number(previous_target)} 方向相反")
+                self.add(
+                    "P204",
+                    "target",
+                    f"最后一个阶段性目标 {format_number(previous_target)} 已越过目标 {format_number(self.target)};阶段值应在基期值与目标之间",
+                )
 
     def moves_away(self, before: float, after: float) -> bool:
         """True when going from `before` to `after` goes against the indicator's direction."""
