@@ -41,11 +41,13 @@ class MubiaoError(Exception):
         parts = [p for p in (self.file, self.line, self.column) if p is not None]
         return ":".join(str(p) for p in parts)
 
+    def described(self) -> str:
+        """The message with its hint, if any: `message(hint)`."""
+        return f"{self.message}({self.hint})" if self.hint else self.message
+
     def one_line(self) -> str:
-        """The whole error on one line: `file:line:col: message (hint)`."""
-        text = f"{self.location()}: {self.message}" if self.location() else self.message
-        if self.hint:
-            text += f" ({self.hint})"
+        """The whole error on one line: `file:line:col: message(hint)`."""
+        text = f"{self.location()}: {self.described()}" if self.location() else self.described()
         return " ".join(text.split())
 
 

@@ -49,8 +49,7 @@ def check_plan_file(path: str | Path) -> list[Finding]:
         document = read_toml(path)
     except PlanError as exc:
         code = exc.code or "P002"
-        message = f"{exc.message}({exc.hint})" if exc.hint else exc.message
-        return [Finding(str(path), exc.line, exc.column, code, RULES[code].severity, message)]
+        return [Finding(str(path), exc.line, exc.column, code, RULES[code].severity, exc.described())]
     return check_document(document)
 
 

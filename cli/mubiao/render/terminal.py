@@ -11,8 +11,10 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
-# A token is a run of spaces, one wide (CJK) character, or a run of anything else (a word, a number, `code`).
-_TOKENS = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d\u2026]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d\u2026]+")
+# Characters a line may break before or after: CJK, full-width forms, CJK punctuation, curly quotes, ….
+_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d\u2026"
+# A token is a run of spaces, one wide character, or a run of anything else (a word, a number, `code`).
+_TOKENS = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
 # Never at the start of a line (kinsoku): closing brackets and punctuation, full-width and ASCII.
 _NO_LINE_START = set(",。、;:?!)》」』】〕…,.;:?!)]\"”’")
 
