@@ -18,6 +18,7 @@ _EXPORTS = {
     "ExitCode": "mubiao.errors",
     "MubiaoError": "mubiao.errors",
     "PlanError": "mubiao.errors",
+    "ProgressError": "mubiao.errors",
     "WorkspaceError": "mubiao.errors",
     "County": "mubiao.models",
     "Goal": "mubiao.models",
@@ -32,7 +33,7 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
-    from mubiao.errors import ExitCode, MubiaoError, PlanError, WorkspaceError
+    from mubiao.errors import ExitCode, MubiaoError, PlanError, ProgressError, WorkspaceError
     from mubiao.models import County, Goal, Indicator, Milestone, Owner, Plan, StatusThresholds
     from mubiao.readers.plan import load_plan
 

@@ -58,3 +58,7 @@ class PlanError(MubiaoError):
 class WorkspaceError(MubiaoError):
     """The workspace (root, targets/, --plan) cannot be resolved."""
 
+
+
+class ProgressError(MubiaoError):
+    """A progress file cannot be read, or holds an error-level finding (see `mubiao check`)."""

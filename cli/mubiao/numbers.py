@@ -1,15 +1,193 @@
-"""Small helpers for numbers as planners read them."""
+"""Numbers, flags, months and dates as planners and counties write them (FORMATS §3).
+
+Counties type what Excel lets them: full-width digits (`１２`), thousands separators (`1,500`), a trailing unit
+(`41家`) or `%`. Everything here is a pure function of one cell; an empty cell is always None ("not reported"),
+never zero, and anything that cannot be read raises `CellError` with a message the county can act on.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import NamedTuple
+
 #: Comparisons of computed numbers use this tolerance (FORMATS §4).
 TOLERANCE = 1e-9
+
+#: Full-width ASCII (U+FF01-FF5E) to ASCII, and the ideographic space (U+3000) to a space. Nothing else:
+#: a general NFKC would also turn ① into 1 or ㎡ into m2, which no county means as a number.
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+#: Cells that people fill with a dash or slash to say "nothing to report": read as not reported.
+PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "/", "\\"})
+
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+#: A cell value as the readers give it: text from a CSV, or what openpyxl found in an xlsx cell.
+Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | None
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says what was found and what to write instead."""
+
+
+class Number(NamedTuple):
+    """A number read from a cell: its value and whether it was written with a trailing `%`."""
+
+    value: float
+    percent: bool = False
+
+
+def halfwidth(text: str) -> str:
+    """Full-width ASCII characters and the ideographic space as their ASCII forms; everything else as it is."""
+    return text.translate(_HALFWIDTH)
+
+
+def cell_text(cell: Cell) -> str:
+    """The text of a cell, half-width and stripped ('' for an empty cell)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return halfwidth(str(cell)).strip()
+
+
+def is_blank(cell: Cell) -> bool:
+    """True for a cell that says nothing: empty, spaces only, or a placeholder dash or slash."""
+    text = cell_text(cell)
+    return not text or text in PLACEHOLDERS
+
+
+def parse_number(cell: Cell, unit: str | None = None) -> Number | None:
+    """The number in a cell, or None when the cell is blank.
+
+    Accepts full-width digits and punctuation, thousands separators (`1,500`), and a trailing `%` or the
+    indicator's own `unit` (`41家`, `900 元/年`). Raises CellError for anything else (`约40`, `1,5`, `四十一`).
+    """
+    if isinstance(cell, bool):
+        raise CellError(f"“{cell}”是逻辑值,不是数字")
+    if isinstance(cell, (int, float)):
+        if cell != cell or cell in (float("inf"), float("-inf")):
+            raise CellError(f"“{cell}”不是有限的数字")
+        return Number(float(cell))
+    if isinstance(cell, (dt.date, dt.time)):
+        raise CellError(f"“{cell}”是日期或时间,不是数字(Excel 可能把数字自动转成了日期)")
+    text = cell_text(cell)
+    if not text or text in PLACEHOLDERS:
+        return None
+    body, percent = _strip_suffix(text, unit)
+    if _GROUPED.fullmatch(body):
+        body = body.replace(",", "")
+    if not _PLAIN.fullmatch(body):
+        expected = f"数字,可带单位“{halfwidth(unit)}”" if unit and unit != "%" else "数字"
+        raise CellError(f"“{_shorten(str(cell))}”不是数字(应填{expected},如 41、1,500、１２)")
+    value = float(body)
+    if value in (float("inf"), float("-inf")):
+        raise CellError(f"“{_shorten(str(cell))}”超出了数字的范围")
+    return Number(value, percent)
+
+
+def _strip_suffix(text: str, unit: str | None) -> tuple[str, bool]:
+    if text.endswith("%"):
+        return text[:-1].rstrip(), True
+    if unit:
+        unit = halfwidth(unit).strip()
+        if unit and text.endswith(unit) and len(text) > len(unit):
+            return text[: -len(unit)].rstrip(), False
+    return text, False
+
+
+def normalise_number(cell: Cell, unit: str | None = None) -> str | None:
+    """The canonical text of a cell's number (`１，５００家` -> `1500`; `90%` -> `90%`), None when blank.
+
+    Idempotent: normalising the result gives the result again, and parses to the same number.
+    """
+    number = parse_number(cell, unit)
+    if number is None:
+        return None
+    value = number.value
+    text = str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)  # repr round-trips
+    return text + ("%" if number.percent else "")
 
 
 def format_number(value: float | int | None) -> str:
     """`10500` rather than `10500.0`, `0.95` rather than `0.9500000001`; '—' for a missing number."""
     if value is None:
         return "—"
-    if float(value).is_integer():
+    if float(value).is_integer() and abs(value) < 1e16:
         return str(int(value))
     return f"{value:.10g}"
+
+
+_DONE = frozenset({"1", "是", "已完成", "完成", "yes", "y", "true", "√", "✓", "done"})
+_NOT_DONE = frozenset({"0", "否", "未完成", "no", "n", "false", "×", "✗"})
+
+
+def parse_done_flag(cell: Cell) -> float | None:
+    """A milestone's done flag: 1.0 (是/已完成/1/yes/true), 0.0 (否/未完成/0/no/false), None when blank."""
+    if isinstance(cell, bool):
+        return 1.0 if cell else 0.0
+    if isinstance(cell, (int, float)) and cell in (0, 1):
+        return float(cell)
+    text = cell_text(cell).lower()
+    if not text or text in PLACEHOLDERS:
+        return None
+    if text in _DONE:
+        return 1.0
+    if text in _NOT_DONE:
+        return 0.0
+    raise CellError(f"“{_shorten(str(cell))}”不是完成标志(应填 是/否、已完成/未完成、1/0)")
+
+
+_MONTH = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:月(?:份)?)?(?:\s*(?:[-/.]\s*\d{1,2}|\d{1,2}\s*日))?")
+_COMPACT_MONTH = re.compile(r"(\d{4})(\d{2})")
+
+
+def parse_period(cell: Cell) -> str | None:
+    """A month as `YYYY-MM`, from `2021-06`, `2021-6`, `2021/6`, `2021年6月`, `202106`, a date in that month
+    (`2021/6/1`, as Excel saves a month it took for a date) or an xlsx date cell. None when blank."""
+    if isinstance(cell, (dt.date, dt.datetime)):
+        return f"{cell.year:04d}-{cell.month:02d}"
+    text = cell_text(cell)
+    if not text or text in PLACEHOLDERS:
+        return None
+    found = _MONTH.fullmatch(text) or _COMPACT_MONTH.fullmatch(text)
+    if found:
+        year, month = int(found.group(1)), int(found.group(2))
+        if 1 <= month <= 12:
+            return f"{year:04d}-{month:02d}"
+    raise CellError(f"“{_shorten(str(cell))}”不是月份(应写 2021-06 或 2021年6月)")
+
+
+_DATE = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?")
+#: Excel's day numbers (1 = 1900-01-01, with its phantom 1900-02-29) for dates between 1954 and 2119.
+_SERIAL_RANGE = (20000, 80000)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(cell: Cell) -> dt.date | None:
+    """A date from `2021-08-16`, `2021/8/16`, `2021年8月16日`, `2021.8.16`, an xlsx date cell, or an Excel day
+    number (44424, as a date column saved without its format shows). None when blank."""
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    text = cell_text(cell)
+    if not text or text in PLACEHOLDERS:
+        return None
+    found = _DATE.fullmatch(text)
+    if found:
+        try:
+            return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        except ValueError:
+            raise CellError(f"“{_shorten(str(cell))}”不是有效的日期") from None
+    if text.isdigit() and _SERIAL_RANGE[0] <= int(text) <= _SERIAL_RANGE[1]:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(text))
+    raise CellError(f"“{_shorten(str(cell))}”不是日期(应写 2021-08-16 或 2021年8月16日)")
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """A cell's text for a message: on one line, and cut to `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -101,7 +101,9 @@ def test_internal_error_exits_2_without_traceback(cli, monkeypatch):
     def boom(path):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(__import__("mubiao.checks.run", fromlist=["CHECKERS"]).CHECKERS, ".toml", boom)
+    import mubiao.checks.run
+
+    monkeypatch.setattr(mubiao.checks.run, "check_plan_file", boom)
     result = cli("check", REPO / "targets")
     assert result.exit_code == 2
     assert "内部错误" in result.output and "Traceback" not in result.output

@@ -1,7 +1,8 @@
 """The catalogue of finding codes and the `Finding` record.
 
 Codes are stable: users silence, grep and document them. A code is never reused for another meaning.
-P0xx: reading the file; P1xx: shape, ids and references; P2xx: the meaning of targets and dates.
+Plans (P): P0xx reading the file; P1xx shape, ids and references; P2xx the meaning of targets and dates.
+Progress files (D): D0xx reading the file; D1xx columns, keys and cells; D2xx records read together.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Rule:
     summary: str
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
     """One problem at one place. `line` and `column` are 1-based (None when the file as a whole is meant)."""
 
@@ -35,6 +36,10 @@ class Finding:
     code: str
     severity: Severity
     message: str
+
+    def sort_key(self) -> tuple:
+        """File, then position (a whole-file finding first), then code."""
+        return (self.file, self.line or 0, self.column or 0, self.code, self.message)
 
     @property
     def rule(self) -> Rule:
@@ -98,5 +103,36 @@ RULES: dict[str, Rule] = {
         Rule("P215", "county-keys-on-city-scope", _W, "scope = \"city\" 的指标带有分县设置,不会被使用"),
         Rule("P216", "thresholds-reversed", _E, "[plan.status] 中 behind 小于 at_risk"),
         Rule("P217", "no-counties", _W, "有按县报送的指标,但计划没有声明任何县"),
+        Rule("D001", "unreadable", _E, "文件无法读取(不存在、为空、含 NUL 字节、CSV 格式错误或 xlsx 损坏)"),
+        Rule("D002", "unknown-encoding", _E, "无法识别编码(可读:UTF-8、带 BOM 的 UTF-8/UTF-16、GB18030/GBK)"),
+        Rule("D003", "no-plan", _E, "找不到文件所属的计划(应在 data/<计划编号>/ 下,且有 targets/<计划编号>.toml)"),
+        Rule("D004", "plan-invalid", _W, "所属计划有错误,未检查这个进度文件"),
+        Rule("D005", "archive-too-large", _E, "xlsx 解压后过大或压缩比异常,拒绝读取"),
+        Rule("D101", "no-header", _E, "找不到表头:前 10 行没有指标编号列"),
+        Rule("D102", "no-figure-column", _E, "没有完成值、分子、分母或完成日期列"),
+        Rule("D103", "unknown-column", _W, "未知的列名,像是某个已知列名写错了(附建议)"),
+        Rule("D104", "duplicate-column", _E, "两列对应同一字段,只读取第一列"),
+        Rule("D105", "no-county", _E, "无法确定填报单位(没有县列,文件名也不是县的编号或名称)"),
+        Rule("D106", "no-period", _E, "无法确定报告期(不在 YYYY-MM 目录下,也没有月份列)"),
+        Rule("D110", "unknown-indicator", _E, "计划中没有这个指标编号,或有数字的行缺少指标编号"),
+        Rule("D111", "unknown-county", _E, "计划中没有这个县"),
+        Rule("D112", "bad-period", _E, "月份无法识别"),
+        Rule("D113", "period-outside-plan", _E, "月份不在计划期内"),
+        Rule("D114", "path-disagrees", _E, "表内的县或月份与文件名、所在目录不一致"),
+        Rule("D115", "county-reports-city-indicator", _E, "县报送了由市本级报送的指标(scope = \"city\")"),
+        Rule("D116", "city-reports-county-indicator", _W, "市本级报送了按县报送的指标,不计入全市"),
+        Rule("D117", "county-not-listed", _W, "县报送了只由其他县报送的指标(counties),不会被使用"),
+        Rule("D120", "not-a-number", _E, "应为数字的单元格不是数字"),
+        Rule("D121", "negative", _E, "累计数、分子或分母为负"),
+        Rule("D122", "zero-denominator", _E, "分母为 0"),
+        Rule("D123", "numerator-above-denominator", _W, "百分比指标的分子大于分母"),
+        Rule("D124", "bare-ratio", _W, "比例指标只填了完成值,没有分子、分母,无法汇总到全市"),
+        Rule("D125", "bad-done-flag", _E, "完成类指标的完成值不是完成标志(是/否、1/0)"),
+        Rule("D126", "bad-date", _E, "完成日期无法识别"),
+        Rule("D127", "far-above-target", _W, "数值超过本县目标的 10 倍"),
+        Rule("D128", "incomplete-ratio", _W, "比例指标只填了分子或分母中的一个"),
+        Rule("D201", "conflicting-records", _E, "同一县、同一月份、同一指标有两条数字不同的记录"),
+        Rule("D202", "repeated-record", _W, "同一县、同一月份、同一指标的记录重复出现"),
+        Rule("D203", "cumulative-decrease", _W, "累计数比之前月份的少"),
     )
 }

@@ -60,7 +60,7 @@ def check_document(document: TomlDocument) -> list[Finding]:
         report.add("P003", (), "文件以 UTF-8 BOM 开头,请另存为无 BOM 的 UTF-8")
     _schema_findings(report, document.json_data())
     _PlanRules(report, document.data).run()
-    return sorted(set(report.findings))
+    return sorted(set(report.findings), key=Finding.sort_key)
 
 
 class _Report:

@@ -5,35 +5,51 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from mubiao.checks.findings import CheckResult, Finding
 from mubiao.checks.plan import check_plan_file
+from mubiao.checks.progress import check_progress_files
 from mubiao.errors import WorkspaceError
-from mubiao.checks.findings import CheckResult
+from mubiao.readers.tables import TABLE_SUFFIXES
 
-#: File kinds `mubiao check` knows, by suffix.
-CHECKERS = {".toml": check_plan_file}
+PLAN_SUFFIXES = (".toml",)
+#: Every kind of file `mubiao check` knows, by suffix.
+KNOWN_SUFFIXES = PLAN_SUFFIXES + TABLE_SUFFIXES
 
 
 def files_to_check(paths: Iterable[Path]) -> list[Path]:
-    """The files named by `paths`: a file as it is, a folder as every file in it that a checker knows.
+    """The files named by `paths`: a file as it is, a folder as every file under it that a checker knows
+    (hidden files and folders, and Excel's `~$` lock files, left out), each folder's files sorted by path.
 
     Raises WorkspaceError for a path that does not exist or a file kind no checker knows.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CHECKERS))
+            files.extend(sorted(p for p in path.rglob("*") if _is_known(p, path)))
         elif path.is_file():
-            if path.suffix.lower() not in CHECKERS:
-                known = "、".join(CHECKERS)
-                raise WorkspaceError(f"不知道如何检查这种文件(可检查:{known})", file=path)
+            if path.suffix.lower() not in KNOWN_SUFFIXES:
+                raise WorkspaceError(f"不知道如何检查这种文件(可检查:{'、'.join(KNOWN_SUFFIXES)})", file=path)
             files.append(path)
         else:
             raise WorkspaceError("路径不存在", file=path)
-    return files
+    return list(dict.fromkeys(files))
+
+
+def _is_known(path: Path, folder: Path) -> bool:
+    hidden = any(part.startswith((".", "~$")) for part in path.relative_to(folder).parts)
+    return not hidden and path.suffix.lower() in KNOWN_SUFFIXES and path.is_file()
 
 
 def check_paths(paths: Iterable[Path]) -> CheckResult:
-    """Check every file the paths name; findings sorted by file, then position."""
+    """Check every file the paths name: plans against their rules, progress files against their plan.
+
+    Findings come file by file in the order the files were named, each file's by position."""
     files = files_to_check(paths)
-    findings = [finding for file in files for finding in CHECKERS[file.suffix.lower()](file)]
+    findings: list[Finding] = []
+    for file in files:
+        if file.suffix.lower() in PLAN_SUFFIXES:
+            findings.extend(check_plan_file(file))
+    findings.extend(check_progress_files([f for f in files if f.suffix.lower() in TABLE_SUFFIXES]))
+    order = {str(file): index for index, file in enumerate(files)}
+    findings.sort(key=lambda f: (order.get(f.file, len(order)), f.sort_key()))
     return CheckResult(files=tuple(str(f) for f in files), findings=tuple(findings))

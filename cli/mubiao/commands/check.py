@@ -17,7 +17,7 @@ from mubiao.render.findings import RENDERERS, FindingsFormat
 def check(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="要检查的计划文件或目录(目录即其中所有 *.toml);默认 targets/。", show_default=False),
+        typer.Argument(help="要检查的计划文件、进度文件或目录;默认 targets/ 和 data/。", show_default=False),
     ] = None,
     output_format: Annotated[
         FindingsFormat, typer.Option("--format", "-f", help="输出格式:text(终端)、json、github(Actions 注释)。")
@@ -25,21 +25,27 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="警告也视为失败(退出码 1)。")] = False,
     root: Root = None,
 ) -> None:
-    """检查计划文件:语法、键名、类型、编号、引用、日期与目标值,每个问题给出代码、行号、列号与改法。
+    """检查计划文件和各县进度文件,每个问题给出代码、文件、行号、列号与改法。
 
-    PATHS:计划文件或目录(目录即其中所有 *.toml);不写则检查工作区的 targets/。
+    计划(*.toml):语法、键名、类型、编号、引用、日期与目标值(P 开头的代码)。
+    进度文件(data/<计划编号>/ 下的 *.csv、*.xlsx):编码、表头、指标、县、月份、数字、重复记录(D 开头的代码)。
+
+    PATHS:文件或目录(目录即其下所有计划和进度文件);不写则检查工作区的 targets/ 和 data/。
 
     退出码:0 没有问题;1 有错误(--strict 时警告也算);2 无法运行。
 
     示例:
 
-        mubiao check                      # 检查 targets/ 下所有计划
+        mubiao check                      # 检查 targets/ 下所有计划和 data/ 下所有进度文件
+
+        mubiao check data/jinhua-2021/2021-06/wucheng.csv
 
         mubiao check targets/jinhua-2021.toml --strict
 
         mubiao check --format github      # 在 CI 中生成行内注释
     """
-    targets = paths or [workspace_root(root) / "targets"]
+    workspace = workspace_root(root)
+    targets = paths or [workspace / "targets", *([workspace / "data"] if (workspace / "data").is_dir() else [])]
     result = check_paths(targets)
     console.emit(RENDERERS[output_format](result))
     failed = result.errors or (strict and result.warnings)

@@ -1,0 +1,145 @@
+"""The rules of progress files that look at several records together, and checking progress files by path.
+
+Cell-level rules (a value that is not a number, an unknown county, …) are found while reading, in
+`mubiao.readers.progress`; here are the ones that need every record of a plan: two records for one
+(county, period, indicator), and a cumulative count that went down.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable
+
+from mubiao.checks.findings import RULES, Finding
+from mubiao.errors import PlanError
+from mubiao.models import Kind, Plan
+from mubiao.numbers import TOLERANCE, format_number
+from mubiao.readers.progress import Record, cell_ref, progress_files, read_progress
+
+
+def cross_record_findings(plan: Plan, records: Iterable[Record]) -> list[Finding]:
+    """D201/D202 for a (county, period, indicator) reported twice, D203 for a count that went down."""
+    findings: list[Finding] = []
+    first_of: dict[tuple[str, str, str], Record] = {}
+    for record in records:
+        key = (record.county, record.period, record.indicator)
+        first = first_of.setdefault(key, record)
+        if first is record:
+            continue
+        where = cell_ref(first.row, None) if first.file == record.file else f" {first.file} {cell_ref(first.row, None)}"
+        if _same_figures(first, record):
+            findings.append(_at(record, "indicator", "D202", f"{record.indicator} 已在{where}报送过,这一行重复"))
+        else:
+            findings.append(_at(record, "value", "D201",
+                                f"{record.indicator} 已在{where}报送为 {_figures(first)},这里却是 {_figures(record)};"
+                                f"请删去错误的一条"))
+    findings.extend(_cumulative_decreases(plan, first_of.values()))
+    return findings
+
+
+def _cumulative_decreases(plan: Plan, records: Iterable[Record]) -> list[Finding]:
+    counts = {ind.id for ind in plan.indicators if ind.kind is Kind.COUNT}
+    series: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for record in records:
+        if record.indicator in counts and record.value is not None:
+            series[(record.county, record.indicator)].append(record)
+    findings = []
+    for months in series.values():
+        highest: Record | None = None
+        for record in sorted(months, key=lambda r: r.period):
+            if highest is not None and record.value < highest.value - TOLERANCE:
+                findings.append(_at(record, "value", "D203",
+                                    f"累计数 {format_number(record.value)} 比 {highest.period} 的 "
+                                    f"{format_number(highest.value)} 少(应填年初以来的累计数)"))
+            if highest is None or record.value > highest.value:
+                highest = record
+    return findings
+
+
+def _same_figures(a: Record, b: Record) -> bool:
+    def same(x, y) -> bool:
+        if x is None or y is None:
+            return x is y
+        if isinstance(x, float) and isinstance(y, float):
+            return abs(x - y) <= TOLERANCE
+        return x == y
+
+    return all(same(x, y) for x, y in zip(a.figures, b.figures))
+
+
+def _figures(record: Record) -> str:
+    if record.numerator is not None or record.denominator is not None:
+        return f"{format_number(record.numerator)}/{format_number(record.denominator)}"
+    if record.value is None:
+        return "空"
+    return format_number(record.value)
+
+
+def _at(record: Record, column_of: str, code: str, message: str) -> Finding:
+    column = record.columns.get(column_of) or record.columns.get("indicator")
+    return Finding(record.file, record.row, column, code, RULES[code].severity,
+                   f"{cell_ref(record.row, column)}:{message}")
+
+
+def check_progress_files(paths: Iterable[Path]) -> list[Finding]:
+    """Every finding in these progress files, each checked against its plan with every other file of that plan
+    as context (so a duplicate or a count going down across months is found even when one file is named).
+
+    A file belongs to the plan `<id>` when it lies under `data/<id>/`; the plan is `targets/<id>.toml` beside
+    that `data/` folder.
+    """
+    by_plan: dict[tuple[Path, str], dict[Path, str]] = defaultdict(dict)
+    findings: list[Finding] = []
+    for path in paths:
+        owner = _plan_of(path)
+        if owner is None:
+            findings.append(_file_finding(path, "D003", "文件不在 data/<计划编号>/ 下,不知道它属于哪个计划"))
+        else:
+            by_plan[owner][path.resolve()] = str(path)
+    for (root, plan_id), shown in by_plan.items():
+        findings.extend(_check_plan_progress(root, plan_id, shown))
+    return findings
+
+
+def _check_plan_progress(root: Path, plan_id: str, shown: dict[Path, str]) -> list[Finding]:
+    from mubiao.readers.plan import load_plan
+
+    plan_path = root / "targets" / f"{plan_id}.toml"
+    problem = None
+    if not plan_path.is_file():
+        code, problem = "D003", f"找不到计划文件 targets/{plan_id}.toml"
+    else:
+        try:
+            plan = load_plan(plan_path)
+        except PlanError as exc:
+            code, problem = "D004", f"计划 targets/{plan_id}.toml 有错误,未检查这个文件({exc.code or '见 mubiao check'})"
+    if problem is not None:
+        return [_file_finding(Path(name), code, problem) for name in shown.values()]
+    # every file of the plan is read, as the user named it or relative to the current folder, for context
+    context = {path.resolve(): _shown_path(path) for path in progress_files(plan, root)}
+    files = [Path(name) for name in sorted((context | shown).values())]
+    wanted = set(shown.values())
+    return [f for f in read_progress(plan, root, files).findings if f.file in wanted]
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _plan_of(path: Path) -> tuple[Path, str] | None:
+    """(workspace root, plan id) for a file under `<root>/data/<plan-id>/`, as absolute paths."""
+    resolved = path.resolve()
+    for ancestor in resolved.parents:
+        if ancestor.name == "data":
+            inside = resolved.relative_to(ancestor).parts
+            return (ancestor.parent, inside[0]) if len(inside) >= 2 else None
+    return None
+
+
+def _file_finding(path: Path, code: str, message: str) -> Finding:
+    return Finding(str(path), None, None, code, RULES[code].severity, message)

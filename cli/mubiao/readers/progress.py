@@ -1,0 +1,453 @@
+"""County progress files -> one tidy table of records (FORMATS §3).
+
+`read_progress(plan, root)` reads every progress file of a plan and never raises for a bad file: each problem
+becomes a Finding at its file, row and column, and what could be read becomes a `Record`.
+`load_progress(plan, root)` is the strict form that analysis uses: the records as a pandas DataFrame, or a
+ProgressError at the first error-level finding.
+
+A blank cell is "not reported" and stays None (a missing figure in the DataFrame) all the way through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+
+from mubiao.checks.findings import RULES, Finding
+from mubiao.errors import ProgressError
+from mubiao.models import CITY, Indicator, Kind, Plan, Scope
+from mubiao.numbers import (
+    TOLERANCE,
+    Cell,
+    CellError,
+    cell_text,
+    format_number,
+    is_blank,
+    parse_date,
+    parse_done_flag,
+    parse_number,
+    parse_period,
+)
+from mubiao.readers.columns import FIGURE_FIELDS, header_field, is_reference_column, suggest_field
+from mubiao.readers.tables import TABLE_SUFFIXES, Table, read_table
+
+if TYPE_CHECKING:
+    import pandas
+
+#: The columns of the tidy table, in order.
+TIDY_COLUMNS = ("county", "period", "indicator", "value", "numerator", "denominator", "done_on", "note", "file", "row")
+
+#: Names by which the city itself (市本级) reports, besides its id `city`.
+CITY_NAMES = ("市本级",)
+
+_PERIOD_FOLDER = re.compile(r"\d{4}-\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One row of a progress file: what a county reported for one indicator in one month.
+
+    Figures are None when their cell was blank (not reported, never zero). `value` is the number as reported
+    (a milestone's done flag as 1.0/0.0; a ratio's own rate, already on the indicator's scale)."""
+
+    county: str
+    """County id, or `city` for the city itself (市本级)."""
+    period: str
+    """The month reported, `YYYY-MM`."""
+    indicator: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    done_on: dt.date | None
+    note: str | None
+    file: str
+    row: int
+    """The row in the file, 1-based as Excel shows it."""
+    columns: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """The file's column (1-based) of each field, for pointing findings at a cell."""
+
+    @property
+    def figures(self) -> tuple:
+        """What the record says: two records with equal figures repeat each other."""
+        return (self.value, self.numerator, self.denominator, self.done_on)
+
+    @property
+    def has_figure(self) -> bool:
+        """True when the record reports anything (a row with every figure blank is not a report)."""
+        return any(figure is not None for figure in self.figures)
+
+
+@dataclass(frozen=True)
+class ProgressRead:
+    """Everything read from a plan's progress files: the files, the records, and every finding."""
+
+    files: tuple[Path, ...]
+    records: tuple[Record, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity.value == "error")
+
+
+def progress_folder(plan: Plan, root: str | Path = ".") -> Path:
+    """`data/<plan-id>/` in the workspace."""
+    return Path(root) / "data" / plan.id
+
+
+def progress_files(plan: Plan, root: str | Path = ".") -> list[Path]:
+    """Every progress file of the plan (`data/<plan-id>/**/*.csv|.tsv|.xlsx`), sorted by path.
+
+    Hidden files and folders, and the `~$…` lock files Excel leaves beside an open workbook, are not read."""
+    folder = progress_folder(plan, root)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.suffix.lower() in TABLE_SUFFIXES
+        and path.is_file()
+        and not path.name.startswith("~$")
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def read_progress(plan: Plan, root: str | Path = ".", files: Iterable[Path] | None = None) -> ProgressRead:
+    """Read the plan's progress files (by default every file `progress_files` finds) into records and findings.
+
+    Findings that need several records (duplicates, a cumulative count going down) look across all files read.
+    """
+    from mubiao.checks.progress import cross_record_findings  # the rules that span records live with the checks
+
+    files = list(progress_files(plan, root) if files is None else files)
+    lookup = _CountyLookup(plan)
+    records: list[Record] = []
+    findings: list[Finding] = []
+    for path in files:
+        file_records, file_findings = _FileReader(plan, path, lookup).read()
+        records.extend(file_records)
+        findings.extend(file_findings)
+    findings.extend(cross_record_findings(plan, records))
+    return ProgressRead(files=tuple(files), records=tuple(records), findings=tuple(sorted(findings, key=Finding.sort_key)))
+
+
+def load_progress(plan: Plan, root: str | Path = ".") -> "pandas.DataFrame":
+    """Every progress record of the plan as one tidy DataFrame, with the columns `TIDY_COLUMNS`.
+
+    value/numerator/denominator are nullable floats (missing stays missing, never 0); done_on is a datetime64
+    column (NaT when blank); file and row say where each record came from.
+    Raises ProgressError at the first error-level finding; warnings do not stop loading.
+    """
+    read = read_progress(plan, root)
+    if read.errors:
+        first = read.errors[0]
+        more = f";共 {len(read.errors)} 个错误,运行 mubiao check {progress_folder(plan, root)} 查看全部"
+        raise ProgressError(f"{first.code} {first.message}{more if len(read.errors) > 1 else ''}",
+                            file=first.file, line=first.line, column=first.column, code=first.code)
+    return records_frame(read.records)
+
+
+def records_frame(records: Iterable[Record]) -> "pandas.DataFrame":
+    """Records as the tidy DataFrame (see `load_progress`)."""
+    import pandas as pd
+
+    records = list(records)
+    frame = pd.DataFrame({name: [getattr(r, name) for r in records] for name in TIDY_COLUMNS}, columns=TIDY_COLUMNS)
+    for name in ("value", "numerator", "denominator"):
+        frame[name] = frame[name].astype("Float64")
+    for name in ("county", "period", "indicator", "note", "file"):
+        frame[name] = frame[name].astype("string")
+    frame["done_on"] = pd.to_datetime(frame["done_on"])
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+class _CountyLookup:
+    """County ids and names (and `city`/市本级) to county ids."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.ids: dict[str, str] = {CITY: CITY, **{name: CITY for name in CITY_NAMES}}
+        for county in plan.counties:
+            self.ids[county.id] = county.id
+            self.ids["".join(county.name.split())] = county.id
+        self.names = {county.id: county.name for county in plan.counties} | {CITY: "市本级"}
+
+    def find(self, cell: Cell) -> str | None:
+        return self.ids.get("".join(cell_text(cell).split()))
+
+    def suggest(self, cell: Cell) -> str:
+        close = difflib.get_close_matches(cell_text(cell), list(self.ids), n=1, cutoff=0.5)
+        return f"(是不是“{close[0]}”?)" if close else ""
+
+    def label(self, county: str) -> str:
+        return self.names.get(county, county)
+
+
+def cell_ref(row: int, column: int | None) -> str:
+    """An Excel cell reference (`I5`), or `第5行` when the column is not known."""
+    if column is None:
+        return f"第{row}行"
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
+
+
+class _FileReader:
+    """Reads one progress file into records and findings."""
+
+    def __init__(self, plan: Plan, path: Path, counties: _CountyLookup) -> None:
+        self.plan = plan
+        self.path = path
+        self.file = str(path)
+        self.counties = counties
+        self.indicators = {ind.id: ind for ind in plan.indicators}
+        self.first_period = f"{plan.start.year:04d}-{plan.start.month:02d}"
+        self.last_period = f"{plan.end.year:04d}-{plan.end.month:02d}"
+        self.findings: list[Finding] = []
+        self.columns: dict[str, int] = {}
+
+    def add(self, code: str, message: str, row: int | None = None, column: int | None = None) -> None:
+        if row is not None:
+            message = f"{cell_ref(row, column)}:{message}"
+        self.findings.append(Finding(self.file, row, column, code, RULES[code].severity, message))
+
+    def read(self) -> tuple[list[Record], list[Finding]]:
+        try:
+            table = read_table(self.path)
+        except ProgressError as exc:
+            self.add(exc.code or "D001", exc.described(), exc.line, exc.column)
+            return [], self.findings
+        self._map_columns(table)
+        path_county, path_period = self._from_path(table)
+        if path_county is False or path_period is False:
+            return [], self.findings
+        records = [r for number, cells in table.rows if (r := self._record(number, cells, path_county, path_period))]
+        return records, self.findings
+
+    def _map_columns(self, table: Table) -> None:
+        for column, cell in enumerate(table.header, start=1):
+            name = header_field(cell)
+            if name is None:
+                if not is_blank(cell) and not is_reference_column(cell) and (guess := suggest_field(cell)):
+                    self.add("D103", f"未知的列“{cell_text(cell)}”,不会被读取(是不是“{guess}”?)",
+                             table.header_row, column)
+            elif name in self.columns:
+                first = cell_ref(table.header_row, self.columns[name])
+                self.add("D104", f"“{cell_text(cell)}”与 {first} 是同一列({name}),只读取第一列",
+                         table.header_row, column)
+            else:
+                self.columns[name] = column
+        if not any(name in self.columns for name in FIGURE_FIELDS):
+            self.add("D102", "没有完成值、分子、分母或完成日期列,读不出任何数字", table.header_row)
+
+    def _from_path(self, table: Table) -> tuple[str | None | bool, str | None | bool]:
+        """The county and period the path gives (None: it gives none; False: the file cannot be read on)."""
+        county = self.counties.find(self.path.stem)
+        period: str | None | bool = None
+        folder = self.path.parent.name
+        if _PERIOD_FOLDER.fullmatch(folder):
+            try:
+                period = parse_period(folder)
+            except CellError:
+                self.add("D112", f"目录名“{folder}”不是有效的月份")
+                period = False
+        if period and not self._period_in_plan(period):
+            self.add("D113", f"目录的月份 {period} 不在计划期({self.first_period} 至 {self.last_period})内")
+            period = False
+        if county is None and "county" not in self.columns:
+            self.add("D105", f"无法确定填报单位:没有县(市、区)列,文件名“{self.path.stem}”也不是县的编号或名称",
+                     table.header_row)
+            county = False
+        if period is None and "period" not in self.columns:
+            self.add("D106", "无法确定报告期:文件不在 YYYY-MM 月份目录下,也没有月份列", table.header_row)
+            period = False
+        return county, period
+
+    def _period_in_plan(self, period: str) -> bool:
+        return self.first_period <= period <= self.last_period
+
+    def _cell(self, cells: tuple[Cell, ...], name: str) -> Cell:
+        column = self.columns.get(name)
+        return cells[column - 1] if column is not None and column <= len(cells) else None
+
+    def _record(self, row: int, cells: tuple[Cell, ...], path_county: str | None, path_period: str | None):
+        def cell(name: str) -> Cell:
+            return self._cell(cells, name)
+
+        def at(name: str) -> int | None:
+            return self.columns.get(name)
+
+        indicator_cell = cell("indicator")
+        if is_blank(indicator_cell):
+            if any(not is_blank(cell(name)) for name in FIGURE_FIELDS):
+                self.add("D110", "这一行有数字,但没有指标编号", row, at("indicator"))
+            return None  # a footer such as 填报人/联系电话 carries no figure
+        indicator = self.indicators.get(cell_text(indicator_cell))
+        if indicator is None:
+            close = difflib.get_close_matches(cell_text(indicator_cell), list(self.indicators), n=1, cutoff=0.6)
+            hint = f"(是不是“{close[0]}”?)" if close else "(见计划中的指标编号)"
+            self.add("D110", f"计划中没有指标“{cell_text(indicator_cell)}”{hint}", row, at("indicator"))
+            return None
+
+        county = self._county(row, cell("county"), path_county)
+        period = self._period(row, cell("period"), path_period)
+        if county is None or period is None or not self._in_scope(row, indicator, county):
+            return None
+        figures = _Figures(self, row, indicator, county)
+        value, numerator, denominator, done_on = figures.read(cell)
+        if figures.failed:
+            return None
+        note_cell = cell("note")
+        note = " ".join(str(note_cell).split()) if not is_blank(note_cell) else None
+        return Record(county, period, indicator.id, value, numerator, denominator, done_on, note,
+                      self.file, row, self.columns)
+
+    def _county(self, row: int, cell: Cell, path_county: str | None) -> str | None:
+        if is_blank(cell):
+            if path_county is None:
+                self.add("D105", "县(市、区)为空,文件名也不是县的编号或名称", row, self.columns.get("county"))
+            return path_county
+        county = self.counties.find(cell)
+        if county is None:
+            self.add("D111", f"计划中没有县“{cell_text(cell)}”{self.counties.suggest(cell)}", row,
+                     self.columns.get("county"))
+        elif path_county is not None and county != path_county:
+            self.add("D114", f"县“{cell_text(cell)}”与文件名“{self.path.stem}”"
+                             f"({self.counties.label(path_county)})不一致", row, self.columns.get("county"))
+            return None
+        return county
+
+    def _period(self, row: int, cell: Cell, path_period: str | None) -> str | None:
+        column = self.columns.get("period")
+        if is_blank(cell):
+            if path_period is None:
+                self.add("D106", "月份为空,文件也不在 YYYY-MM 月份目录下", row, column)
+            return path_period
+        try:
+            period = parse_period(cell)
+        except CellError as exc:
+            self.add("D112", str(exc), row, column)
+            return None
+        if path_period is not None and period != path_period:
+            self.add("D114", f"月份 {period} 与所在目录 {path_period} 不一致", row, column)
+            return None
+        if not self._period_in_plan(period):
+            self.add("D113", f"月份 {period} 不在计划期({self.first_period} 至 {self.last_period})内", row, column)
+            return None
+        return period
+
+    def _in_scope(self, row: int, indicator: Indicator, county: str) -> bool:
+        column = self.columns.get("indicator")
+        if indicator.scope is Scope.CITY and county != CITY:
+            self.add("D115", f"{indicator.id} 由市本级报送(scope = \"city\"),{self.counties.label(county)}不应报送",
+                     row, column)
+            return False
+        if indicator.scope is Scope.COUNTY and county == CITY:
+            self.add("D116", f"{indicator.id} 按县报送,市本级的数字不计入全市", row, column)
+        elif indicator.counties is not None and county != CITY and county not in indicator.counties:
+            self.add("D117", f"{indicator.id} 只由 {'、'.join(map(self.counties.label, indicator.counties))} 报送,"
+                             f"{self.counties.label(county)}的数字不会被使用", row, column)
+        return True
+
+
+class _Figures:
+    """Reads the figures of one row the way its indicator's kind asks (FORMATS §2 kinds)."""
+
+    def __init__(self, reader: _FileReader, row: int, indicator: Indicator, county: str) -> None:
+        self.reader = reader
+        self.row = row
+        self.indicator = indicator
+        self.county = county
+        self.failed = False
+
+    def add(self, code: str, message: str, name: str) -> None:
+        self.reader.add(code, message, self.row, self.reader.columns.get(name))
+        self.failed = self.failed or RULES[code].severity.value == "error"
+
+    def _guard(self, name: str, parse: Callable[[], object]):
+        try:
+            return parse()
+        except CellError as exc:
+            self.add("D126" if name == "done_on" else "D125" if self._is_flag(name) else "D120", str(exc), name)
+            return None
+
+    def _is_flag(self, name: str) -> bool:
+        return name == "value" and self.indicator.kind is Kind.MILESTONE
+
+    def read(self, cell: Callable[[str], Cell]):
+        ind = self.indicator
+        done_on = self._guard("done_on", lambda: parse_date(cell("done_on")))
+        numerator = denominator = None
+        if ind.kind is Kind.MILESTONE:
+            value = self._guard("value", lambda: parse_done_flag(cell("value")))
+            if value is None and done_on is not None and not self.failed:
+                value = 1.0  # a completion date alone says it is done
+        elif ind.kind is Kind.RATIO:
+            numerator = self._part(cell, "numerator")
+            denominator = self._part(cell, "denominator")
+            value = self._number(cell, "value")
+            self._ratio_rules(value, numerator, denominator)
+        else:
+            value = self._number(cell, "value")
+            if ind.kind is Kind.COUNT and value is not None and value < 0:
+                self.add("D121", f"累计数不能为负({format_number(value)})", "value")
+        if not self.failed:
+            self._far_above_target(value, numerator, denominator)
+        return value, numerator, denominator, done_on
+
+    def _number(self, cell: Callable[[str], Cell], name: str) -> float | None:
+        ind = self.indicator
+        number = self._guard(name, lambda: parse_number(cell(name), ind.unit))
+        if number is None:
+            return None
+        if not number.percent or ind.unit == "%":
+            return number.value
+        if ind.kind is Kind.RATIO and ind.scale:
+            return number.value / 100 * ind.scale  # 90% of a per-10k ratio is 9000
+        self.add("D120", f"“{cell_text(cell(name))}”带 %,但 {ind.id} 的单位是“{ind.unit or '无'}”", name)
+        return None
+
+    def _part(self, cell: Callable[[str], Cell], name: str) -> float | None:
+        number = self._guard(name, lambda: parse_number(cell(name)))
+        if number is None:
+            return None
+        if number.percent:
+            label = "分子" if name == "numerator" else "分母"
+            self.add("D120", f"{label}应填人数、个数等数字,不能带 %(“{cell_text(cell(name))}”)", name)
+            return None
+        if number.value < 0:
+            self.add("D121", f"{'分子' if name == 'numerator' else '分母'}不能为负({format_number(number.value)})", name)
+        return number.value
+
+    def _ratio_rules(self, value: float | None, numerator: float | None, denominator: float | None) -> None:
+        if denominator is not None and abs(denominator) <= TOLERANCE:
+            self.add("D122", "分母为 0,比例无法计算", "denominator")
+        elif numerator is not None and denominator is not None:
+            if self.indicator.scale == 100 and numerator > denominator + TOLERANCE:
+                self.add("D123", f"分子 {format_number(numerator)} 大于分母 {format_number(denominator)},"
+                                 f"百分比将超过 100%", "numerator")
+        elif (numerator is None) != (denominator is None):
+            missing = "分母" if denominator is None else "分子"
+            self.add("D128", f"只填了{'分子' if denominator is None else '分母'},缺少{missing},比例无法计算",
+                     "denominator" if denominator is None else "numerator")
+        if value is not None and (numerator is None or denominator is None):
+            self.add("D124", f"比例只填了完成值 {format_number(value)},没有分子、分母,无法汇总到全市", "value")
+
+    def _far_above_target(self, value: float | None, numerator: float | None, denominator: float | None) -> None:
+        ind = self.indicator
+        if ind.direction.value != "increase" or ind.kind is Kind.MILESTONE:
+            return
+        actual = value
+        if ind.kind is Kind.RATIO and numerator is not None and denominator and ind.scale:
+            actual = numerator / denominator * ind.scale
+        target = ind.target if self.county == CITY else ind.county_target(self.county)
+        if actual is not None and target and target > 0 and actual > 10 * target + TOLERANCE:
+            name = "numerator" if ind.kind is Kind.RATIO and value is None else "value"
+            self.add("D127", f"{format_number(actual)} 超过本县目标 {format_number(target)} 的 10 倍,"
+                             f"请核对单位或是否多填了位数", name)

@@ -1,0 +1,186 @@
+"""A progress file as a raw table: the header row and the rows under it, with their row numbers.
+
+CSV: a byte-order mark decides first (UTF-8, or UTF-16 as Excel's "Unicode text" writes it); then strict
+UTF-8; then GB18030 (a superset of GBK, which Excel writes on Chinese Windows). A guess is confirmed by finding
+the header: GB18030 decodes almost any bytes, so text in which no header can be found was not GB18030.
+XLSX: the first sheet, through openpyxl in read-only mode (defusedxml guards its XML parsing), after refusing an
+archive that would unpack beyond a sane size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import warnings
+import zipfile
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from mubiao.errors import ProgressError
+from mubiao.numbers import Cell, is_blank
+from mubiao.readers.columns import HEADER_SEARCH_ROWS, header_row
+
+#: Suffixes of the progress files mubiao reads.
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")
+
+#: A CSV larger than this is refused before it is read (a year of a province is a few MB).
+MAX_CSV_BYTES = 256 * 1024 * 1024
+#: An xlsx whose parts unpack to more than this, or that compresses better than any real sheet, is refused.
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_DELIMITERS = (",", "\t", ";")
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8(带 BOM)", "utf-8": "UTF-8", "gb18030": "GB18030/GBK", "utf-16": "UTF-16"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """The header and the non-blank rows under it. Row numbers are 1-based, as Excel shows them."""
+
+    path: Path
+    header: tuple[Cell, ...]
+    header_row: int
+    rows: tuple[tuple[int, tuple[Cell, ...]], ...]
+    encoding: str | None = None
+    """The encoding a CSV was read in (None for xlsx)."""
+
+
+def read_table(path: str | Path) -> Table:
+    """Read a CSV/TSV or the first sheet of an xlsx. Raises ProgressError (D001, D002, D005, D101)."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return _table(path, _xlsx_rows(path), encoding=None)
+    return _read_csv(path)
+
+
+def _error(code: str, message: str, path: Path, row: int | None = None, hint: str | None = None) -> ProgressError:
+    return ProgressError(message, file=path, line=row, hint=hint, code=code)
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise _error("D001", f"文件有 {size // 2**20} MB,超过了 {limit // 2**20} MB 的上限", path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _error("D001", f"无法读取文件:{exc.strerror or exc}", path) from None
+    if not data.strip():
+        raise _error("D001", "文件是空的", path)
+    return data
+
+
+def _read_csv(path: Path) -> Table:
+    data = _read_bytes(path, MAX_CSV_BYTES)
+    text, encoding = _decode(data, path)
+    delimiters = ("\t", ",", ";") if encoding == "utf-16" else _DELIMITERS
+    for delimiter in delimiters:
+        if header_row(list(islice(_csv_rows(text, delimiter, path), HEADER_SEARCH_ROWS))) is not None:
+            return _table(path, list(_csv_rows(text, delimiter, path)), encoding)
+    if encoding == "gb18030":
+        raise _error("D002", "无法识别文件编码:不是 UTF-8,按 GB18030/GBK 读也找不到表头", path,
+                     hint="请在 Excel 中另存为“CSV UTF-8(逗号分隔)”")
+    return _table(path, [], encoding)  # no header: _table raises D101
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise _error("D002", f"文件以 {_ENCODING_NAMES[encoding]} 的 BOM 开头,但内容不是该编码",
+                             path, _line_of(data, exc.start)) from None
+    if b"\x00" in data:
+        if _looks_like_utf16(data):
+            raise _error("D002", "文件像是没有 BOM 的 UTF-16,无法确定字节顺序", path,
+                         hint="请在 Excel 中另存为“CSV UTF-8(逗号分隔)”")
+        raise _error("D001", "文件含有 NUL 字节,不是文本表格", path, _line_of(data, data.index(b"\x00")))
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise _error("D002", "无法识别文件编码:既不是 UTF-8,也不是 GB18030/GBK", path, _line_of(data, exc.start),
+                     hint="请在 Excel 中另存为“CSV UTF-8(逗号分隔)”") from None
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    return max(even.count(0), odd.count(0)) > len(sample) // 4
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _csv_rows(text: str, delimiter: str, path: Path):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    row_number = 0
+    try:
+        for row_number, row in enumerate(reader, start=1):
+            yield row
+    except csv.Error as exc:
+        raise _error("D001", f"CSV 格式错误:{exc}", path, row_number + 1) from None
+
+
+def _xlsx_rows(path: Path) -> list[list[Cell]]:
+    _refuse_unsafe_archive(path)
+    import openpyxl  # only when there is an xlsx to read: it costs a third of a second to import
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about sheet features it drops; they carry no data
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same to a county
+        raise _error("D001", f"无法读取 xlsx 文件:{type(exc).__name__}: {exc}", path) from None
+    try:
+        if not book.worksheets:
+            raise _error("D001", "xlsx 文件没有工作表", path)
+        return [list(row) for row in book.worksheets[0].iter_rows(min_row=1, values_only=True)]
+    except ProgressError:
+        raise
+    except Exception as exc:
+        raise _error("D001", f"无法读取 xlsx 文件:{type(exc).__name__}: {exc}", path) from None
+    finally:
+        book.close()
+
+
+def _refuse_unsafe_archive(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise _error("D001", f"不是有效的 xlsx 文件({exc})", path,
+                     hint="旧版 .xls 请在 Excel 中另存为 .xlsx") from None
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members) or 1
+    if unpacked > MAX_XLSX_UNPACKED or (unpacked > 2**20 and unpacked / packed > MAX_XLSX_RATIO):
+        raise _error("D005", f"xlsx 解压后有 {unpacked // 2**20} MB(压缩比 {unpacked // packed}:1),拒绝读取",
+                     path, hint="可能是压缩炸弹;请重新导出")
+
+
+def _table(path: Path, rows: list[list[Cell]], encoding: str | None) -> Table:
+    index = header_row(rows)
+    if index is None:
+        raise _error("D101", "找不到表头:前 10 行中没有“指标编号”(indicator)列", path,
+                     hint="表头应有 指标编号、完成值 等列,见 mubiao form 生成的填报表")
+    body = tuple(
+        (number, tuple(_trim(row)))
+        for number, row in enumerate(rows[index + 1 :], start=index + 2)
+        if not all(is_blank(cell) for cell in row)
+    )
+    return Table(path=path, header=tuple(_trim(rows[index])), header_row=index + 1, rows=body, encoding=encoding)
+
+
+def _trim(row: list[Cell]) -> list[Cell]:
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    return row[:end]
