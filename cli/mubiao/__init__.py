@@ -28,6 +28,8 @@ _EXPORTS = {
     "Plan": "mubiao.models",
     "StatusThresholds": "mubiao.models",
     "load_plan": "mubiao.readers.plan",
+    "load_progress": "mubiao.readers.progress",
+    "read_progress": "mubiao.readers.progress",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from mubiao.errors import ExitCode, MubiaoError, PlanError, ProgressError, WorkspaceError
     from mubiao.models import County, Goal, Indicator, Milestone, Owner, Plan, StatusThresholds
     from mubiao.readers.plan import load_plan
+    from mubiao.readers.progress import load_progress, read_progress
 
 
 def __getattr__(name: str) -> Any:

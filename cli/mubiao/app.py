@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from mubiao import __version__, console
 from mubiao.commands.check import check
+from mubiao.commands.form import form
 from mubiao.commands.schema import schema
 from mubiao.errors import ExitCode, MubiaoError
 
@@ -55,6 +56,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command()(check)
+app.command()(form)
 app.command()(schema)
 
 

@@ -22,3 +22,14 @@ Root = Annotated[
 def workspace_root(root: Path | None) -> Path:
     """The workspace root: --root, else MUBIAO_ROOT (typer reads it), else the current directory."""
     return root if root is not None else Path(".")
+
+
+PlanOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--plan",
+        "-p",
+        help="计划编号(targets/ 中的文件名)或计划文件路径;targets/ 中只有一个计划时可省略。",
+        show_default=False,
+    ),
+]

@@ -1,0 +1,176 @@
+"""Renderers of fill-in forms: CSV (UTF-8 with BOM, so Excel opens it in Chinese) and xlsx (reference columns
+locked, input cells validated). Both return bytes; the command writes them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from enum import Enum
+from pathlib import Path
+from typing import Callable, Sequence
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from mubiao.forms import HEADERS, INPUT_HEADERS, REFERENCE_HEADERS, Form, FormRow
+from mubiao.models import Kind
+from mubiao.numbers import format_number
+
+#: Characters that make a spreadsheet read a cell as a formula (CWE-1236).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class FormFormat(str, Enum):
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+def neutralise_formula(text: str) -> str:
+    """Text that a spreadsheet shows as text: a leading `'` before anything that would start a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _reference_cells(form: Form, row: FormRow) -> list[str]:
+    ind = row.indicator
+    target = "完成" if ind.kind is Kind.MILESTONE else ("" if row.target is None else format_number(row.target))
+    return [form.county.name, form.period_label, ind.id, ind.name, ind.unit or "", target, row.last_reported,
+            row.instructions]
+
+
+def render_csv(form: Form) -> bytes:
+    """The form as CSV: UTF-8 with BOM and CRLF line ends, as Excel writes "CSV UTF-8"; header first."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for row in form.rows:
+        writer.writerow([neutralise_formula(text) for text in _reference_cells(form, row)] + [""] * len(INPUT_HEADERS))
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+#: The note above an xlsx form's header, for the person filling it in.
+FORM_NOTE = (
+    "填写说明:灰色为参考信息,已锁定;请在白色单元格填写。累计类指标填年初以来的累计数;比例类指标填分子、分母;"
+    "完成类指标填“是”或“否”,已完成的填完成日期。不填表示未报送(不会按 0 计算)。请勿修改表头。"
+)
+_WIDTHS = {"县(市、区)": 11, "月份": 10, "指标编号": 18, "指标名称": 36, "计量单位": 12, "本县目标": 9,
+           "上次填报": 22, "填报说明": 24, "完成值": 10, "分子": 10, "分母": 10, "完成日期": 12, "备注": 40}
+#: A fixed stamp for the workbook's properties, so the same form is the same file.
+_STAMP = dt.datetime(2000, 1, 1)
+
+
+def render_xlsx(form: Form) -> bytes:
+    """The form as an xlsx workbook: a title, a note, the header on row 3, reference cells grey and locked
+    (the sheet is protected without a password), input cells open and validated by kind."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    book.properties.creator = form.plan.organization
+    book.properties.title = form.title
+    book.properties.created = book.properties.modified = _STAMP
+    sheet = book.active
+    sheet.title = "填报表"
+    last_column = get_column_letter(len(HEADERS))
+    grey = PatternFill("solid", fgColor="EDEDED")
+    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    open_cell = Protection(locked=False)
+
+    sheet["A1"] = form.title
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet.merge_cells(f"A1:{last_column}1")
+    sheet["A2"] = f"{form.subtitle}。{FORM_NOTE}"
+    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(f"A2:{last_column}2")
+    sheet.row_dimensions[2].height = 48
+    for column, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=3, column=column, value=header)
+        cell.font, cell.fill, cell.border = Font(bold=True), header_fill, border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[header]
+
+    count_rule = _validation(DataValidation, "decimal", "greaterThanOrEqual", "0", "请填不小于 0 的数字(不带单位)")
+    number_rule = _validation(DataValidation, "decimal", "between", "-1E+15", "请填数字(不带单位)", "1E+15")
+    flag_rule = DataValidation(type="list", formula1='"是,否"', allow_blank=True, showErrorMessage=True,
+                               errorTitle="格式不对", error="请选择“是”或“否”")
+    date_rule = _validation(DataValidation, "date", "greaterThan", "36526", "请填日期,如 2021-08-16")
+    for rule in (count_rule, number_rule, flag_rule, date_rule):
+        sheet.add_data_validation(rule)
+
+    inputs = {name: len(REFERENCE_HEADERS) + index for index, name in enumerate(INPUT_HEADERS, start=1)}
+    for number, row in enumerate(form.rows, start=4):
+        for column, text in enumerate(_reference_cells(form, row), start=1):
+            cell = sheet.cell(row=number, column=column, value=text or None)
+            cell.data_type = "s"  # text stays text: a name starting with = must not become a formula
+            cell.fill, cell.border = grey, border
+            cell.alignment = Alignment(vertical="center", wrap_text=column in (4, 7, 8))
+        kind = row.indicator.kind
+        applies = {"完成值": True, "分子": kind is Kind.RATIO, "分母": kind is Kind.RATIO,
+                   "完成日期": kind is Kind.MILESTONE, "备注": True}
+        for name, column in inputs.items():
+            cell = sheet.cell(row=number, column=column)
+            cell.border = border
+            if not applies[name]:
+                cell.fill = grey  # not used by this kind: left locked
+                continue
+            cell.protection = open_cell
+            if name == "备注":
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                cell.number_format = "@"
+            elif name == "完成日期":
+                cell.number_format = "yyyy-mm-dd"
+                date_rule.add(cell)
+            elif name == "完成值" and kind is Kind.MILESTONE:
+                flag_rule.add(cell)
+            elif kind is Kind.COUNT or name in ("分子", "分母"):
+                count_rule.add(cell)
+            else:
+                number_rule.add(cell)
+
+    sheet.freeze_panes = "E4"
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # let people widen a column
+    sheet.protection.formatRows = False
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "3:3"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _validation(factory, kind: str, operator: str, low: str, message: str, high: str | None = None):
+    return factory(type=kind, operator=operator, formula1=low, formula2=high, allow_blank=True,
+                   showErrorMessage=True, errorTitle="格式不对", error=message)
+
+
+def render_written(forms: Sequence[Form], paths: Sequence[Path], progress_errors: int = 0) -> Group:
+    """What `mubiao form` wrote: a line per county (indicators, how many have a last value, the file)."""
+    folder = paths[0].parent if paths else Path(".")
+    period = forms[0].period_label if forms else ""
+    grid = Table(box=None, padding=(0, 2), pad_edge=True, show_edge=False)
+    grid.add_column("县(市、区)")
+    grid.add_column("指标数", justify="right")
+    grid.add_column("有上次填报", justify="right")
+    grid.add_column("文件")
+    for form, path in zip(forms, paths):
+        with_last = sum(bool(row.last_reported) for row in form.rows)
+        grid.add_row(form.county.name, str(len(form.rows)), str(with_last), path.name)
+    parts = [Text.assemble(("✓ ", "bold green"), f"已生成{period}填报表 {len(forms)} 份 → {folder}"), grid]
+    if progress_errors:
+        parts.append(Text.assemble(("! ", "bold yellow"), f"进度文件中有 {progress_errors} 个错误,"
+                                   "“上次填报”只用了能读出的记录;运行 mubiao check 查看"))
+    return Group(*parts)
+
+
+RENDERERS: dict[FormFormat, Callable[[Form], bytes]] = {
+    FormFormat.XLSX: render_xlsx,
+    FormFormat.CSV: render_csv,
+}
