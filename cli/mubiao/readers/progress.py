@@ -304,7 +304,7 @@ class _FileReader:
         if figures.failed:
             return None
         note_cell = cell("note")
-        note = " ".join(str(note_cell).split()) if not is_blank(note_cell) else None
+        note = str(note_cell).strip() if not is_blank(note_cell) else None  # as written: renderers fold lines
         return Record(county, period, indicator.id, value, numerator, denominator, done_on, note,
                       self.file, row, self.columns)
 

@@ -33,6 +33,7 @@ MAX_XLSX_RATIO = 200
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _DELIMITERS = (",", "\t", ";")
+_SAVE_AS_UTF8 = "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”"
 _ENCODING_NAMES = {"utf-8-sig": "UTF-8(带 BOM)", "utf-8": "UTF-8", "gb18030": "GB18030/GBK", "utf-16": "UTF-16"}
 
 
@@ -82,7 +83,7 @@ def _read_csv(path: Path) -> Table:
             return _table(path, list(_csv_rows(text, delimiter, path)), encoding)
     if encoding == "gb18030":
         raise _error("D002", "无法识别文件编码:不是 UTF-8,按 GB18030/GBK 读也找不到表头", path,
-                     hint="请在 Excel 中另存为“CSV UTF-8(逗号分隔)”")
+                     hint=_SAVE_AS_UTF8)
     return _table(path, [], encoding)  # no header: _table raises D101
 
 
@@ -93,11 +94,11 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise _error("D002", f"文件以 {_ENCODING_NAMES[encoding]} 的 BOM 开头,但内容不是该编码",
-                             path, _line_of(data, exc.start)) from None
+                             path, _line_of(data, exc.start), hint=_SAVE_AS_UTF8) from None
     if b"\x00" in data:
         if _looks_like_utf16(data):
             raise _error("D002", "文件像是没有 BOM 的 UTF-16,无法确定字节顺序", path,
-                         hint="请在 Excel 中另存为“CSV UTF-8(逗号分隔)”")
+                         hint=_SAVE_AS_UTF8)
         raise _error("D001", "文件含有 NUL 字节,不是文本表格", path, _line_of(data, data.index(b"\x00")))
     try:
         return data.decode("utf-8"), "utf-8"
@@ -107,7 +108,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise _error("D002", "无法识别文件编码:既不是 UTF-8,也不是 GB18030/GBK", path, _line_of(data, exc.start),
-                     hint="请在 Excel 中另存为“CSV UTF-8(逗号分隔)”") from None
+                     hint=_SAVE_AS_UTF8) from None
 
 
 def _looks_like_utf16(data: bytes) -> bool:
