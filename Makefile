@@ -4,11 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install schema clean
+.PHONY: run test install schema sample-data clean
 
 # The main job on the bundled sample workspace.
 run: $(STAMP)
-	$(BIN)/mubiao check targets/
+	$(BIN)/mubiao check
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml
 # Regenerate the committed schema after changing cli/mubiao/schema.py (a test keeps them equal).
 schema: $(STAMP)
 	$(BIN)/mubiao schema -o targets/plan.schema.json
+
+# Regenerate the sample progress files under data/jinhua-2021 (deterministic; a test keeps them equal).
+sample-data: $(STAMP)
+	$(BIN)/python data/make_sample.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -113,7 +113,7 @@ def build_forms(plan: Plan, records: Iterable[Record], period: str, counties: It
                 indicator=ind,
                 target=ind.target if county.id == CITY else ind.county_target(county.id),
                 last_reported=_last_reported(last.get((county.id, ind.id)), ind),
-                instructions=_instructions(plan, ind),
+                instructions=instructions(plan, ind),
             )
             for ind in _reported_by(plan, county)
         )
@@ -140,7 +140,8 @@ def _last_reported(record: Record | None, ind: Indicator) -> str:
     return f"{figure}({period_label(record.period)})"
 
 
-def _instructions(plan: Plan, ind: Indicator) -> str:
+def instructions(plan: Plan, ind: Indicator) -> str:
+    """What the form tells the county to write for an indicator (累计数, 现行标准, 分子分母, 是或否)."""
     if ind.kind is Kind.COUNT:
         return f"填{plan.start.year}年{plan.start.month}月以来累计数"
     if ind.kind is Kind.LEVEL:
