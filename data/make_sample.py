@@ -26,7 +26,6 @@ import math
 import re
 import shutil
 import sys
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from random import Random
@@ -35,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "cli"))
 
 from mubiao.forms import HEADERS, instructions  # noqa: E402
+from mubiao.render.xlsx import stable_xlsx  # noqa: E402
 from mubiao.models import Indicator, Kind, Plan, Scope  # noqa: E402
 from mubiao.readers.plan import load_plan  # noqa: E402
 
@@ -837,30 +837,7 @@ def xlsx_bytes(title: str, creator: str, rows: list[Row]) -> bytes:
         sheet.column_dimensions[letter].width = width
     book.properties.creator = creator
     book.properties.lastModifiedBy = creator
-    book.properties.created = FIXED_TIME
-    book.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return deterministic_zip(buffer.getvalue())
-
-
-def deterministic_zip(data: bytes) -> bytes:
-    """The same archive with fixed entry times and core-property dates (openpyxl stamps the time of saving).
-    Entries are stored, not deflated, so that the bytes do not depend on the machine's zlib."""
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for entry in source.infolist():
-            content = source.read(entry.filename)
-            if entry.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)",
-                                 rb"\g<1>" + stamp + rb"\g<3>", content)
-            info = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_STORED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, content)
-    return out.getvalue()
+    return stable_xlsx(book, FIXED_TIME, compress=False)  # stored: the bytes do not depend on zlib
 
 
 def render(gen: Generator) -> dict[Path, bytes]:

@@ -106,7 +106,7 @@ RULES: dict[str, Rule] = {
         Rule("D001", "unreadable", _E, "文件无法读取(不存在、为空、含 NUL 字节、CSV 格式错误或 xlsx 损坏)"),
         Rule("D002", "unknown-encoding", _E, "无法识别编码(可读:UTF-8、带 BOM 的 UTF-8/UTF-16、GB18030/GBK)"),
         Rule("D003", "no-plan", _E, "找不到文件所属的计划(应在 data/<计划编号>/ 下,且有 targets/<计划编号>.toml)"),
-        Rule("D004", "plan-invalid", _W, "所属计划有错误,未检查这个进度文件"),
+        Rule("D004", "plan-invalid", _E, "所属计划有错误,未检查这个进度文件"),
         Rule("D005", "archive-too-large", _E, "xlsx 解压后过大或压缩比异常,拒绝读取"),
         Rule("D101", "no-header", _E, "找不到表头:前 10 行没有指标编号列"),
         Rule("D102", "no-figure-column", _E, "没有完成值、分子、分母或完成日期列"),

@@ -8,6 +8,7 @@ Cell-level rules (a value that is not a number, an unknown county, …) are foun
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
@@ -17,6 +18,8 @@ from mubiao.errors import PlanError
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.progress import Record, cell_ref, progress_files, read_progress
+
+_MONTH_FOLDER = re.compile(r"\d{4}-\d{2}")
 
 
 def cross_record_findings(plan: Plan, records: Iterable[Record]) -> list[Finding]:
@@ -32,7 +35,7 @@ def cross_record_findings(plan: Plan, records: Iterable[Record]) -> list[Finding
         if _same_figures(first, record):
             findings.append(_at(record, "indicator", "D202", f"{record.indicator} 已在{where}报送过,这一行重复"))
         else:
-            findings.append(_at(record, "value", "D201",
+            findings.append(_at(record, _first_difference(first, record), "D201",
                                 f"{record.indicator} 已在{where}报送为 {_figures(first)},这里却是 {_figures(record)};"
                                 f"请删去错误的一条"))
     findings.extend(_cumulative_decreases(plan, first_of.values()))
@@ -58,15 +61,24 @@ def _cumulative_decreases(plan: Plan, records: Iterable[Record]) -> list[Finding
     return findings
 
 
-def _same_figures(a: Record, b: Record) -> bool:
-    def same(x, y) -> bool:
-        if x is None or y is None:
-            return x is y
-        if isinstance(x, float) and isinstance(y, float):
-            return abs(x - y) <= TOLERANCE
-        return x == y
+def _same_figures_of(x, y) -> bool:
+    if x is None or y is None:
+        return x is y
+    if isinstance(x, float) and isinstance(y, float):
+        return abs(x - y) <= TOLERANCE
+    return x == y
 
-    return all(same(x, y) for x, y in zip(a.figures, b.figures))
+
+def _same_figures(a: Record, b: Record) -> bool:
+    return all(_same_figures_of(x, y) for x, y in zip(a.figures, b.figures))
+
+
+def _first_difference(a: Record, b: Record) -> str:
+    """The field of the first figure in which two records differ (the cell a finding should point at)."""
+    for name in ("value", "numerator", "denominator", "done_on"):
+        if not _same_figures_of(getattr(a, name), getattr(b, name)):
+            return name
+    return "value"
 
 
 def _figures(record: Record) -> str:
@@ -109,7 +121,7 @@ def _check_plan_progress(root: Path, plan_id: str, shown: dict[Path, str]) -> li
     plan_path = root / "targets" / f"{plan_id}.toml"
     problem = None
     if not plan_path.is_file():
-        code, problem = "D003", f"找不到计划文件 targets/{plan_id}.toml"
+        code, problem = "D003", _no_plan_message(root, plan_id)
     else:
         try:
             plan = load_plan(plan_path)
@@ -129,6 +141,14 @@ def _shown_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+def _no_plan_message(root: Path, plan_id: str) -> str:
+    if _MONTH_FOLDER.fullmatch(plan_id):
+        return f"月份目录 {plan_id}/ 应放在 data/<计划编号>/ 下,如 data/<计划编号>/{plan_id}/"
+    plans = sorted(p.stem for p in (root / "targets").glob("*.toml"))
+    known = f";targets/ 中有:{'、'.join(plans)}" if plans else ""
+    return f"找不到计划文件 targets/{plan_id}.toml(文件应在 data/<计划编号>/ 下{known})"
 
 
 def _plan_of(path: Path) -> tuple[Path, str] | None:

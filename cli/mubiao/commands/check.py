@@ -1,4 +1,4 @@
-"""`mubiao check`: lint plan files like code."""
+"""`mubiao check`: lint plan files and county progress files like code."""
 
 from __future__ import annotations
 

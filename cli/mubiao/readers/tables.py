@@ -112,9 +112,12 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def _looks_like_utf16(data: bytes) -> bool:
+    # UTF-16 text of mostly ASCII has NULs in one byte position of each pair and almost none in the other;
+    # a file padded with NULs by a failed write has them in both.
     sample = data[:4096]
-    even, odd = sample[0::2], sample[1::2]
-    return max(even.count(0), odd.count(0)) > len(sample) // 4
+    zeros = sorted((sample[0::2].count(0), sample[1::2].count(0)))
+    half = max(len(sample) // 2, 1)
+    return zeros[1] > half * 0.3 and zeros[0] < half * 0.05
 
 
 def _line_of(data: bytes, offset: int) -> int:

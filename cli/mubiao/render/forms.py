@@ -4,7 +4,6 @@ locked, input cells validated). Both return bytes; the command writes them."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from enum import Enum
 from pathlib import Path
@@ -17,6 +16,7 @@ from rich.text import Text
 from mubiao.forms import HEADERS, INPUT_HEADERS, REFERENCE_HEADERS, Form, FormRow
 from mubiao.models import Kind
 from mubiao.numbers import format_number
+from mubiao.render.xlsx import stable_xlsx
 
 #: Characters that make a spreadsheet read a cell as a formula (CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,8 +56,6 @@ FORM_NOTE = (
 )
 _WIDTHS = {"县(市、区)": 11, "月份": 10, "指标编号": 18, "指标名称": 36, "计量单位": 12, "本县目标": 9,
            "上次填报": 22, "填报说明": 24, "完成值": 10, "分子": 10, "分母": 10, "完成日期": 12, "备注": 40}
-#: A fixed stamp for the workbook's properties, so the same form is the same file.
-_STAMP = dt.datetime(2000, 1, 1)
 
 
 def render_xlsx(form: Form) -> bytes:
@@ -71,7 +69,6 @@ def render_xlsx(form: Form) -> bytes:
     book = Workbook()
     book.properties.creator = form.plan.organization
     book.properties.title = form.title
-    book.properties.created = book.properties.modified = _STAMP
     sheet = book.active
     sheet.title = "填报表"
     last_column = get_column_letter(len(HEADERS))
@@ -141,9 +138,7 @@ def render_xlsx(form: Form) -> bytes:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "3:3"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return stable_xlsx(book)  # the same form is the same file
 
 
 def _validation(factory, kind: str, operator: str, low: str, message: str, high: str | None = None):
