@@ -13,7 +13,8 @@ from mubiao import load_plan
 from mubiao.forms import HEADERS, build_forms, form_counties
 from mubiao.models import Kind
 from mubiao.readers.progress import Record, read_progress
-from mubiao.render.forms import RENDERERS, FormFormat, render_csv, render_xlsx
+from mubiao.formats import FormFormat
+from mubiao.render.forms import RENDERERS, render_csv, render_xlsx
 
 PLAN = load_plan(REPO / "targets" / "jinhua-2021.toml")
 INJECTION = '=HYPERLINK("http://x","y")'

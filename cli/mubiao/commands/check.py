@@ -7,11 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from mubiao import console
-from mubiao.checks.run import check_paths
 from mubiao.commands.options import Root, workspace_root
 from mubiao.errors import ExitCode
-from mubiao.render.findings import RENDERERS, FindingsFormat
+from mubiao.formats import FindingsFormat
 
 
 def check(
@@ -44,6 +42,10 @@ def check(
 
         mubiao check --format github      # 在 CI 中生成行内注释
     """
+    from mubiao import console
+    from mubiao.checks.run import check_paths
+    from mubiao.render.findings import RENDERERS
+
     workspace = workspace_root(root)
     targets = paths or [workspace / "targets", *([workspace / "data"] if (workspace / "data").is_dir() else [])]
     result = check_paths(targets)

@@ -7,13 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mubiao import console
 from mubiao.commands.options import PlanOption, Root, workspace_root
-from mubiao.forms import build_forms, check_period, form_counties
-from mubiao.io import write_atomic
-from mubiao.readers.progress import read_progress
-from mubiao.render.forms import RENDERERS, FormFormat, render_written
-from mubiao.workspace import open_plan, reports_folder
+from mubiao.formats import FormFormat
 
 
 def form(
@@ -45,6 +40,14 @@ def form(
 
         mubiao form --plan jinhua-2021 --period 2021-07 --county wucheng --format csv -o 发县/
     """
+    # imported here, not at the top: `mubiao --help` and `mubiao check` should not pay for forms and workbooks
+    from mubiao import console
+    from mubiao.forms import build_forms, check_period, form_counties
+    from mubiao.io import write_atomic
+    from mubiao.readers.progress import read_progress
+    from mubiao.render.forms import RENDERERS, render_written
+    from mubiao.workspace import open_plan, reports_folder
+
     workspace = workspace_root(root)
     the_plan = open_plan(workspace, plan)
     month = check_period(the_plan, period)

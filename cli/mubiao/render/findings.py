@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from itertools import groupby
 from typing import Callable
 
@@ -13,13 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mubiao.checks.findings import CheckResult, Severity
+from mubiao.formats import FindingsFormat
 from mubiao.render.terminal import Wrapped
-
-
-class FindingsFormat(str, Enum):
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
 
 
 _SEVERITY_LABEL = {Severity.ERROR: ("错误", "bold red"), Severity.WARNING: ("警告", "yellow")}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from enum import Enum
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -13,6 +12,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from mubiao.formats import FormFormat
 from mubiao.forms import HEADERS, INPUT_HEADERS, REFERENCE_HEADERS, Form, FormRow
 from mubiao.models import Kind
 from mubiao.numbers import format_number
@@ -20,11 +20,6 @@ from mubiao.render.xlsx import stable_xlsx
 
 #: Characters that make a spreadsheet read a cell as a formula (CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class FormFormat(str, Enum):
-    XLSX = "xlsx"
-    CSV = "csv"
 
 
 def neutralise_formula(text: str) -> str:

@@ -1,0 +1,22 @@
+"""The output formats of each command, as enums: commands take them as options, renderers map them to code.
+
+Kept apart from both so that a command's signature does not import its renderers (start-up time)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class FindingsFormat(str, Enum):
+    """`mubiao check --format`."""
+
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+class FormFormat(str, Enum):
+    """`mubiao form --format`."""
+
+    XLSX = "xlsx"
+    CSV = "csv"
