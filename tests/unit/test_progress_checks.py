@@ -30,6 +30,7 @@ from mubiao.checks.findings import RULES, Finding, Severity
 from mubiao.checks.plan import check_plan_file
 from mubiao.checks.run import check_paths
 from mubiao.readers.plan import load_plan
+from mubiao.readers.progress import cell_ref as cell_reference
 from mubiao.readers.progress import load_progress, read_progress
 
 PROGRESS = FIXTURES / "progress"
@@ -99,15 +100,11 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def cell_reference(line: int, column: int | None) -> str:
-    """`I5` as Excel names a cell, or `第5行` when the finding names a row but no column."""
-    if column is None:
-        return f"第{line}行"
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return f"{letters}{line}"
+@pytest.mark.parametrize(
+    "line, column, expected", [(5, 9, "I5"), (1, 1, "A1"), (3, 26, "Z3"), (3, 27, "AA3"), (7, 52, "AZ7"), (5, None, "第5行")]
+)
+def test_cell_references_are_as_excel_names_cells(line, column, expected):
+    assert cell_reference(line, column) == expected
 
 
 def _ids(path: Path) -> str:
