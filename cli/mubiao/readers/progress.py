@@ -180,8 +180,11 @@ class _CountyLookup:
         return self.ids.get("".join(cell_text(cell).split()))
 
     def suggest(self, cell: Cell) -> str:
-        close = difflib.get_close_matches(cell_text(cell), list(self.ids), n=1, cutoff=0.5)
-        return f"(是不是“{close[0]}”?)" if close else ""
+        close = difflib.get_close_matches(cell_text(cell), list(self.ids), n=1, cutoff=0.6)
+        if close:
+            return f"(是不是“{close[0]}”?)"
+        names = [name for county, name in self.names.items() if county != CITY]
+        return f"(应为:{'、'.join(names)},或 市本级)" if len(names) <= 20 else "(见计划中的县)"
 
     def label(self, county: str) -> str:
         return self.names.get(county, county)
@@ -449,5 +452,6 @@ class _Figures:
         target = ind.target if self.county == CITY else ind.county_target(self.county)
         if actual is not None and target and target > 0 and actual > 10 * target + TOLERANCE:
             name = "numerator" if ind.kind is Kind.RATIO and value is None else "value"
-            self.add("D127", f"{format_number(actual)} 超过本县目标 {format_number(target)} 的 10 倍,"
+            whose = "全市目标" if self.county == CITY else "本县目标"
+            self.add("D127", f"{format_number(actual)} 超过{whose} {format_number(target)} 的 10 倍,"
                              f"请核对单位或是否多填了位数", name)
