@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Callable, Iterator
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -44,3 +46,24 @@ def error(message: str) -> None:
     line = Text("error: ", style="bold red")
     line.append(" ".join(message.split()))
     stderr().print(line)
+
+
+#: Work over fewer items than this is quick: no progress bar.
+PROGRESS_MIN_ITEMS = 50
+
+
+@contextmanager
+def progress(description: str, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr while long work runs; yields `advance()`, to call once per item done.
+
+    Silent (and `advance` a no-op) when stderr is not a terminal or the work is short; the bar disappears when
+    the work ends, so only the result stays on screen."""
+    if total < PROGRESS_MIN_ITEMS or not stderr().is_terminal:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr(), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda: bar.advance(task)

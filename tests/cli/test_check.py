@@ -117,3 +117,17 @@ def test_inputs_are_never_modified(cli):
         cli("check", "-f", "json", path)
     assert {p: p.read_bytes() for p in INVALID_PLANS} == before
     assert not [p for p in INVALID.iterdir() if p.suffix != ".toml"]
+
+
+def test_a_progress_bar_counts_every_file_on_a_terminal(monkeypatch, tmp_path):
+    """The bar advances once per file checked (plans and progress files), and is silent when piped."""
+    import shutil
+
+    from mubiao.checks.run import check_files, files_to_check
+
+    shutil.copytree(REPO / "targets", tmp_path / "targets")
+    shutil.copytree(REPO / "data" / "jinhua-2021", tmp_path / "data" / "jinhua-2021")
+    files = files_to_check([tmp_path / "targets", tmp_path / "data" / "jinhua-2021" / "2021-06"])
+    ticks = []
+    check_files(files, lambda: ticks.append(1))
+    assert len(ticks) == len(files) == 4 + 11

@@ -11,7 +11,7 @@ import os
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from mubiao.checks.findings import RULES, Finding
 from mubiao.errors import PlanError
@@ -95,7 +95,7 @@ def _at(record: Record, column_of: str, code: str, message: str) -> Finding:
                    f"{cell_ref(record.row, column)}:{message}")
 
 
-def check_progress_files(paths: Iterable[Path]) -> list[Finding]:
+def check_progress_files(paths: Iterable[Path], on_file: Callable[[], None] | None = None) -> list[Finding]:
     """Every finding in these progress files, each checked against its plan with every other file of that plan
     as context (so a duplicate or a count going down across months is found even when one file is named).
 
@@ -111,11 +111,13 @@ def check_progress_files(paths: Iterable[Path]) -> list[Finding]:
         else:
             by_plan[owner][path.resolve()] = str(path)
     for (root, plan_id), shown in by_plan.items():
-        findings.extend(_check_plan_progress(root, plan_id, shown))
+        findings.extend(_check_plan_progress(root, plan_id, shown, on_file))
     return findings
 
 
-def _check_plan_progress(root: Path, plan_id: str, shown: dict[Path, str]) -> list[Finding]:
+def _check_plan_progress(
+    root: Path, plan_id: str, shown: dict[Path, str], on_file: Callable[[], None] | None = None
+) -> list[Finding]:
     from mubiao.readers.plan import load_plan
 
     plan_path = root / "targets" / f"{plan_id}.toml"
@@ -128,12 +130,19 @@ def _check_plan_progress(root: Path, plan_id: str, shown: dict[Path, str]) -> li
         except PlanError as exc:
             code, problem = "D004", f"计划 targets/{plan_id}.toml 有错误,未检查这个文件({exc.code or '见 mubiao check'})"
     if problem is not None:
+        for _ in shown if on_file else ():
+            on_file()
         return [_file_finding(Path(name), code, problem) for name in shown.values()]
     # every file of the plan is read, as the user named it or relative to the current folder, for context
     context = {path.resolve(): _shown_path(path) for path in progress_files(plan, root)}
     files = [Path(name) for name in sorted((context | shown).values())]
     wanted = set(shown.values())
-    return [f for f in read_progress(plan, root, files).findings if f.file in wanted]
+
+    def read(path: Path) -> None:
+        if on_file and str(path) in wanted:
+            on_file()
+
+    return [f for f in read_progress(plan, root, files, on_file=read).findings if f.file in wanted]
 
 
 def _shown_path(path: Path) -> str:

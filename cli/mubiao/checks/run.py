@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Sequence
 
 from mubiao.checks.findings import CheckResult, Finding
 from mubiao.checks.plan import check_plan_file
@@ -44,12 +44,18 @@ def check_paths(paths: Iterable[Path]) -> CheckResult:
     """Check every file the paths name: plans against their rules, progress files against their plan.
 
     Findings come file by file in the order the files were named, each file's by position."""
-    files = files_to_check(paths)
+    return check_files(files_to_check(paths))
+
+
+def check_files(files: Sequence[Path], on_file: Callable[[], None] | None = None) -> CheckResult:
+    """Check these files (see `check_paths`); `on_file()` is called as each one is done (a progress bar)."""
+    advance = on_file or (lambda: None)
     findings: list[Finding] = []
     for file in files:
         if file.suffix.lower() in PLAN_SUFFIXES:
             findings.extend(check_plan_file(file))
-    findings.extend(check_progress_files([f for f in files if f.suffix.lower() in TABLE_SUFFIXES]))
+            advance()
+    findings.extend(check_progress_files([f for f in files if f.suffix.lower() in TABLE_SUFFIXES], advance))
     order = {str(file): index for index, file in enumerate(files)}
     findings.sort(key=lambda f: (order.get(f.file, len(order)), f.sort_key()))
     return CheckResult(files=tuple(str(f) for f in files), findings=tuple(findings))

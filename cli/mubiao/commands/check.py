@@ -43,12 +43,14 @@ def check(
         mubiao check --format github      # 在 CI 中生成行内注释
     """
     from mubiao import console
-    from mubiao.checks.run import check_paths
+    from mubiao.checks.run import check_files, files_to_check
     from mubiao.render.findings import RENDERERS
 
     workspace = workspace_root(root)
     targets = paths or [workspace / "targets", *([workspace / "data"] if (workspace / "data").is_dir() else [])]
-    result = check_paths(targets)
+    files = files_to_check(targets)
+    with console.progress("检查", total=len(files)) as advance:
+        result = check_files(files, advance)
     console.emit(RENDERERS[output_format](result))
     failed = result.errors or (strict and result.warnings)
     raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.OK)

@@ -116,8 +116,14 @@ def progress_files(plan: Plan, root: str | Path = ".") -> list[Path]:
     )
 
 
-def read_progress(plan: Plan, root: str | Path = ".", files: Iterable[Path] | None = None) -> ProgressRead:
-    """Read the plan's progress files (by default every file `progress_files` finds) into records and findings.
+def read_progress(
+    plan: Plan,
+    root: str | Path = ".",
+    files: Iterable[Path] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> ProgressRead:
+    """Read the plan's progress files (by default every file `progress_files` finds) into records and findings;
+    `on_file(path)` is called as each file is read (for a progress bar).
 
     Findings that need several records (duplicates, a cumulative count going down) look across all files read.
     """
@@ -131,6 +137,8 @@ def read_progress(plan: Plan, root: str | Path = ".", files: Iterable[Path] | No
         file_records, file_findings = _FileReader(plan, path, lookup).read()
         records.extend(file_records)
         findings.extend(file_findings)
+        if on_file is not None:
+            on_file(path)
     findings.extend(cross_record_findings(plan, records))
     return ProgressRead(files=tuple(files), records=tuple(records), findings=tuple(sorted(findings, key=Finding.sort_key)))
 
