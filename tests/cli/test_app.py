@@ -56,3 +56,19 @@ def test_check_of_plans_does_not_import_pandas():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_check_of_progress_files_does_not_import_pandas():
+    """Checking data/ reads records without pandas (the tidy DataFrame is for analysis, not for linting)."""
+    code = (
+        "import sys\n"
+        "from mubiao.app import app\n"
+        "try:\n"
+        f"    app(['check', '--root', {str(REPO)!r}], prog_name='mubiao')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "assert 'pandas' not in sys.modules  # (openpyxl itself imports numpy when it is installed)\n"
+        "assert 'openpyxl' in sys.modules  # the sample has one xlsx, so this test can tell the difference\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
