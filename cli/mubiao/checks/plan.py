@@ -7,7 +7,6 @@ the line and column to edit, and a message that says what to write instead.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -20,6 +19,7 @@ from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.toml_document import TomlDate, TomlDocument, read_toml
 from mubiao.readers.toml_positions import Path as KeyPath
 from mubiao.schema import PLAN_SCHEMA
+from mubiao.suggest import closest
 
 _FORMATS = FormatChecker(formats=())
 
@@ -113,9 +113,8 @@ def _key_name(path: KeyPath) -> str:
 
 
 def _unknown_key_message(key: str, allowed: list[str], where: str) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f"{where}有未知的键 `{key}`,是否应为 `{close[0]}`?"
+    if guess := closest(key, allowed):
+        return f"{where}有未知的键 `{key}`,是否应为 `{guess}`?"
     return f"{where}有未知的键 `{key}`;可用的键:{', '.join(allowed)}"
 
 
@@ -132,8 +131,8 @@ def _bad_value_message(path: KeyPath, error: Any) -> str:
     key, value = _key_name(path), error.instance
     if error.validator == "enum":
         options = [str(o) for o in error.validator_value]
-        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
-        hint = f";是否应为 \"{close[0]}\"?" if close else ""
+        guess = closest(str(value), options, cutoff=0.5)
+        hint = f";是否应为 \"{guess}\"?" if guess else ""
         return f"`{key}` = \"{value}\" 无效,应为 {'、'.join(options)} 之一{hint}"
     return f"`{key}` = {format_number(value) if isinstance(value, int | float) else value} 太小,应大于 {'或等于 ' if error.validator == 'minimum' else ''}{format_number(error.validator_value)}"
 
@@ -309,8 +308,8 @@ class _PlanRules:
 
 
 def _unknown_ref(what: str, value: str, known: set[str], where: str) -> str:
-    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
-    hint = f";是否应为 \"{close[0]}\"?" if close else f";请在 {where} 中声明,或改用已声明的编号"
+    guess = closest(value, sorted(known))
+    hint = f";是否应为 \"{guess}\"?" if guess else f";请在 {where} 中声明,或改用已声明的编号"
     return f"未声明的{what} \"{value}\"{hint}"
 
 

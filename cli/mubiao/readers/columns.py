@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Sequence
 
 from mubiao.numbers import Cell, cell_text
+from mubiao.suggest import closest
 
 #: Each field of a record, with the header names that mean it (English name first). Matching ignores case,
 #: spaces and full-width forms, and a trailing explanation in brackets (`完成值(累计)` is `完成值`).
@@ -63,11 +63,9 @@ def suggest_field(cell: Cell) -> str | None:
     key = _key(cell_text(cell))
     if not key:
         return None
-    known = [alias for aliases in ALIASES.values() for alias in aliases]
-    close = difflib.get_close_matches(key, [_key(a) for a in known], n=1, cutoff=0.6)
-    if not close:
-        return None
-    return next(alias for alias in known if _key(alias) == close[0])
+    by_key = {_key(alias): alias for aliases in ALIASES.values() for alias in aliases}
+    guess = closest(key, by_key)
+    return by_key[guess] if guess else None
 
 
 def header_row(rows: Sequence[Sequence[Cell]]) -> int | None:

@@ -11,7 +11,6 @@ A blank cell is "not reported" and stays None (a missing figure in the DataFrame
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from mubiao.numbers import (
 )
 from mubiao.readers.columns import FIGURE_FIELDS, header_field, is_reference_column, suggest_field
 from mubiao.readers.tables import TABLE_SUFFIXES, Table, read_table
+from mubiao.suggest import closest
 
 if TYPE_CHECKING:
     import pandas
@@ -188,9 +188,8 @@ class _CountyLookup:
         return self.ids.get("".join(cell_text(cell).split()))
 
     def suggest(self, cell: Cell) -> str:
-        close = difflib.get_close_matches(cell_text(cell), list(self.ids), n=1, cutoff=0.6)
-        if close:
-            return f"(是不是“{close[0]}”?)"
+        if guess := closest(cell_text(cell), self.ids):
+            return f"(是不是“{guess}”?)"
         names = [name for county, name in self.names.items() if county != CITY]
         return f"(应为:{'、'.join(names)},或 市本级)" if len(names) <= 20 else "(见计划中的县)"
 
@@ -301,8 +300,8 @@ class _FileReader:
             return None  # a footer such as 填报人/联系电话 carries no figure
         indicator = self.indicators.get(cell_text(indicator_cell))
         if indicator is None:
-            close = difflib.get_close_matches(cell_text(indicator_cell), list(self.indicators), n=1, cutoff=0.6)
-            hint = f"(是不是“{close[0]}”?)" if close else "(见计划中的指标编号)"
+            guess = closest(cell_text(indicator_cell), self.indicators)
+            hint = f"(是不是“{guess}”?)" if guess else "(见计划中的指标编号)"
             self.add("D110", f"计划中没有指标“{cell_text(indicator_cell)}”{hint}", row, at("indicator"))
             return None
 
