@@ -74,9 +74,8 @@ def check_period(plan: Plan, period: str) -> str:
     found = _MONTH.fullmatch(period)
     if not found or not 1 <= int(found.group(2)) <= 12:
         raise WorkspaceError(f"--period “{period}”不是月份,应写成 YYYY-MM,如 2021-06")
-    first, last = f"{plan.start:%Y-%m}", f"{plan.end:%Y-%m}"
-    if not first <= period <= last:
-        raise WorkspaceError(f"--period {period} 不在计划期({first} 至 {last})内")
+    if not plan.first_month <= period <= plan.last_month:
+        raise WorkspaceError(f"--period {period} 不在计划期({plan.first_month} 至 {plan.last_month})内")
     return period
 
 

@@ -165,6 +165,16 @@ class Plan:
     """The file the plan was read from, if any."""
 
     @property
+    def first_month(self) -> str:
+        """The month the plan starts, `YYYY-MM` (progress is reported by month)."""
+        return f"{self.start.year:04d}-{self.start.month:02d}"
+
+    @property
+    def last_month(self) -> str:
+        """The month the plan ends, `YYYY-MM`."""
+        return f"{self.end.year:04d}-{self.end.month:02d}"
+
+    @property
     def indicators(self) -> tuple[Indicator, ...]:
         """Every indicator, in plan order (goal, then indicator)."""
         return tuple(ind for goal in self.goals for ind in goal.indicators)

@@ -130,7 +130,7 @@ def read_progress(
     from mubiao.checks.progress import cross_record_findings  # the rules that span records live with the checks
 
     files = list(progress_files(plan, root) if files is None else files)
-    lookup = _CountyLookup(plan)
+    lookup = _PlanLookup(plan)
     records: list[Record] = []
     findings: list[Finding] = []
     for path in files:
@@ -174,10 +174,12 @@ def records_frame(records: Iterable[Record]) -> "pandas.DataFrame":
     return frame
 
 
-class _CountyLookup:
-    """County ids and names (and `city`/市本级) to county ids."""
+class _PlanLookup:
+    """What every file of a plan is read against, built once per read: indicators by id, and county ids and
+    names (and `city`/市本级) to county ids."""
 
     def __init__(self, plan: Plan) -> None:
+        self.indicators = {ind.id: ind for ind in plan.indicators}
         self.ids: dict[str, str] = {CITY: CITY, **{name: CITY for name in CITY_NAMES}}
         for county in plan.counties:
             self.ids[county.id] = county.id
@@ -211,14 +213,12 @@ def cell_ref(row: int, column: int | None) -> str:
 class _FileReader:
     """Reads one progress file into records and findings."""
 
-    def __init__(self, plan: Plan, path: Path, counties: _CountyLookup) -> None:
+    def __init__(self, plan: Plan, path: Path, lookup: _PlanLookup) -> None:
         self.plan = plan
         self.path = path
         self.file = str(path)
-        self.counties = counties
-        self.indicators = {ind.id: ind for ind in plan.indicators}
-        self.first_period = f"{plan.start.year:04d}-{plan.start.month:02d}"
-        self.last_period = f"{plan.end.year:04d}-{plan.end.month:02d}"
+        self.counties = lookup
+        self.indicators = lookup.indicators
         self.findings: list[Finding] = []
         self.columns: dict[str, int] = {}
 
@@ -268,7 +268,7 @@ class _FileReader:
                 self.add("D112", f"目录名“{folder}”不是有效的月份")
                 period = False
         if period and not self._period_in_plan(period):
-            self.add("D113", f"目录的月份 {period} 不在计划期({self.first_period} 至 {self.last_period})内")
+            self.add("D113", f"目录的月份 {period} 不在计划期({self.plan.first_month} 至 {self.plan.last_month})内")
             period = False
         if county is None and "county" not in self.columns:
             self.add("D105", f"无法确定填报单位:没有县(市、区)列,文件名“{self.path.stem}”也不是县的编号或名称",
@@ -280,7 +280,7 @@ class _FileReader:
         return county, period
 
     def _period_in_plan(self, period: str) -> bool:
-        return self.first_period <= period <= self.last_period
+        return self.plan.first_month <= period <= self.plan.last_month
 
     def _cell(self, cells: tuple[Cell, ...], name: str) -> Cell:
         column = self.columns.get(name)
@@ -348,7 +348,8 @@ class _FileReader:
             self.add("D114", f"月份 {period} 与所在目录 {path_period} 不一致", row, column)
             return None
         if not self._period_in_plan(period):
-            self.add("D113", f"月份 {period} 不在计划期({self.first_period} 至 {self.last_period})内", row, column)
+            self.add("D113", f"月份 {period} 不在计划期({self.plan.first_month} 至 {self.plan.last_month})内",
+                     row, column)
             return None
         return period
 
