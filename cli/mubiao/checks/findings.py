@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
+from typing import Iterable
+
+from mubiao.errors import MubiaoError
 
 
 class Severity(str, Enum):
@@ -66,6 +69,17 @@ class CheckResult:
     @property
     def warnings(self) -> int:
         return sum(f.severity is Severity.WARNING for f in self.findings)
+
+
+def raise_first_error(findings: Iterable[Finding], error: type[MubiaoError], checked: object) -> None:
+    """Raise `error` at the first error-level finding, if any, saying how many there are in all and which
+    `mubiao check` lists them (`checked`: the file or folder to name). Warnings never raise."""
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        more = f";共 {len(errors)} 个错误,运行 mubiao check {checked} 查看全部" if len(errors) > 1 else ""
+        raise error(f"{first.code} {first.message}{more}", file=first.file, line=first.line, column=first.column,
+                    code=first.code)
 
 
 _E, _W = Severity.ERROR, Severity.WARNING

@@ -13,11 +13,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
 
-from mubiao.checks.findings import RULES, Finding
+from mubiao.checks.findings import Finding
 from mubiao.errors import PlanError
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
-from mubiao.readers.progress import Record, cell_ref, progress_files, read_progress
+from mubiao.readers.progress import Record, cell_finding, cell_ref, progress_files, read_progress
 
 _MONTH_FOLDER = re.compile(r"\d{4}-\d{2}")
 
@@ -91,8 +91,7 @@ def _figures(record: Record) -> str:
 
 def _at(record: Record, column_of: str, code: str, message: str) -> Finding:
     column = record.columns.get(column_of) or record.columns.get("indicator")
-    return Finding(record.file, record.row, column, code, RULES[code].severity,
-                   f"{cell_ref(record.row, column)}:{message}")
+    return cell_finding(record.file, code, message, record.row, column)
 
 
 def check_progress_files(paths: Iterable[Path], on_file: Callable[[], None] | None = None) -> list[Finding]:
@@ -107,7 +106,7 @@ def check_progress_files(paths: Iterable[Path], on_file: Callable[[], None] | No
     for path in paths:
         owner = _plan_of(path)
         if owner is None:
-            findings.append(_file_finding(path, "D003", "文件不在 data/<计划编号>/ 下,不知道它属于哪个计划"))
+            findings.append(cell_finding(str(path), "D003", "文件不在 data/<计划编号>/ 下,不知道它属于哪个计划"))
         else:
             by_plan[owner][path.resolve()] = str(path)
     for (root, plan_id), shown in by_plan.items():
@@ -132,7 +131,7 @@ def _check_plan_progress(
     if problem is not None:
         for _ in shown if on_file else ():
             on_file()
-        return [_file_finding(Path(name), code, problem) for name in shown.values()]
+        return [cell_finding(name, code, problem) for name in shown.values()]
     # every file of the plan is read, as the user named it or relative to the current folder, for context
     context = {path.resolve(): _shown_path(path) for path in progress_files(plan, root)}
     files = [Path(name) for name in sorted((context | shown).values())]
@@ -168,7 +167,3 @@ def _plan_of(path: Path) -> tuple[Path, str] | None:
             inside = resolved.relative_to(ancestor).parts
             return (ancestor.parent, inside[0]) if len(inside) >= 2 else None
     return None
-
-
-def _file_finding(path: Path, code: str, message: str) -> Finding:
-    return Finding(str(path), None, None, code, RULES[code].severity, message)

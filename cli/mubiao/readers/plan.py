@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mubiao.checks.findings import Severity
+from mubiao.checks.findings import raise_first_error
 from mubiao.checks.plan import check_document
 from mubiao.errors import PlanError
 from mubiao.models import (
@@ -34,11 +34,7 @@ def load_plan(path: str | Path) -> Plan:
     plan; warnings do not stop loading. `mubiao check` lists every finding.
     """
     document = read_toml(path)
-    errors = [f for f in check_document(document) if f.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        more = f";共 {len(errors)} 个错误,运行 mubiao check {document.path} 查看全部" if len(errors) > 1 else ""
-        raise PlanError(f"{first.code} {first.message}{more}", file=first.file, line=first.line, column=first.column, code=first.code)
+    raise_first_error(check_document(document), PlanError, document.path)
     return build_plan(document.data, path=document.path)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
-from mubiao.checks.findings import RULES, Finding
+from mubiao.checks.findings import RULES, Finding, Severity, raise_first_error
 from mubiao.errors import ProgressError
 from mubiao.models import CITY, Indicator, Kind, Plan, Scope
 from mubiao.numbers import (
@@ -91,7 +91,7 @@ class ProgressRead:
 
     @property
     def errors(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity.value == "error")
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
 
 def progress_folder(plan: Plan, root: str | Path = ".") -> Path:
@@ -151,11 +151,7 @@ def load_progress(plan: Plan, root: str | Path = ".") -> "pandas.DataFrame":
     Raises ProgressError at the first error-level finding; warnings do not stop loading.
     """
     read = read_progress(plan, root)
-    if read.errors:
-        first = read.errors[0]
-        more = f";共 {len(read.errors)} 个错误,运行 mubiao check {progress_folder(plan, root)} 查看全部"
-        raise ProgressError(f"{first.code} {first.message}{more if len(read.errors) > 1 else ''}",
-                            file=first.file, line=first.line, column=first.column, code=first.code)
+    raise_first_error(read.findings, ProgressError, progress_folder(plan, root))
     return records_frame(read.records)
 
 
@@ -210,6 +206,13 @@ def cell_ref(row: int, column: int | None) -> str:
     return f"{letters}{row}"
 
 
+def cell_finding(file: str, code: str, message: str, row: int | None = None, column: int | None = None) -> Finding:
+    """A finding in a progress file; one with a row starts its message with the cell (`I5:`, or `第5行:`)."""
+    if row is not None:
+        message = f"{cell_ref(row, column)}:{message}"
+    return Finding(file, row, column, code, RULES[code].severity, message)
+
+
 class _FileReader:
     """Reads one progress file into records and findings."""
 
@@ -223,9 +226,7 @@ class _FileReader:
         self.columns: dict[str, int] = {}
 
     def add(self, code: str, message: str, row: int | None = None, column: int | None = None) -> None:
-        if row is not None:
-            message = f"{cell_ref(row, column)}:{message}"
-        self.findings.append(Finding(self.file, row, column, code, RULES[code].severity, message))
+        self.findings.append(cell_finding(self.file, code, message, row, column))
 
     def read(self) -> tuple[list[Record], list[Finding]]:
         try:
@@ -379,7 +380,7 @@ class _Figures:
 
     def add(self, code: str, message: str, name: str) -> None:
         self.reader.add(code, message, self.row, self.reader.columns.get(name))
-        self.failed = self.failed or RULES[code].severity.value == "error"
+        self.failed = self.failed or RULES[code].severity is Severity.ERROR
 
     def _guard(self, name: str, parse: Callable[[], object]):
         try:
