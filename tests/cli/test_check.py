@@ -103,7 +103,7 @@ def test_internal_error_exits_2_without_traceback(cli, monkeypatch):
 
     import mubiao.checks.run
 
-    monkeypatch.setattr(mubiao.checks.run, "check_plan_file", boom)
+    monkeypatch.setattr(mubiao.checks.run, "read_plan", boom)
     result = cli("check", REPO / "targets")
     assert result.exit_code == 2
     assert "内部错误" in result.output and "Traceback" not in result.output

@@ -45,12 +45,17 @@ _TYPE_NAMES = {
 
 def check_plan_file(path: str | Path) -> list[Finding]:
     """Every finding in one plan file, sorted by position. A file that cannot be parsed gives one finding."""
+    return check_plan_document(path)[0]
+
+
+def check_plan_document(path: str | Path) -> tuple[list[Finding], TomlDocument | None]:
+    """Every finding in one plan file, and the parsed document (None when the file cannot be parsed)."""
     try:
         document = read_toml(path)
     except PlanError as exc:
         code = exc.code or "P002"
-        return [Finding(str(path), exc.line, exc.column, code, RULES[code].severity, exc.described())]
-    return check_document(document)
+        return [Finding(str(path), exc.line, exc.column, code, RULES[code].severity, exc.described())], None
+    return check_document(document), document
 
 
 def check_document(document: TomlDocument) -> list[Finding]:

@@ -11,10 +11,9 @@ import os
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
-from mubiao.checks.findings import Finding
-from mubiao.errors import PlanError
+from mubiao.checks.findings import Finding, Severity
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.progress import Record, cell_finding, cell_ref, progress_files, read_progress
@@ -94,12 +93,16 @@ def _at(record: Record, column_of: str, code: str, message: str) -> Finding:
     return cell_finding(record.file, code, message, record.row, column)
 
 
-def check_progress_files(paths: Iterable[Path], on_file: Callable[[], None] | None = None) -> list[Finding]:
+def check_progress_files(
+    paths: Iterable[Path],
+    on_file: Callable[[], None] | None = None,
+    plans: Mapping[Path, tuple[list[Finding], Plan | None]] | None = None,
+) -> list[Finding]:
     """Every finding in these progress files, each checked against its plan with every other file of that plan
     as context (so a duplicate or a count going down across months is found even when one file is named).
 
     A file belongs to the plan `<id>` when it lies under `data/<id>/`; the plan is `targets/<id>.toml` beside
-    that `data/` folder.
+    that `data/` folder. `plans` holds what `read_plan` gave for plans already read, by resolved path.
     """
     by_plan: dict[tuple[Path, str], dict[Path, str]] = defaultdict(dict)
     findings: list[Finding] = []
@@ -110,24 +113,28 @@ def check_progress_files(paths: Iterable[Path], on_file: Callable[[], None] | No
         else:
             by_plan[owner][path.resolve()] = str(path)
     for (root, plan_id), shown in by_plan.items():
-        findings.extend(_check_plan_progress(root, plan_id, shown, on_file))
+        findings.extend(_check_plan_progress(root, plan_id, shown, on_file, plans or {}))
     return findings
 
 
 def _check_plan_progress(
-    root: Path, plan_id: str, shown: dict[Path, str], on_file: Callable[[], None] | None = None
+    root: Path,
+    plan_id: str,
+    shown: dict[Path, str],
+    on_file: Callable[[], None] | None,
+    plans: Mapping[Path, tuple[list[Finding], Plan | None]],
 ) -> list[Finding]:
-    from mubiao.readers.plan import load_plan
+    from mubiao.readers.plan import read_plan
 
     plan_path = root / "targets" / f"{plan_id}.toml"
     problem = None
     if not plan_path.is_file():
         code, problem = "D003", _no_plan_message(root, plan_id)
     else:
-        try:
-            plan = load_plan(plan_path)
-        except PlanError as exc:
-            code, problem = "D004", f"计划 targets/{plan_id}.toml 有错误,未检查这个文件({exc.code or '见 mubiao check'})"
+        plan_findings, plan = plans.get(plan_path.resolve()) or read_plan(plan_path)
+        if plan is None:
+            first = next(f.code for f in plan_findings if f.severity is Severity.ERROR)
+            code, problem = "D004", f"计划 targets/{plan_id}.toml 有错误,未检查这个文件({first})"
     if problem is not None:
         for _ in shown if on_file else ():
             on_file()

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from mubiao.checks.findings import CheckResult, Finding
-from mubiao.checks.plan import check_plan_file
+from mubiao.readers.plan import read_plan
 from mubiao.checks.progress import check_progress_files
 from mubiao.errors import WorkspaceError
 from mubiao.readers.tables import TABLE_SUFFIXES
@@ -51,11 +51,14 @@ def check_files(files: Sequence[Path], on_file: Callable[[], None] | None = None
     """Check these files (see `check_paths`); `on_file()` is called as each one is done (a progress bar)."""
     advance = on_file or (lambda: None)
     findings: list[Finding] = []
+    plans = {}  # each plan checked here is read once, then serves its progress files too
     for file in files:
         if file.suffix.lower() in PLAN_SUFFIXES:
-            findings.extend(check_plan_file(file))
+            plans[file.resolve()] = read_plan(file)
+            findings.extend(plans[file.resolve()][0])
             advance()
-    findings.extend(check_progress_files([f for f in files if f.suffix.lower() in TABLE_SUFFIXES], advance))
+    progress = [f for f in files if f.suffix.lower() in TABLE_SUFFIXES]
+    findings.extend(check_progress_files(progress, advance, plans))
     order = {str(file): index for index, file in enumerate(files)}
     findings.sort(key=lambda f: (order.get(f.file, len(order)), f.sort_key()))
     return CheckResult(files=tuple(str(f) for f in files), findings=tuple(findings))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mubiao.checks.findings import raise_first_error
-from mubiao.checks.plan import check_document
+from mubiao.checks.findings import Finding, Severity, raise_first_error
+from mubiao.checks.plan import check_document, check_plan_document
 from mubiao.errors import PlanError
 from mubiao.models import (
     County,
@@ -36,6 +36,15 @@ def load_plan(path: str | Path) -> Plan:
     document = read_toml(path)
     raise_first_error(check_document(document), PlanError, document.path)
     return build_plan(document.data, path=document.path)
+
+
+def read_plan(path: str | Path) -> tuple[list[Finding], Plan | None]:
+    """Every finding of a plan file (as `mubiao check` lists them) and the plan, or None when any finding is an
+    error: checking and loading a plan in one reading."""
+    findings, document = check_plan_document(path)
+    if document is None or any(f.severity is Severity.ERROR for f in findings):
+        return findings, None
+    return findings, build_plan(document.data, path=document.path)
 
 
 def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
