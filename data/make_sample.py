@@ -33,7 +33,8 @@ from random import Random
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "cli"))
 
-from mubiao.forms import HEADERS, instructions  # noqa: E402
+from mubiao.forms import HEADERS, instructions, period_label  # noqa: E402
+from mubiao.numbers import format_number  # noqa: E402
 from mubiao.render.xlsx import stable_xlsx  # noqa: E402
 from mubiao.models import Indicator, Kind, Plan, Scope  # noqa: E402
 from mubiao.readers.plan import load_plan  # noqa: E402
@@ -348,15 +349,12 @@ class Rec:
 
 
 def fmt(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.10g}"
+    """A number as the form shows it; an empty cell for none."""
+    return "" if value is None else format_number(value)
 
 
 def month_label(month: int) -> str:
-    return f"{YEAR}年{month}月"
+    return period_label(f"{YEAR}-{month:02d}")
 
 
 def level_word(name: str) -> str:
