@@ -43,6 +43,28 @@ class Scope(str, Enum):
     CITY = "city"  # reported once, by `city`
 
 
+class Status(str, Enum):
+    """Where a row stands at the as-of date (FORMATS §4)."""
+
+    MET = "met"  # the target is reached
+    ON_TRACK = "on_track"  # at or ahead of the time-elapsed pace (序时进度)
+    AT_RISK = "at_risk"  # a little behind the pace, or a step target due soon and not yet met
+    BEHIND = "behind"  # more than `[plan.status] behind` percentage points behind the pace
+    MISSED = "missed"  # the deadline has passed and the target is not reached
+    NO_DATA = "no_data"  # no record up to the as-of month (missing is never zero)
+    NO_TARGET = "no_target"  # a count row with no county target
+
+    @property
+    def severity(self) -> int:
+        """Rank from worst (0) to best: missed, behind, at_risk, no_data, no_target, on_track, met."""
+        return WORST_FIRST.index(self)
+
+
+#: Statuses from worst to best: the order of a level city row's status and of `--fail-on` (FORMATS §4).
+WORST_FIRST = (Status.MISSED, Status.BEHIND, Status.AT_RISK, Status.NO_DATA, Status.NO_TARGET, Status.ON_TRACK,
+               Status.MET)
+
+
 def frozen_mapping(mapping: Mapping | None) -> Mapping:
     return MappingProxyType(dict(mapping or {}))
 

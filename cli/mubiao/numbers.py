@@ -187,6 +187,31 @@ def parse_date(cell: Cell) -> dt.date | None:
     raise CellError(f"“{_shorten(str(cell))}”不是日期(应写 2021-08-16 或 2021年8月16日)")
 
 
+def month_end(period: str) -> dt.date:
+    """The last day of a `YYYY-MM` month."""
+    year, month = int(period[:4]), int(period[5:7])
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def month_of(day: dt.date) -> str:
+    """The `YYYY-MM` month a date falls in."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_as_of(text: str) -> dt.date:
+    """`--as-of`: a date (`2021-06-15`, `2021年6月15日`), or a month (`2021-06`, `2021年6月`) meaning its last day."""
+    if _DATE.fullmatch(cell_text(text)):
+        return parse_date(text)  # type: ignore[return-value]
+    try:
+        period = parse_period(text)
+    except CellError:
+        raise CellError(f"“{_shorten(text)}”不是日期或月份(应写 2021-06-30 或 2021-06)") from None
+    if period is None:
+        raise CellError("日期为空(应写 2021-06-30 或 2021-06)")
+    return month_end(period)
+
+
 def _shorten(text: str, limit: int = 40) -> str:
     """A cell's text for a message: on one line, and cut to `limit` characters."""
     text = " ".join(text.split())
