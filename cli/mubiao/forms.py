@@ -16,6 +16,7 @@ from mubiao.errors import WorkspaceError
 from mubiao.models import CITY, County, Indicator, Kind, Plan, Scope
 from mubiao.numbers import format_number
 from mubiao.readers.progress import Record
+from mubiao.selection import choose
 
 #: The form's columns, in order: reference columns (locked in the xlsx), then the columns a county fills.
 REFERENCE_HEADERS = ("县(市、区)", "月份", "指标编号", "指标名称", "计量单位", "本县目标", "上次填报", "填报说明")
@@ -87,13 +88,8 @@ def form_counties(plan: Plan, wanted: Iterable[str] | None = None) -> list[Count
         everyone.append(CITY_COUNTY)
     if not wanted:
         return everyone
-    by_key = {key: county for county in everyone for key in (county.id, county.name)}
-    chosen = []
-    for key in wanted:
-        if key not in by_key:
-            raise WorkspaceError(f"计划中没有县“{key}”", hint=f"可选:{'、'.join(c.id for c in everyone)}")
-        chosen.append(by_key[key])
-    return list(dict.fromkeys(chosen))
+    by_id = {county.id: county for county in everyone}
+    return [by_id[county_id] for county_id in choose("县", wanted, [(c.id, c.name) for c in everyone])]
 
 
 def build_forms(plan: Plan, records: Iterable[Record], period: str, counties: Iterable[County]) -> list[Form]:

@@ -3,8 +3,6 @@ locked, input cells validated). Both return bytes; the command writes them."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -16,16 +14,8 @@ from mubiao.formats import FormFormat
 from mubiao.forms import HEADERS, INPUT_HEADERS, REFERENCE_HEADERS, Form, FormRow
 from mubiao.models import Kind
 from mubiao.numbers import format_number
+from mubiao.render.cells import csv_bytes, neutralise_formula
 from mubiao.render.xlsx import stable_xlsx
-
-#: Characters that make a spreadsheet read a cell as a formula (CWE-1236).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(text: str) -> str:
-    """Text that a spreadsheet shows as text: a leading `'` before anything that would start a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def _reference_cells(form: Form, row: FormRow) -> list[str]:
     ind = row.indicator
@@ -36,12 +26,9 @@ def _reference_cells(form: Form, row: FormRow) -> list[str]:
 
 def render_csv(form: Form) -> bytes:
     """The form as CSV: UTF-8 with BOM and CRLF line ends, as Excel writes "CSV UTF-8"; header first."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in form.rows:
-        writer.writerow([neutralise_formula(text) for text in _reference_cells(form, row)] + [""] * len(INPUT_HEADERS))
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    rows = [[neutralise_formula(text) for text in _reference_cells(form, row)] + [""] * len(INPUT_HEADERS)
+            for row in form.rows]
+    return csv_bytes([HEADERS, *rows])
 
 
 #: The note above an xlsx form's header, for the person filling it in.

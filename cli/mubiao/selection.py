@@ -1,0 +1,43 @@
+"""What a user names on the command line (a county, an owner, a goal, an indicator) resolved to plan ids."""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from mubiao.errors import WorkspaceError
+from mubiao.models import CITY, Plan
+from mubiao.suggest import closest
+
+
+def choose(what: str, wanted: Iterable[str], options: Sequence[tuple[str, str]]) -> list[str]:
+    """The ids of `wanted`, each given by id or by name, in the order given, without repeats.
+
+    `options` are (id, name) pairs; an unknown key raises WorkspaceError naming the closest option."""
+    by_key = {key: option_id for option_id, name in options for key in (option_id, name)}
+    chosen = []
+    for key in wanted:
+        key = key.strip()
+        if key not in by_key:
+            guess = closest(key, by_key)
+            hint = f"是不是 {guess}?" if guess else f"可选:{'、'.join(option_id for option_id, _ in options)}"
+            raise WorkspaceError(f"计划中没有{what}“{key}”", hint=hint)
+        chosen.append(by_key[key])
+    return list(dict.fromkeys(chosen))
+
+
+def county_options(plan: Plan, with_city: bool = True) -> list[tuple[str, str]]:
+    """The plan's counties as (id, name), and the city itself (`city`, 市本级) when asked."""
+    options = [(county.id, county.name) for county in plan.counties]
+    return options + [(CITY, "市本级"), (CITY, "全市")] if with_city else options
+
+
+def owner_options(plan: Plan) -> list[tuple[str, str]]:
+    return [(owner.id, owner.name) for owner in plan.owners]
+
+
+def goal_options(plan: Plan) -> list[tuple[str, str]]:
+    return [(goal.id, goal.title) for goal in plan.goals]
+
+
+def indicator_options(plan: Plan) -> list[tuple[str, str]]:
+    return [(ind.id, ind.name) for ind in plan.indicators]
