@@ -26,7 +26,12 @@ _EXPORTS = {
     "Milestone": "mubiao.models",
     "Owner": "mubiao.models",
     "Plan": "mubiao.models",
+    "Status": "mubiao.models",
     "StatusThresholds": "mubiao.models",
+    "Gaps": "mubiao.analysis.gaps",
+    "GapRow": "mubiao.analysis.gaps",
+    "compute_gaps": "mubiao.analysis.gaps",
+    "indicator_history": "mubiao.analysis.history",
     "load_plan": "mubiao.readers.plan",
     "load_progress": "mubiao.readers.progress",
     "read_progress": "mubiao.readers.progress",
@@ -35,8 +40,10 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
+    from mubiao.analysis.gaps import GapRow, Gaps, compute_gaps
+    from mubiao.analysis.history import indicator_history
     from mubiao.errors import ExitCode, MubiaoError, PlanError, ProgressError, WorkspaceError
-    from mubiao.models import County, Goal, Indicator, Milestone, Owner, Plan, StatusThresholds
+    from mubiao.models import County, Goal, Indicator, Milestone, Owner, Plan, Status, StatusThresholds
     from mubiao.readers.plan import load_plan
     from mubiao.readers.progress import load_progress, read_progress
 

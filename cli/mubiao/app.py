@@ -12,7 +12,9 @@ from typer.core import TyperGroup
 from mubiao import __version__, console
 from mubiao.commands.check import check
 from mubiao.commands.form import form
+from mubiao.commands.gaps import gaps
 from mubiao.commands.schema import schema
+from mubiao.commands.show import show
 from mubiao.errors import ExitCode, MubiaoError
 
 
@@ -56,6 +58,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command()(check)
+app.command()(gaps)
+app.command()(show)
 app.command()(form)
 app.command()(schema)
 

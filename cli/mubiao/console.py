@@ -41,6 +41,14 @@ def emit(output: str | RenderableType) -> None:
     sys.stdout.flush()
 
 
+def plain(renderable: RenderableType, width: int = 120) -> str:
+    """A renderable as plain text (no colours), for writing a terminal view to a file."""
+    console = Console(width=width, no_color=True, highlight=False, force_terminal=False, color_system=None)
+    with console.capture() as captured:
+        console.print(renderable)
+    return "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
+
+
 def error(message: str) -> None:
     """`error: <message>` on stderr, on one line."""
     line = Text("error: ", style="bold red")

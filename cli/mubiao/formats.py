@@ -20,3 +20,19 @@ class FormFormat(str, Enum):
 
     XLSX = "xlsx"
     CSV = "csv"
+
+
+class GapsFormat(str, Enum):
+    """`mubiao gaps --format`."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MD = "md"
+
+
+class GapsView(str, Enum):
+    """`mubiao gaps --by`: rows by indicator (the default), or a scoreboard by county."""
+
+    INDICATOR = "indicator"
+    COUNTY = "county"

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mubiao.errors import WorkspaceError
 from mubiao.models import Plan
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import pandas
+
+    from mubiao.analysis.gaps import Gaps
+    from mubiao.analysis.history import History
 
 
 def plan_path(root: str | Path, plan: str | None = None) -> Path:
@@ -49,3 +58,36 @@ def open_plan(root: str | Path, plan: str | None = None) -> Plan:
 def reports_folder(root: str | Path, plan: Plan) -> Path:
     """`reports/<plan-id>/`: where a plan's generated files go by default."""
     return Path(root) / "reports" / plan.id
+
+
+def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = None) -> "Gaps":
+    """The gap report of a workspace's plan at `as_of` (a date or a month; default the latest month with
+    data): plan, progress files and engine in one call. Raises WorkspaceError, PlanError or ProgressError."""
+    from mubiao.analysis.gaps import compute_gaps
+
+    the_plan, progress, day = _open_progress(root, plan, as_of)
+    return compute_gaps(the_plan, progress, day)
+
+
+def open_history(root: str | Path, indicator: str, plan: str | None = None, as_of: str | None = None) -> "History":
+    """One indicator (by id or name) across the counties and months of a workspace's plan."""
+    from mubiao.analysis.history import indicator_history
+    from mubiao.selection import choose, indicator_options
+
+    the_plan, progress, day = _open_progress(root, plan, as_of)
+    [indicator_id] = choose("指标", [indicator], indicator_options(the_plan))
+    return indicator_history(the_plan, progress, indicator_id, day)
+
+
+def _open_progress(root: str | Path, plan: str | None, as_of: str | None) -> tuple[Plan, "pandas.DataFrame", "dt.date | None"]:
+    from mubiao.numbers import CellError, parse_as_of
+    from mubiao.readers.progress import load_progress
+
+    the_plan = open_plan(root, plan)
+    day = None
+    if as_of is not None:
+        try:
+            day = parse_as_of(as_of)
+        except CellError as exc:
+            raise WorkspaceError(f"--as-of {exc}") from None
+    return the_plan, load_progress(the_plan, root), day

@@ -146,7 +146,7 @@ class Gaps:
         county_ids = None if counties is None else {None if c == CITY else c for c in counties}
         owner_ids = None if owners is None else set(owners)
         goal_ids = None if goals is None else set(goals)
-        wanted = None if statuses is None else set(statuses)
+        wanted = None if statuses is None else {Status(s) for s in statuses}
 
         def keep(row: GapRow) -> bool:
             return ((county_ids is None or row.county in county_ids)
@@ -198,7 +198,7 @@ def compute_gaps(
     the plan does not list for an indicator, and blank records, are not counted. `indicators` narrows the
     computation to some indicator ids (plan order is kept)."""
     chosen = plan.indicators if indicators is None else tuple(i for i in plan.indicators if i.id in set(indicators))
-    records = _records(plan, progress)
+    records = reported_records(plan, progress)
     if as_of is None:
         as_of = default_as_of(plan, progress)
     month = month_of(as_of)
@@ -215,14 +215,14 @@ def compute_gaps(
 def default_as_of(plan: Plan, progress: "pandas.DataFrame") -> dt.date:
     """The last day of the latest month with a record that reports a figure (FORMATS §1). With no data at all:
     today, kept within the plan's period, so that the expected values still say where things should be."""
-    records = _records(plan, progress)
+    records = reported_records(plan, progress)
     if len(records):
         return month_end(str(records["period"].max()))
     today = dt.date.today()
     return month_end(month_of(min(max(today, plan.start), plan.end)))
 
 
-def _records(plan: Plan, progress: "pandas.DataFrame") -> "pandas.DataFrame":
+def reported_records(plan: Plan, progress: "pandas.DataFrame") -> "pandas.DataFrame":
     """The records that report something, sorted by month, with each one's value `x` as FORMATS §2 reads it
     (ratio: numerator / denominator × scale where both are given, else its own value) and `usable` when x is
     a number. `has_both`: a ratio record that can feed the city's Σnumerator / Σdenominator."""
@@ -324,8 +324,8 @@ def _county_rows(plan: Plan, chosen: Sequence[Indicator], as_of: dt.date, upto: 
             columns["target"].append(np.nan if target is None else target)
             columns["baseline"].append(baseline)
             columns["expected"].append(np.nan if target is None else baseline + fraction * (target - baseline))
-    rows = pd.DataFrame(columns)
-    rows = rows.astype({"target": "float64", "baseline": "float64", "expected": "float64"})
+    rows = pd.DataFrame(columns).astype({"indicator": object, "county": object, "order": "int64", "target": "float64",
+                                         "baseline": "float64", "expected": "float64"})
     rows = _with_latest(rows, upto, ["indicator", "county"])
     rows = _with_pace(rows, upto, ["indicator", "county"])
     return _assess(plan, rows, as_of)
@@ -335,7 +335,7 @@ def _with_latest(rows: "pandas.DataFrame", upto: "pandas.DataFrame", keys: list[
     """Each row's latest record (upto is sorted by month): x, numerator, denominator, has_both, period."""
     latest = upto.drop_duplicates(keys, keep="last")[[*keys, "x", "numerator", "denominator", "has_both", "period"]]
     merged = rows.merge(latest, on=keys, how="left", sort=False)
-    merged["has_both"] = merged["has_both"].fillna(False).astype(bool)
+    merged["has_both"] = merged["has_both"].eq(True).to_numpy(dtype=bool)
     return merged
 
 
@@ -361,7 +361,7 @@ def _city_rows(
 
     month = month_of(as_of)
     city_records = usable[(usable["county"] == CITY) & (usable["period"] <= month)]
-    own = pd.DataFrame({"indicator": [ind.id for ind in chosen if ind.scope is Scope.CITY]})
+    own = pd.DataFrame({"indicator": pd.Series([ind.id for ind in chosen if ind.scope is Scope.CITY], dtype=object)})
     own = _with_pace(_with_latest(own, city_records, ["indicator"]), city_records, ["indicator"])
     own_by_id = own.set_index("indicator")
 
@@ -411,7 +411,7 @@ def _city_rows(
     rows["anchor_period"] = np.where(rows["indicator"].isin(own["indicator"]), rows["period"], month)
     assessed = _assess(plan, rows, as_of)
     assessed["stale"] = np.where(assessed["indicator"].isin(own["indicator"]), assessed["stale"],
-                                 assessed["stale_any"].fillna(False).astype(bool))
+                                 assessed["stale_any"].eq(True).to_numpy(dtype=bool))
     level = assessed["worst"].notna()
     assessed.loc[level, "status"] = [status.value for status in assessed.loc[level, "worst"]]
     return assessed
@@ -434,7 +434,7 @@ def _county_rows_at(plan: Plan, chosen: Sequence[Indicator], usable: "pandas.Dat
     import pandas as pd
 
     keys = [(ind.id, c.id) for ind in chosen if ind.scope is not Scope.CITY for c in plan.reporting_counties(ind)]
-    rows = pd.DataFrame(keys, columns=["indicator", "county"])
+    rows = pd.DataFrame(keys, columns=["indicator", "county"]).astype(object)
     return _with_latest(rows, usable[usable["period"] <= month], ["indicator", "county"])
 
 
@@ -458,25 +458,33 @@ def _rollup(plan: Plan, county_rows: "pandas.DataFrame", month: str) -> dict[str
     import numpy as np
 
     by_id = {ind.id: ind for ind in plan.indicators}
+    totals = county_rows.groupby("indicator", sort=False).size()
+    is_ratio = county_rows["indicator"].map(lambda i: by_id[i].kind is Kind.RATIO).to_numpy(dtype=bool)
+    x = county_rows["x"].to_numpy(dtype="float64")
+    feeds = np.where(is_ratio, county_rows["has_both"].to_numpy(dtype=bool), ~np.isnan(x))
+    feeding = county_rows.loc[feeds, ["indicator", "x", "numerator", "denominator", "period"]].assign(
+        done=lambda f: (f["x"] >= 0.5).astype(int), stale=lambda f: (f["period"] < month).astype(int))
+    sums = feeding.groupby("indicator", sort=False).agg(
+        total_x=("x", "sum"), lowest=("x", "min"), highest=("x", "max"), numerator=("numerator", "sum"),
+        denominator=("denominator", "sum"), reporting=("x", "size"), done=("done", "sum"), stale=("stale", "max"),
+        period=("period", "max"))
     figures: dict[str, _CityFigure] = {}
-    for indicator_id, rows in county_rows.groupby("indicator", sort=False):
+    for indicator_id, total in totals.items():
         ind = by_id[indicator_id]
-        total = len(rows)
-        feeding = rows[rows["has_both"]] if ind.kind is Kind.RATIO else rows[rows["x"].notna()]
-        if feeding.empty:
-            figures[indicator_id] = _CityFigure.empty(total)
+        if indicator_id not in sums.index:
+            figures[indicator_id] = _CityFigure.empty(int(total))
             continue
-        values = feeding["x"].to_numpy(dtype="float64")
+        found = sums.loc[indicator_id]
         if ind.kind is Kind.COUNT:
-            x = float(values.sum())
+            value = found["total_x"]
         elif ind.kind is Kind.LEVEL:
-            x = float(values.min() if ind.direction is Direction.INCREASE else values.max())
+            value = found["lowest"] if ind.direction is Direction.INCREASE else found["highest"]
         elif ind.kind is Kind.RATIO:
-            x = float(feeding["numerator"].sum() / feeding["denominator"].sum() * _ratio_scale(ind))
+            value = found["numerator"] / found["denominator"] * _ratio_scale(ind) if found["denominator"] else np.nan
         else:
-            x = float(np.count_nonzero(values >= 0.5) / total)
-        periods = feeding["period"]
-        figures[indicator_id] = _CityFigure(x, str(periods.max()), bool((periods < month).any()), len(feeding), total)
+            value = found["done"] / total
+        figures[indicator_id] = _CityFigure(float(value), str(found["period"]), bool(found["stale"]),
+                                            int(found["reporting"]), int(total))
     return figures
 
 
@@ -531,8 +539,8 @@ def _assess(plan: Plan, rows: "pandas.DataFrame", as_of: dt.date) -> "pandas.Dat
         default=Status.ON_TRACK.value,
     )
 
-    period = rows["period"]
-    anchor = rows["anchor_period"] if "anchor_period" in rows else period
+    period = rows["period"].astype(object)
+    anchor = (rows["anchor_period"] if "anchor_period" in rows else period).astype(object)
     month = month_of(as_of)
     projected = _projection(rows, inds, anchor, x, today, deadline)
     projected_met = np.where(decrease, projected <= target + TOLERANCE, projected >= target - TOLERANCE)
@@ -545,7 +553,7 @@ def _assess(plan: Plan, rows: "pandas.DataFrame", as_of: dt.date) -> "pandas.Dat
     assessed["shortfall"] = shortfall
     assessed["remaining"] = np.where(has_x & has_target, remaining, np.nan)
     assessed["status"] = status
-    assessed["stale"] = (period.notna() & (period.fillna(month) < month)).to_numpy(dtype=bool)
+    assessed["stale"] = (period.notna() & (period.where(period.notna(), month) < month)).to_numpy(dtype=bool)
     assessed["projected"] = projected
     assessed["projected_status"] = np.where(has_projection & has_target,
                                             np.where(projected_met, "will_meet", "will_miss"), None)
@@ -562,9 +570,10 @@ def _projection(rows: "pandas.DataFrame", inds: list[Indicator], anchor: "pandas
 
     linear = np.array([ind.pace is Pace.LINEAR for ind in inds], dtype=bool)
     ok = linear & (rows["records"].to_numpy() >= 2) & (deadline >= today) & ~np.isnan(x)
-    ok &= rows["pace_period"].notna().to_numpy() & anchor.notna().to_numpy()
+    pace_period = rows["pace_period"].astype(object)
+    ok &= pace_period.notna().to_numpy() & anchor.notna().to_numpy()
     last_end = _month_ends(anchor.where(ok, "2000-01"))
-    first_end = _month_ends(rows["pace_period"].where(ok, "2000-01"))
+    first_end = _month_ends(pace_period.where(ok, "2000-01"))
     days = (last_end - first_end).astype(int)
     ahead = np.maximum((deadline - last_end).astype(int), 0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -615,7 +624,8 @@ def _gap_row(ind: Indicator, record: dict, city: bool) -> GapRow:
         stale=bool(record["stale"]),
         counties_reporting=count("counties_reporting") if city else None,
         counties_total=count("counties_total") if city else None,
-        projected=number("projected"), projected_status=record.get("projected_status") or None,
+        projected=number("projected"),
+        projected_status=record["projected_status"] if isinstance(record.get("projected_status"), str) else None,
     )
 
 

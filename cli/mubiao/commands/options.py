@@ -33,3 +33,13 @@ PlanOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        help="截至日期(2021-06-30)或月份(2021-06,即该月最后一天);默认为有数据的最新月份的最后一天。",
+        show_default=False,
+    ),
+]

@@ -1,0 +1,93 @@
+"""One indicator across counties and months (`mubiao show`): what each county reported month by month, the
+city figure as of each month, the expected path, and the notes counties wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mubiao.analysis.gaps import GapRow, Gaps, reported_records, compute_gaps, default_as_of
+from mubiao.models import CITY, Indicator, Plan
+from mubiao.numbers import month_end, month_of
+
+if TYPE_CHECKING:
+    import pandas
+
+
+@dataclass(frozen=True)
+class Series:
+    """A row of the history: the city (county None) or a county, its figure in each month (None: nothing
+    reported that month; the city: its figure as of each month end), and where it stands at the as-of date."""
+
+    county: str | None
+    values: tuple[float | None, ...]
+    row: GapRow
+
+
+@dataclass(frozen=True)
+class Note:
+    period: str
+    county: str
+    text: str
+
+
+@dataclass(frozen=True)
+class History:
+    plan: Plan
+    indicator: Indicator
+    as_of: dt.date
+    months: tuple[str, ...]
+    """From the plan's first month to the as-of month."""
+    expected: tuple[float | None, ...]
+    """The city's expected value (序时目标) at each month end."""
+    series: tuple[Series, ...]
+    """The city first, then the counties in plan order."""
+    notes: tuple[Note, ...]
+    """Every note written for the indicator up to the as-of month, newest first (then in plan order)."""
+    gaps: Gaps
+
+
+def indicator_history(plan: Plan, progress: "pandas.DataFrame", indicator_id: str,
+                      as_of: dt.date | None = None) -> History:
+    """The history of one indicator up to `as_of` (default: the last day of the latest month with data)."""
+    indicator = plan.indicator(indicator_id)
+    if as_of is None:
+        as_of = default_as_of(plan, progress)
+    months = _months(plan.first_month, month_of(as_of))
+    now = compute_gaps(plan, progress, as_of, indicators=[indicator_id])
+    by_month = [compute_gaps(plan, progress, min(month_end(m), as_of), indicators=[indicator_id]) for m in months]
+    city = tuple(gaps.rows[0].actual for gaps in by_month)
+    expected = tuple(gaps.rows[0].expected for gaps in by_month)
+
+    records = reported_records(plan, progress)
+    records = records[(records["indicator"] == indicator_id) & records["usable"]]
+    reported = {(c, p): x for c, p, x in zip(records["county"], records["period"], records["x"])}
+    series = []
+    for row in now.rows:
+        if row.county is None:
+            series.append(Series(None, city, row))
+        else:
+            series.append(Series(row.county, tuple(reported.get((row.county, m)) for m in months), row))
+    return History(plan, indicator, as_of, tuple(months), expected, tuple(series), _notes(plan, progress,
+                                                                                          indicator_id, months[-1]), now)
+
+
+def _months(first: str, last: str) -> list[str]:
+    months, year, month = [], int(first[:4]), int(first[5:7])
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months or [last]
+
+
+def _notes(plan: Plan, progress: "pandas.DataFrame", indicator_id: str, last_month: str) -> tuple[Note, ...]:
+    order = {county.id: index for index, county in enumerate(plan.counties)} | {CITY: -1}
+    chosen = progress[(progress["indicator"] == indicator_id) & progress["note"].notna()]
+    notes = [Note(str(p), str(c), str(n)) for p, c, n in zip(chosen["period"], chosen["county"], chosen["note"])
+             if str(p) <= last_month and str(n).strip()]
+    return tuple(sorted(notes, key=lambda note: (_descending(note.period), order.get(note.county, len(order)))))
+
+
+def _descending(period: str) -> int:
+    return -(int(period[:4]) * 12 + int(period[5:7]))

@@ -1,0 +1,523 @@
+"""Renderers of the gap report (`mubiao gaps`): the terminal table, JSON (FORMATS §5), CSV and Markdown, and the
+same four for the county scoreboard (`--by county`). Each takes the computed result and returns a rich
+renderable, text or bytes; only the command writes files."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterable
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from mubiao.analysis.gaps import ROW_FIELDS, Gaps, GapRow
+from mubiao.analysis.scoreboard import CountyScore, scoreboard
+from mubiao.formats import GapsFormat
+from mubiao.labels import Labels, labels
+from mubiao.models import WORST_FIRST, Kind, Plan, Status
+from mubiao.render.cells import csv_bytes, md_cell, neutralise_formula
+
+#: How each status looks on a terminal; the word is always printed too (never colour alone).
+STATUS_STYLES = {
+    Status.MET: "green", Status.ON_TRACK: "cyan", Status.AT_RISK: "yellow", Status.BEHIND: "bold red",
+    Status.MISSED: "bold white on red", Status.NO_DATA: "dim", Status.NO_TARGET: "dim",
+}
+#: The order statuses are counted in summaries: best news last is how staff read them, worst first.
+SUMMARY_ORDER = (Status.MET, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.MISSED, Status.NO_DATA,
+                 Status.NO_TARGET)
+BAR_CELLS = 10
+#: Terminals at least this wide also show the expected value, the shortfall and the projection.
+WIDE = 120
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+
+
+def display_number(value: float | None, digits: int = 2) -> str:
+    """A number for people: at most `digits` decimals, no trailing zeros; '—' when there is none."""
+    if value is None:
+        return "—"
+    rounded = round(value, digits)
+    if rounded == 0:
+        rounded = 0.0  # no "-0"
+    text = f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
+    return text
+
+
+def with_unit(text: str, unit: str | None) -> str:
+    if not unit or text == "—":
+        return text
+    return f"{text}{unit}" if unit in ("%", "‰", "％") else f"{text} {unit}"
+
+
+def actual_text(row: GapRow, words: Labels) -> str:
+    """The actual value as a planning officer reads it: `是`/`否` for a milestone, `8/10 县` (counties done of
+    all) for a milestone's city row, else the number."""
+    if row.actual is None:
+        return "—"
+    if row.kind == Kind.MILESTONE.value:
+        if row.is_city and row.counties_total:
+            return f"{round(row.actual * row.counties_total)}/{row.counties_total} {words.done_counties}"
+        return words.yes if row.actual >= 0.5 else words.no
+    return display_number(row.actual)
+
+
+def actual_target_text(row: GapRow, words: Labels) -> str:
+    """`18 / 41 家` (actual / target with the unit); a milestone only says whether it is done."""
+    actual = actual_text(row, words)
+    if row.kind == Kind.MILESTONE.value:
+        return actual
+    return f"{actual} / {with_unit(display_number(row.target), row.unit)}"
+
+
+def percent(fraction: float | None, digits: int = 0) -> str:
+    """`44%`; with `digits`, as many decimals as needed up to that many (`99.7%`, `100%`)."""
+    if fraction is None:
+        return "—"
+    return with_unit(display_number(fraction * 100, digits), "%") if digits else f"{fraction * 100:.0f}%"
+
+
+# -------------------------------------------------------------------------------------------------- JSON
+
+
+def _json_number(value: Any) -> Any:
+    # 41 rather than 41.0: the same value, as people and FORMATS §5 write it
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def gaps_document(gaps: Gaps) -> dict:
+    """The gap report as FORMATS §5 lays it out (plus `projected` and `projected_status` on each row)."""
+    rows = []
+    for row in gaps.rows:
+        values = {}
+        for name in ROW_FIELDS:
+            value = getattr(row, name)
+            if name == "status":
+                value = value.value
+            elif name == "deadline":
+                value = value.isoformat()
+            values[name] = _json_number(value)
+        rows.append(values)
+    completeness = gaps.completeness
+    return {
+        "plan": gaps.plan.id,
+        "as_of": gaps.as_of.isoformat(),
+        "period": gaps.period,
+        "rows": rows,
+        "completeness": {
+            "period": completeness.period, "expected": completeness.expected, "reported": completeness.reported,
+            "rate": _json_number(completeness.rate),
+            "missing": [{"county": m.county, "indicators": list(m.indicators)} for m in completeness.missing],
+        },
+    }
+
+
+def render_json(gaps: Gaps) -> str:
+    return json.dumps(gaps_document(gaps), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------- CSV
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(_json_number(value))
+    if isinstance(value, Status):
+        return value.value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return neutralise_formula(str(value))
+
+
+def render_csv(gaps: Gaps) -> bytes:
+    """The rows with the JSON's columns: UTF-8 with BOM, CRLF, text cells safe against formula injection."""
+    rows = [[_csv_cell(getattr(row, name)) for name in ROW_FIELDS] for row in gaps.rows]
+    return csv_bytes([list(ROW_FIELDS), *rows])
+
+
+# ---------------------------------------------------------------------------------------------- Markdown
+
+
+def area_name(plan: Plan, row: GapRow, words: Labels) -> str:
+    if row.county is None:
+        return words.city
+    try:
+        return plan.county(row.county).name
+    except KeyError:
+        return row.county
+
+
+def owner_name(plan: Plan, owner: str | None) -> str:
+    if owner is None:
+        return "—"
+    try:
+        return plan.owner(owner).name
+    except KeyError:
+        return owner
+
+
+def reported_text(row: GapRow) -> str:
+    if row.reported_period is None:
+        return "—"
+    return row.reported_period + ("*" if row.stale else "")
+
+
+def counties_text(row: GapRow) -> str:
+    if row.counties_total is None:
+        return ""
+    return f"{row.counties_reporting}/{row.counties_total}"
+
+
+def status_counts(rows: Iterable[GapRow]) -> dict[Status, int]:
+    counts = {status: 0 for status in SUMMARY_ORDER}
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+def headline(gaps: Gaps, words: Labels) -> tuple[str, str]:
+    """The title line and the one-line summary: counts by status and the month's reports."""
+    title = f"{gaps.plan.title} · {words.as_of} {gaps.as_of.isoformat()}"
+    counts = status_counts(gaps.rows)
+    parts = [f"{words.statuses[s]} {n}" for s, n in counts.items() if n]
+    completeness = gaps.completeness
+    if completeness.expected:
+        parts.append(f"{gaps.period} {words.reports} {completeness.reported}/{completeness.expected}"
+                     f"({percent(completeness.rate, 1)})")
+    return title, " · ".join(parts)
+
+
+def _goals(gaps: Gaps) -> list[tuple[Any, list[list[GapRow]]]]:
+    """The rows grouped by goal, then by indicator, in plan order (goals without rows left out)."""
+    by_indicator: dict[str, list[GapRow]] = {}
+    for row in gaps.rows:
+        by_indicator.setdefault(row.indicator, []).append(row)
+    grouped = []
+    for goal in gaps.plan.goals:
+        indicators = [by_indicator[ind.id] for ind in goal.indicators if ind.id in by_indicator]
+        if indicators:
+            grouped.append((goal, indicators))
+    return grouped
+
+
+def render_md(gaps: Gaps) -> str:
+    """Markdown: a heading, the summary line, and per goal one table of its indicators' rows."""
+    words = labels(gaps.plan.language)
+    plan = gaps.plan
+    title, summary = headline(gaps, words)
+    lines = [f"# {md_cell(title)}", "", md_cell(summary), ""]
+    header = [words.indicator, words.county, words.actual_target, words.expected, words.progress,
+              words.shortfall, words.status, words.reported, words.reports]
+    for goal, indicators in _goals(gaps):
+        lines += [f"## {md_cell(goal.id)} {md_cell(goal.title)}({md_cell(owner_name(plan, goal.owner))})", ""]
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for rows in indicators:
+            for row in rows:
+                name = f"{row.indicator} {row.name}" if row.is_city else ""
+                cells = [name, area_name(plan, row, words), actual_target_text(row, words),
+                         with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
+                         f"{percent(row.progress)}(序时 {percent(row.expected_progress)})"
+                         if row.progress is not None else "—",
+                         shortfall_text(row, words), words.statuses[row.status], reported_text(row),
+                         counties_text(row)]
+                lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
+        lines.append("")
+    lines += _md_notes(gaps, words)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_notes(gaps: Gaps, words: Labels) -> list[str]:
+    notes = []
+    if any(row.stale for row in gaps.rows):
+        notes.append(md_cell(words.stale_note))
+    if any(row.partial for row in gaps.rows):
+        notes.append(md_cell(words.partial_note))
+    missing = gaps.completeness.missing
+    if missing:
+        names = "、".join(area_name(gaps.plan, _County(m.county), words) + f"({len(m.indicators)} 项)" for m in missing)
+        notes.append(md_cell(f"{gaps.period} 未报送:{names}"))
+    return [f"> {note}  " for note in notes]
+
+
+class _County:
+    """Just enough of a row to name a county."""
+
+    def __init__(self, county: str) -> None:
+        self.county = county
+
+
+# ---------------------------------------------------------------------------------------------- terminal
+
+
+def progress_bar(row: GapRow) -> Text:
+    """Progress as BAR_CELLS cells filled to `progress` (capped at 100%), with `┃` put in between the cells where
+    the expected progress (序时进度) stands: BAR_CELLS + 1 cells in all."""
+    if row.progress is None:
+        return Text(" " * (BAR_CELLS + 1))
+    filled = min(max(row.progress, 0.0), 1.0) * BAR_CELLS
+    style = STATUS_STYLES[row.status].replace("bold ", "").replace("white on red", "red")
+    cells = []
+    for cell in range(BAR_CELLS):
+        if cell + 1 <= filled + 1e-9:
+            cells.append(("█", style))
+        elif cell < filled:
+            cells.append(("▌", style))
+        else:
+            cells.append(("░", "dim"))
+    if row.expected_progress is not None:
+        mark = int(round(min(max(row.expected_progress, 0.0), 1.0) * BAR_CELLS))
+        cells.insert(mark, ("┃", "bold"))
+    else:
+        cells.append((" ", ""))
+    return Text.assemble(*cells)
+
+
+def shortfall_text(row: GapRow, words: Labels) -> str:
+    """`落后 5.5` or `超前 60` percentage points against the expected progress."""
+    if row.shortfall is None:
+        return "—"
+    if abs(row.shortfall) < 0.05:
+        return "0"
+    return f"{words.behind_by if row.shortfall > 0 else words.ahead_by} {display_number(abs(row.shortfall), 1)}"
+
+
+class GapsTable:
+    """The terminal view: a headline, then per goal and indicator the city row and the county rows, with the
+    actual against the target, a progress bar with the expected mark, the status word, and the data month.
+    Fits 80 columns; wider terminals also show the expected value, the shortfall and the projection."""
+
+    def __init__(self, gaps: Gaps) -> None:
+        self.gaps = gaps
+        self.words = labels(gaps.plan.language)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        gaps, words = self.gaps, self.words
+        wide = options.max_width >= WIDE
+        title, summary = headline(gaps, words)
+        yield Text(title, style="bold")
+        yield _summary_text(gaps, words)
+        if not gaps.rows:
+            yield Text("(没有符合条件的行)" if gaps.plan.language != "en" else "(no rows match)")
+            return
+        widths = self._widths(wide)
+        yield Text("")
+        yield self._table(widths, wide, header=True)
+        for goal, indicators in _goals(gaps):
+            owner = owner_name(gaps.plan, goal.owner)
+            yield Text.assemble(("\n" + goal.id + " ", "bold"), (goal.title, "bold"), (f"  {owner}", "dim"))
+            for rows in indicators:
+                yield self._indicator_heading(rows[0])
+                table = self._table(widths, wide)
+                for row in rows:
+                    table.add_row(*self._cells(row, wide))
+                yield table
+        yield Text("")
+        yield from self._legend()
+
+    def _indicator_heading(self, row: GapRow) -> Text:
+        words = self.words
+        ind = self.gaps.plan.indicator(row.indicator)
+        details = []
+        if ind.kind is not Kind.MILESTONE:  # the plan's (city) figures: county rows carry their own targets
+            details.append(f"{words.target} {with_unit(display_number(ind.target), ind.unit)}")
+            if row.is_city and row.expected is not None:
+                details.append(f"{words.expected} {display_number(row.expected, 1)}")
+        goal_owner = next(goal.owner for goal in self.gaps.plan.goals if goal.id == row.goal)
+        if row.owner != goal_owner:  # the goal's heading names its owner already
+            details.append(f"{words.owner} {owner_name(self.gaps.plan, row.owner)}")
+        return Text.assemble("  ", (row.indicator, "bold"), " ", row.name, ("  " + " · ".join(details), "dim"),
+                             overflow="fold")
+
+    def _widths(self, wide: bool) -> dict[str, int]:
+        rows, words, plan = self.gaps.rows, self.words, self.gaps.plan
+        area = max(cell_len(area_name(plan, row, words)) for row in rows)
+        value = max(cell_len(actual_target_text(row, words)) for row in rows)
+        widths = {
+            "area": min(max(area, cell_len(words.county)), 12),
+            "value": min(max(value, cell_len(words.actual_target)), 26),
+            "bar": BAR_CELLS + 1, "percent": 5,
+            "status": max(cell_len(word) for word in words.statuses.values()),
+            "month": 8, "counties": 5,
+        }
+        if wide:
+            widths |= {"expected": 10, "shortfall": 10, "projected": 18}
+        return widths
+
+    def _table(self, widths: dict[str, int], wide: bool, header: bool = False) -> Table:
+        words = self.words
+        table = Table(box=None, show_header=header, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False,
+                      header_style="bold dim")
+        columns = [("area", words.county, "left"), ("value", words.actual_target, "right"),
+                   ("bar", words.progress, "left"), ("percent", "", "right")]
+        if wide:
+            columns += [("expected", words.expected, "right"), ("shortfall", words.shortfall, "right")]
+        columns += [("status", words.status, "left"), ("month", words.reported, "left"),
+                    ("counties", words.reports, "right")]
+        if wide:
+            columns.append(("projected", words.projected, "left"))
+        table.add_column("", width=2, no_wrap=True)  # indent under the indicator heading
+        for key, name, justify in columns:
+            table.add_column(name, width=widths[key], no_wrap=True, overflow="ellipsis", justify=justify)
+        return table
+
+    def _cells(self, row: GapRow, wide: bool) -> list[Text | str]:
+        words, plan = self.words, self.gaps.plan
+        style = STATUS_STYLES[row.status]
+        area = Text(area_name(plan, row, words), style="bold" if row.is_city else "")
+        month = Text(reported_text(row), style="dim" if row.stale else "")
+        counties = Text(counties_text(row), style="bold yellow" if row.partial else "dim")
+        cells: list[Text | str] = ["", area, actual_target_text(row, words), progress_bar(row), percent(row.progress)]
+        if wide:
+            expected = "" if row.kind == Kind.MILESTONE.value else display_number(row.expected, 1)
+            cells += [expected, shortfall_text(row, words)]
+        cells += [Text(words.statuses[row.status], style=style), month, counties]
+        if wide:
+            cells.append(self._projection(row))
+        return cells
+
+    def _projection(self, row: GapRow) -> Text:
+        if row.projected is None:
+            return Text("")
+        words = self.words
+        verdict = {"will_meet": words.will_meet, "will_miss": words.will_miss}.get(row.projected_status or "", "")
+        style = "green" if row.projected_status == "will_meet" else "yellow"
+        return Text.assemble(with_unit(display_number(row.projected, 1), row.unit) + " ", (verdict, style))
+
+    def _legend(self) -> Iterable[Text]:
+        words, rows = self.words, self.gaps.rows
+        notes = [words.expected_mark_note]
+        if any(row.stale for row in rows):
+            notes.append(words.stale_note)
+        if any(row.partial for row in rows):
+            notes.append(words.partial_note)
+        for note in notes:
+            yield Text(note, style="dim")
+        missing = self.gaps.completeness.missing
+        if missing:
+            names = "、".join(area_name(self.gaps.plan, _County(m.county), words) + f"({len(m.indicators)} 项)"
+                             for m in missing)
+            yield Text(f"{self.gaps.period} 未报送:{names}", style="yellow")
+        if self.gaps.plan.language != "en":
+            yield Text("其他视图:--by county 各县排名 · mubiao show <指标编号> 单个指标 · --status behind 只看滞后 · "
+                       "--format md|csv|json 导出", style="dim")
+        else:
+            yield Text("Other views: --by county scoreboard · mubiao show <indicator> · --status behind · "
+                       "--format md|csv|json", style="dim")
+
+
+def _summary_text(gaps: Gaps, words: Labels) -> Text:
+    text = Text()
+    for status, count in status_counts(gaps.rows).items():
+        if count:
+            text.append(words.statuses[status], style=STATUS_STYLES[status])
+            text.append(f" {count}  ")
+    completeness = gaps.completeness
+    if completeness.expected:
+        style = "yellow" if completeness.missing else "dim"
+        text.append(f"{gaps.period} {words.reports} {completeness.reported}/{completeness.expected}"
+                    f"({percent(completeness.rate, 1)})", style=style)
+    return text
+
+
+RENDERERS: dict[GapsFormat, Callable[[Gaps], Any]] = {
+    GapsFormat.TABLE: GapsTable,
+    GapsFormat.JSON: render_json,
+    GapsFormat.CSV: render_csv,
+    GapsFormat.MD: render_md,
+}
+
+
+# ---------------------------------------------------------------------------------------------- scoreboard
+
+_SCORE_STATUSES = (Status.MET, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.MISSED, Status.NO_DATA,
+                   Status.NO_TARGET)
+
+
+def _score_header(words: Labels) -> list[str]:
+    return [words.rank, words.counties, *(words.statuses[s] for s in _SCORE_STATUSES), words.mean_progress]
+
+
+def _score_cells(plan: Plan, score: CountyScore) -> list[str]:
+    name = plan.county(score.county).name
+    return ["—" if score.rank is None else str(score.rank), name,
+            *(str(score.statuses[s]) for s in _SCORE_STATUSES), percent(score.mean_progress)]
+
+
+def scoreboard_document(gaps: Gaps) -> dict:
+    return {
+        "plan": gaps.plan.id, "as_of": gaps.as_of.isoformat(), "period": gaps.period,
+        "counties": [
+            {"county": s.county, "name": gaps.plan.county(s.county).name, "rank": s.rank,
+             "mean_progress": _json_number(s.mean_progress),
+             "statuses": {status.value: s.statuses[status] for status in WORST_FIRST}}
+            for s in scoreboard(gaps)
+        ],
+    }
+
+
+def render_scoreboard_json(gaps: Gaps) -> str:
+    return json.dumps(scoreboard_document(gaps), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def render_scoreboard_csv(gaps: Gaps) -> bytes:
+    header = ["rank", "county", "name", *(s.value for s in _SCORE_STATUSES), "mean_progress"]
+    rows = [[_csv_cell(s.rank), s.county, neutralise_formula(gaps.plan.county(s.county).name),
+             *(str(s.statuses[st]) for st in _SCORE_STATUSES), _csv_cell(s.mean_progress)]
+            for s in scoreboard(gaps)]
+    return csv_bytes([header, *rows])
+
+
+def render_scoreboard_md(gaps: Gaps) -> str:
+    words = labels(gaps.plan.language)
+    header = _score_header(words)
+    lines = [f"# {md_cell(gaps.plan.title)} · {md_cell(words.counties)}{words.rank}"
+             f"({words.as_of} {gaps.as_of.isoformat()})", "",
+             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md_cell(c) for c in _score_cells(gaps.plan, s)) + " |" for s in scoreboard(gaps)]
+    lines += ["", f"> {md_cell(words.mean_progress)}:各指标完成进度(封顶 100%)的平均数;未报送的指标不计入,另列其数。"
+              if gaps.plan.language != "en" else
+              "> mean progress: the mean of each indicator's progress, capped at 100%; unreported indicators are "
+              "left out and counted apart."]
+    return "\n".join(lines) + "\n"
+
+
+class ScoreboardTable:
+    """The county scoreboard on the terminal: rank, county, indicators per status, mean progress."""
+
+    def __init__(self, gaps: Gaps) -> None:
+        self.gaps = gaps
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        gaps = self.gaps
+        words = labels(gaps.plan.language)
+        table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
+        for index, name in enumerate(_score_header(words)):
+            table.add_column(name, justify="left" if index == 1 else "right", no_wrap=True, min_width=cell_len(name))
+        for score in scoreboard(gaps):
+            cells = _score_cells(gaps.plan, score)
+            styled = [Text(cell, style=STATUS_STYLES[status] if cell != "0" else "dim")
+                      for cell, status in zip(cells[2:-1], _SCORE_STATUSES)]
+            table.add_row(cells[0], cells[1], *styled, cells[-1])
+        yield Text(f"{gaps.plan.title} · {words.counties}{words.rank} · {words.as_of} {gaps.as_of.isoformat()}",
+                   style="bold")
+        yield table
+        yield Text("平均进度:各指标完成进度(封顶 100%)的平均数,未报送的指标不计入(见“未报送”列)。"
+                   if gaps.plan.language != "en" else
+                   "mean progress: the mean of each indicator's progress, capped at 100%; unreported indicators "
+                   "are left out (see the no-data column).", style="dim")
+
+
+SCOREBOARD_RENDERERS: dict[GapsFormat, Callable[[Gaps], Any]] = {
+    GapsFormat.TABLE: ScoreboardTable,
+    GapsFormat.JSON: render_scoreboard_json,
+    GapsFormat.CSV: render_scoreboard_csv,
+    GapsFormat.MD: render_scoreboard_md,
+}

@@ -1,0 +1,108 @@
+"""The terminal view of one indicator (`mubiao show`): a sparkline per county, the expected path, the numbers
+behind each status, and the counties' notes, newest first."""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from mubiao.analysis.history import History
+from mubiao.labels import labels
+from mubiao.models import Kind
+from mubiao.render.gaps import (STATUS_STYLES, actual_target_text, area_name, counties_text, display_number,
+                                owner_name, percent, reported_text, with_unit)
+from mubiao.render.terminal import Wrapped
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+#: A month with nothing reported.
+GAP = "·"
+
+
+def sparkline(values: tuple[float | None, ...], low: float, high: float) -> str:
+    """One character a month, scaled so that `low` is the lowest block and `high` the highest."""
+    span = high - low
+    chars = []
+    for value in values:
+        if value is None:
+            chars.append(GAP)
+        elif span <= 0:
+            chars.append(BLOCKS[-1])
+        else:
+            level = (min(max(value, low), high) - low) / span
+            chars.append(BLOCKS[int(round(level * (len(BLOCKS) - 1)))])
+    return "".join(chars)
+
+
+class HistoryView:
+    """`mubiao show`: the indicator's heading, one line per area, the expected line, then the notes."""
+
+    def __init__(self, history: History, notes: int = 12) -> None:
+        self.history = history
+        self.notes = notes
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        history, words = self.history, labels(self.history.plan.language)
+        plan, ind = history.plan, history.indicator
+        yield Text.assemble((ind.id, "bold"), " ", (ind.name, "bold"))
+        facts = []
+        if ind.kind is not Kind.MILESTONE:
+            facts.append(f"{words.target} {with_unit(display_number(ind.target), ind.unit)}")
+        facts += [f"期限 {ind.deadline.isoformat()}", f"{words.owner} {owner_name(plan, ind.owner)}",
+                  f"{words.as_of} {history.as_of.isoformat()}"]
+        yield Wrapped(" · ".join(facts), style="dim")
+        if ind.source:
+            yield Wrapped(f"原文:{ind.source}", style="dim")
+        yield Text("")
+
+        # as many months as fit beside the other columns (the latest ones)
+        room = max(options.max_width - 12 - 24 - 10 - 9 - 5, 6)
+        shown = min(len(history.months), room)
+        months = history.months[-shown:]
+        table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold dim")
+        table.add_column(words.county, no_wrap=True, max_width=12)
+        table.add_column(f"{months[0]} → {months[-1]}", no_wrap=True, min_width=shown)
+        table.add_column(words.actual_target, justify="right", no_wrap=True)
+        table.add_column(words.progress, justify="right", no_wrap=True)
+        table.add_column(words.status, no_wrap=True)
+        table.add_column(words.reported, no_wrap=True)
+        for series in history.series:
+            row = series.row
+            values = series.values[-shown:]
+            low = min([row.baseline or 0.0, *(v for v in values if v is not None)])
+            high = max([row.target if row.target is not None else low, *(v for v in values if v is not None)])
+            name = area_name(plan, row, words)
+            counties = counties_text(row)
+            table.add_row(
+                Text(name + (f" {counties}" if counties else ""), style="bold" if row.is_city else ""),
+                sparkline(values, low, high), actual_target_text(row, words), percent(row.progress),
+                Text(words.statuses[row.status], style=STATUS_STYLES[row.status]), reported_text(row),
+            )
+            if row.is_city and ind.kind is not Kind.MILESTONE:
+                expected = history.expected[-shown:]
+                table.add_row(Text(words.expected, style="dim"), Text(sparkline(expected, low, high), style="dim"),
+                              Text(with_unit(display_number(row.expected, 1), ind.unit), style="dim"),
+                              Text(percent(row.expected_progress), style="dim"), "", "")
+        yield table
+        yield Text(f"{GAP} 当月未报送 · 每行以基期值为底、目标值为顶" if plan.language != "en"
+                   else f"{GAP} nothing reported that month · each line runs from baseline to target", style="dim")
+
+        notes = history.notes
+        if notes:
+            yield Text("")
+            yield Text(f"{words.notes}(新的在前)" if plan.language != "en" else f"{words.notes} (newest first)",
+                       style="bold")
+            limit = len(notes) if self.notes <= 0 else self.notes
+            for note in notes[:limit]:
+                county = "市本级" if note.county == "city" else _county_name(plan, note.county)
+                yield Wrapped(f"{note.period} {county}:{note.text}")
+            if len(notes) > limit:
+                yield Text(f"…… 还有 {len(notes) - limit} 条,加 --notes 0 显示全部", style="dim")
+
+
+def _county_name(plan, county_id: str) -> str:
+    try:
+        return plan.county(county_id).name
+    except KeyError:
+        return county_id
+
