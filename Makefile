@@ -6,9 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install schema sample-data clean
 
-# The main job on the bundled sample workspace.
+# The main job on the bundled sample workspace: check every file, then the gap report as of the latest month.
 run: $(STAMP)
 	$(BIN)/mubiao check
+	$(BIN)/mubiao gaps --plan jinhua-2021
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
