@@ -13,6 +13,8 @@ from mubiao.models import Status
 class Labels:
     city: str
     """The city row (全市)."""
+    city_itself: str
+    """The city's own reports (市本级), as a reporting unit."""
     statuses: Mapping[Status, str]
     county: str
     indicator: str
@@ -49,6 +51,7 @@ class Labels:
 
 ZH = Labels(
     city="全市",
+    city_itself="市本级",
     statuses=MappingProxyType({
         Status.MET: "已完成", Status.ON_TRACK: "正常推进", Status.AT_RISK: "有风险", Status.BEHIND: "滞后",
         Status.MISSED: "未完成", Status.NO_DATA: "未报送", Status.NO_TARGET: "无目标",
@@ -64,6 +67,7 @@ ZH = Labels(
 
 EN = Labels(
     city="City",
+    city_itself="city (own reports)",
     statuses=MappingProxyType({
         Status.MET: "met", Status.ON_TRACK: "on track", Status.AT_RISK: "at risk", Status.BEHIND: "behind",
         Status.MISSED: "missed", Status.NO_DATA: "no data", Status.NO_TARGET: "no target",

@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from conftest import REPO
 from mubiao import console
 from mubiao.analysis.gaps import ROW_FIELDS, compute_gaps
+from mubiao.formats import GapsFormat
 from mubiao.readers.plan import load_plan
 from mubiao.readers.progress import load_progress
 from mubiao.render.gaps import GapsTable, ScoreboardTable
@@ -323,3 +324,12 @@ def _workspace_with_hostile_name(tmp_path):
     month.mkdir(parents=True)
     (month / "a.csv").write_text("指标编号,完成值\nG1-x,4\n", encoding="utf-8")
     return workspace
+
+
+@pytest.mark.parametrize("output_format", list(GapsFormat))
+def test_every_format_has_a_renderer_for_rows_and_for_the_scoreboard(output_format):
+    from mubiao.render.gaps import RENDERERS, SCOREBOARD_RENDERERS
+
+    assert output_format in RENDERERS and output_format in SCOREBOARD_RENDERERS
+    assert _run("gaps", *PLAN, "-f", output_format.value, "-g", "G09").stdout
+    assert _run("gaps", *PLAN, "-f", output_format.value, "--by", "county").stdout

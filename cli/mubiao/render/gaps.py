@@ -16,7 +16,7 @@ from mubiao.analysis.gaps import ROW_FIELDS, Gaps, GapRow
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
 from mubiao.labels import Labels, labels
-from mubiao.models import WORST_FIRST, Kind, Plan, Status
+from mubiao.models import CITY, WORST_FIRST, Kind, Plan, Status
 from mubiao.render.cells import csv_bytes, md_cell, neutralise_formula
 
 #: How each status looks on a terminal; the word is always printed too (never colour alone).
@@ -146,13 +146,17 @@ def render_csv(gaps: Gaps) -> bytes:
 # ---------------------------------------------------------------------------------------------- Markdown
 
 
-def area_name(plan: Plan, row: GapRow, words: Labels) -> str:
-    if row.county is None:
+def area_name(plan: Plan, county: str | None, words: Labels) -> str:
+    """What a row's area is called: 全市 for a city row (county None), 市本级 for the city's own reports
+    (`city`), else the county's name."""
+    if county is None:
         return words.city
+    if county == CITY:
+        return words.city_itself
     try:
-        return plan.county(row.county).name
+        return plan.county(county).name
     except KeyError:
-        return row.county
+        return county
 
 
 def owner_name(plan: Plan, owner: str | None) -> str:
@@ -222,7 +226,7 @@ def render_md(gaps: Gaps) -> str:
         for rows in indicators:
             for row in rows:
                 name = f"{row.indicator} {row.name}" if row.is_city else ""
-                cells = [name, area_name(plan, row, words), actual_target_text(row, words),
+                cells = [name, area_name(plan, row.county, words), actual_target_text(row, words),
                          with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
                          f"{percent(row.progress)}(序时 {percent(row.expected_progress)})"
                          if row.progress is not None else "—",
@@ -242,16 +246,9 @@ def _md_notes(gaps: Gaps, words: Labels) -> list[str]:
         notes.append(md_cell(words.partial_note))
     missing = gaps.completeness.missing
     if missing:
-        names = "、".join(area_name(gaps.plan, _County(m.county), words) + f"({len(m.indicators)} 项)" for m in missing)
+        names = "、".join(area_name(gaps.plan, m.county, words) + f"({len(m.indicators)} 项)" for m in missing)
         notes.append(md_cell(f"{gaps.period} 未报送:{names}"))
     return [f"> {note}  " for note in notes]
-
-
-class _County:
-    """Just enough of a row to name a county."""
-
-    def __init__(self, county: str) -> None:
-        self.county = county
 
 
 # ---------------------------------------------------------------------------------------------- terminal
@@ -338,7 +335,7 @@ class GapsTable:
 
     def _widths(self, wide: bool) -> dict[str, int]:
         rows, words, plan = self.gaps.rows, self.words, self.gaps.plan
-        area = max(cell_len(area_name(plan, row, words)) for row in rows)
+        area = max(cell_len(area_name(plan, row.county, words)) for row in rows)
         value = max(cell_len(actual_target_text(row, words)) for row in rows)
         widths = {
             "area": min(max(area, cell_len(words.county)), 12),
@@ -371,7 +368,7 @@ class GapsTable:
     def _cells(self, row: GapRow, wide: bool) -> list[Text | str]:
         words, plan = self.words, self.gaps.plan
         style = STATUS_STYLES[row.status]
-        area = Text(area_name(plan, row, words), style="bold" if row.is_city else "")
+        area = Text(area_name(plan, row.county, words), style="bold" if row.is_city else "")
         month = Text(reported_text(row), style="dim" if row.stale else "")
         counties = Text(counties_text(row), style="bold yellow" if row.partial else "dim")
         cells: list[Text | str] = ["", area, actual_target_text(row, words), progress_bar(row), percent(row.progress)]
@@ -402,7 +399,7 @@ class GapsTable:
             yield Text(note, style="dim")
         missing = self.gaps.completeness.missing
         if missing:
-            names = "、".join(area_name(self.gaps.plan, _County(m.county), words) + f"({len(m.indicators)} 项)"
+            names = "、".join(area_name(self.gaps.plan, m.county, words) + f"({len(m.indicators)} 项)"
                              for m in missing)
             yield Text(f"{self.gaps.period} 未报送:{names}", style="yellow")
         if self.gaps.plan.language != "en":

@@ -71,7 +71,7 @@ class HistoryView:
             values = series.values[-shown:]
             low = min([row.baseline or 0.0, *(v for v in values if v is not None)])
             high = max([row.target if row.target is not None else low, *(v for v in values if v is not None)])
-            name = area_name(plan, row, words)
+            name = area_name(plan, row.county, words)
             counties = counties_text(row)
             table.add_row(
                 Text(name + (f" {counties}" if counties else ""), style="bold" if row.is_city else ""),
@@ -94,15 +94,7 @@ class HistoryView:
                        style="bold")
             limit = len(notes) if self.notes <= 0 else self.notes
             for note in notes[:limit]:
-                county = "市本级" if note.county == "city" else _county_name(plan, note.county)
-                yield Wrapped(f"{note.period} {county}:{note.text}")
+                yield Wrapped(f"{note.period} {area_name(plan, note.county, words)}:{note.text}")
             if len(notes) > limit:
                 yield Text(f"…… 还有 {len(notes) - limit} 条,加 --notes 0 显示全部", style="dim")
-
-
-def _county_name(plan, county_id: str) -> str:
-    try:
-        return plan.county(county_id).name
-    except KeyError:
-        return county_id
 
