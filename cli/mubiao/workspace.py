@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, ContextManager
 
 from mubiao.errors import WorkspaceError
 from mubiao.models import Plan
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
     from mubiao.analysis.gaps import Gaps
     from mubiao.analysis.history import History
+
+#: `reading(total)`: a context around reading `total` progress files, yielding a callback to call per file.
+Reading = Callable[[int], ContextManager[Callable[[], None]]]
 
 
 def plan_path(root: str | Path, plan: str | None = None) -> Path:
@@ -60,28 +63,34 @@ def reports_folder(root: str | Path, plan: Plan) -> Path:
     return Path(root) / "reports" / plan.id
 
 
-def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = None) -> "Gaps":
+def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = None,
+              reading: Reading | None = None) -> "Gaps":
     """The gap report of a workspace's plan at `as_of` (a date or a month; default the latest month with
-    data): plan, progress files and engine in one call. Raises WorkspaceError, PlanError or ProgressError."""
+    data): plan, progress files and engine in one call. Raises WorkspaceError, PlanError or ProgressError.
+
+    `reading(total)`, if given, is entered around the reading of the progress files and yields a callback
+    to call once per file read (the CLI's progress bar)."""
     from mubiao.analysis.gaps import compute_gaps
 
-    the_plan, progress, day = _open_progress(root, plan, as_of)
+    the_plan, progress, day = _open_progress(root, plan, as_of, reading)
     return compute_gaps(the_plan, progress, day)
 
 
-def open_history(root: str | Path, indicator: str, plan: str | None = None, as_of: str | None = None) -> "History":
+def open_history(root: str | Path, indicator: str, plan: str | None = None, as_of: str | None = None,
+                 reading: Reading | None = None) -> "History":
     """One indicator (by id or name) across the counties and months of a workspace's plan."""
     from mubiao.analysis.history import indicator_history
     from mubiao.selection import choose, indicator_options
 
-    the_plan, progress, day = _open_progress(root, plan, as_of)
+    the_plan, progress, day = _open_progress(root, plan, as_of, reading)
     [indicator_id] = choose("指标", [indicator], indicator_options(the_plan))
     return indicator_history(the_plan, progress, indicator_id, day)
 
 
-def _open_progress(root: str | Path, plan: str | None, as_of: str | None) -> tuple[Plan, "pandas.DataFrame", "dt.date | None"]:
+def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
+                   reading: Reading | None) -> tuple[Plan, "pandas.DataFrame", "dt.date | None"]:
     from mubiao.numbers import CellError, parse_as_of
-    from mubiao.readers.progress import load_progress
+    from mubiao.readers.progress import load_progress, progress_files
 
     the_plan = open_plan(root, plan)
     day = None
@@ -90,4 +99,7 @@ def _open_progress(root: str | Path, plan: str | None, as_of: str | None) -> tup
             day = parse_as_of(as_of)
         except CellError as exc:
             raise WorkspaceError(f"--as-of {exc}") from None
-    return the_plan, load_progress(the_plan, root), day
+    if reading is None:
+        return the_plan, load_progress(the_plan, root), day
+    with reading(len(progress_files(the_plan, root))) as advance:
+        return the_plan, load_progress(the_plan, root, on_file=lambda _path: advance()), day

@@ -333,3 +333,21 @@ def test_every_format_has_a_renderer_for_rows_and_for_the_scoreboard(output_form
     assert output_format in RENDERERS and output_format in SCOREBOARD_RENDERERS
     assert _run("gaps", *PLAN, "-f", output_format.value, "-g", "G09").stdout
     assert _run("gaps", *PLAN, "-f", output_format.value, "--by", "county").stdout
+
+
+def test_reading_reports_each_progress_file_for_the_progress_bar():
+    from contextlib import contextmanager
+
+    from mubiao.workspace import open_gaps
+
+    seen = []
+
+    @contextmanager
+    def reading(total):
+        seen.append(total)
+        yield lambda: seen.append("file")
+
+    open_gaps(REPO, "jinhua-2021", "2021-03", reading=reading)
+    total = len(list((REPO / "data" / "jinhua-2021").rglob("*.csv"))) + len(
+        list((REPO / "data" / "jinhua-2021").rglob("*.xlsx")))
+    assert seen[0] == total and seen.count("file") == total

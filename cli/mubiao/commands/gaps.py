@@ -69,13 +69,15 @@ def gaps(
 
         mubiao gaps --plan jinhua-2021 --fail-on behind         # CI:有滞后或未完成即失败
     """
+    from functools import partial
+
     from mubiao import console
     from mubiao.io import write_atomic
     from mubiao.render.gaps import RENDERERS, SCOREBOARD_RENDERERS
     from mubiao.selection import choose, county_options, goal_options, owner_options
     from mubiao.workspace import open_gaps
 
-    result = open_gaps(workspace_root(root), plan, as_of)
+    result = open_gaps(workspace_root(root), plan, as_of, reading=partial(console.progress, "读取进度文件"))
     the_plan = result.plan
     selected = result.select(
         counties=choose("县", counties, county_options(the_plan)) if counties else None,

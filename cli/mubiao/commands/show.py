@@ -25,8 +25,12 @@ def show(
 
         mubiao show 困难老年人家庭适老化改造 --plan jinhua-2021 --as-of 2021-06 --notes 0
     """
+    from functools import partial
+
     from mubiao import console
     from mubiao.render.show import HistoryView
     from mubiao.workspace import open_history
 
-    console.emit(HistoryView(open_history(workspace_root(root), indicator, plan, as_of), notes=notes))
+    history = open_history(workspace_root(root), indicator, plan, as_of,
+                           reading=partial(console.progress, "读取进度文件"))
+    console.emit(HistoryView(history, notes=notes))
