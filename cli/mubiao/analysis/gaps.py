@@ -200,7 +200,7 @@ def compute_gaps(
     chosen = plan.indicators if indicators is None else tuple(i for i in plan.indicators if i.id in set(indicators))
     records = reported_records(plan, progress)
     if as_of is None:
-        as_of = default_as_of(plan, progress)
+        as_of = _latest_month_end(plan, records)
     month = month_of(as_of)
     usable = records[records["usable"]]
     upto = usable[usable["period"] <= month]
@@ -215,7 +215,10 @@ def compute_gaps(
 def default_as_of(plan: Plan, progress: "pandas.DataFrame") -> dt.date:
     """The last day of the latest month with a record that reports a figure (FORMATS §1). With no data at all:
     today, kept within the plan's period, so that the expected values still say where things should be."""
-    records = reported_records(plan, progress)
+    return _latest_month_end(plan, reported_records(plan, progress))
+
+
+def _latest_month_end(plan: Plan, records: "pandas.DataFrame") -> dt.date:
     if len(records):
         return month_end(str(records["period"].max()))
     today = dt.date.today()
