@@ -45,6 +45,11 @@ class Labels:
     no: str
     done_counties: str
     behind_by: str
+    not_reported: str
+    """Before the list of counties that have not reported this month."""
+    items: str
+    """How many indicators, after a county's name: a format with one `{}`."""
+    list_separator: str
     ahead_by: str
     """After `8/10` on a milestone's city row: counties done of all."""
 
@@ -63,6 +68,7 @@ ZH = Labels(
     expected_mark_note="┃ 序时进度(按时间应达到的位置)", reports="报送", target="目标", done="已完成", not_done="未完成",
     points="个百分点", will_meet="预计能完成", will_miss="预计完不成", owner="责任处室", notes="各县填报说明",
     yes="是", no="否", done_counties="县完成", behind_by="落后", ahead_by="超前",
+    not_reported="未报送:", items="({} 项)", list_separator="、",
 )
 
 EN = Labels(
@@ -81,6 +87,7 @@ EN = Labels(
     target="target", done="done", not_done="not done", points="pp", will_meet="will meet", will_miss="will miss",
     owner="owner", notes="notes from the counties",
     yes="yes", no="no", done_counties="done", behind_by="behind", ahead_by="ahead",
+    not_reported="not reported: ", items=" ({} indicators)", list_separator=", ",
 )
 
 

@@ -63,6 +63,19 @@ def reports_folder(root: str | Path, plan: Plan) -> Path:
     return Path(root) / "reports" / plan.id
 
 
+def output_path(root: str | Path, path: str | Path) -> Path:
+    """`path` if a command may write there: never inside the workspace's inputs (`targets/`, `data/`), so that
+    no output can overwrite a plan or a county's file. Raises WorkspaceError otherwise."""
+    path = Path(path)
+    resolved = path.resolve()
+    for inputs in ("targets", "data"):
+        folder = (Path(root) / inputs).resolve()
+        if resolved == folder or folder in resolved.parents:
+            raise WorkspaceError(f"不能把输出写进 {inputs}/:那里是输入文件(计划和各县报送的数据)", file=path,
+                                 hint="请写到 reports/ 或其他目录")
+    return path
+
+
 def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = None,
               reading: Reading | None = None) -> "Gaps":
     """The gap report of a workspace's plan at `as_of` (a date or a month; default the latest month with

@@ -351,3 +351,15 @@ def test_reading_reports_each_progress_file_for_the_progress_bar():
     total = len(list((REPO / "data" / "jinhua-2021").rglob("*.csv"))) + len(
         list((REPO / "data" / "jinhua-2021").rglob("*.xlsx")))
     assert seen[0] == total and seen.count("file") == total
+
+
+@pytest.mark.parametrize("command", [["gaps", "-f", "json"], ["form", "--period", "2021-06"]])
+def test_outputs_never_go_into_the_inputs(tmp_path, command):
+    workspace = tmp_path / "ws"
+    shutil.copytree(REPO / "targets", workspace / "targets")
+    shutil.copytree(REPO / "data" / "jinhua-2021" / "2021-05", workspace / "data" / "jinhua-2021" / "2021-05")
+    before = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
+    target = workspace / "data" / "jinhua-2021" / ("2021-05/wucheng.csv" if command[0] == "gaps" else "2021-06")
+    result = _run(*command, "--plan", "jinhua-2021", "--root", workspace, "-o", target, expect=2)
+    assert "不能把输出写进 data/" in result.output
+    assert {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()} == before

@@ -46,7 +46,7 @@ def form(
     from mubiao.io import write_atomic
     from mubiao.readers.progress import read_progress
     from mubiao.render.forms import RENDERERS, render_written
-    from mubiao.workspace import open_plan, reports_folder
+    from mubiao.workspace import open_plan, output_path, reports_folder
 
     workspace = workspace_root(root)
     the_plan = open_plan(workspace, plan)
@@ -54,7 +54,7 @@ def form(
     chosen = form_counties(the_plan, counties)
     progress = read_progress(the_plan, workspace)
     forms = build_forms(the_plan, progress.records, month, chosen)
-    folder = output or reports_folder(workspace, the_plan) / "forms" / month
+    folder = output_path(workspace, output) if output else reports_folder(workspace, the_plan) / "forms" / month
     written = [
         write_atomic(folder / f"{each.county.id}.{output_format.value}", RENDERERS[output_format](each))
         for each in forms

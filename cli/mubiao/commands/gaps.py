@@ -75,9 +75,10 @@ def gaps(
     from mubiao.io import write_atomic
     from mubiao.render.gaps import RENDERERS, SCOREBOARD_RENDERERS
     from mubiao.selection import choose, county_options, goal_options, owner_options
-    from mubiao.workspace import open_gaps
+    from mubiao.workspace import open_gaps, output_path
 
-    result = open_gaps(workspace_root(root), plan, as_of, reading=partial(console.progress, "读取进度文件"))
+    workspace = workspace_root(root)
+    result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
     the_plan = result.plan
     selected = result.select(
         counties=choose("县", counties, county_options(the_plan)) if counties else None,
@@ -88,7 +89,8 @@ def gaps(
     renderers = SCOREBOARD_RENDERERS if by is GapsView.COUNTY else RENDERERS
     rendered = renderers[output_format](selected)
     if output is not None:
-        written = write_atomic(output, rendered if isinstance(rendered, (str, bytes)) else console.plain(rendered))
+        written = write_atomic(output_path(workspace, output),
+                               rendered if isinstance(rendered, (str, bytes)) else console.plain(rendered))
         console.emit(f"已写入 {written}\n")
     else:
         console.emit(rendered.decode("utf-8-sig") if isinstance(rendered, bytes) else rendered)

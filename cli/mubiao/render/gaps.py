@@ -180,6 +180,13 @@ def counties_text(row: GapRow) -> str:
     return f"{row.counties_reporting}/{row.counties_total}"
 
 
+def missing_line(gaps: Gaps, words: Labels) -> str:
+    """`2021-08 未报送:浦江县(31 项)、…`: who has not reported how many indicators for the as-of month."""
+    names = words.list_separator.join(f"{area_name(gaps.plan, m.county, words)}{words.items.format(len(m.indicators))}"
+                                      for m in gaps.completeness.missing)
+    return f"{gaps.period} {words.not_reported}{names}"
+
+
 def status_counts(rows: Iterable[GapRow]) -> dict[Status, int]:
     counts = {status: 0 for status in SUMMARY_ORDER}
     for row in rows:
@@ -244,10 +251,8 @@ def _md_notes(gaps: Gaps, words: Labels) -> list[str]:
         notes.append(md_cell(words.stale_note))
     if any(row.partial for row in gaps.rows):
         notes.append(md_cell(words.partial_note))
-    missing = gaps.completeness.missing
-    if missing:
-        names = "、".join(area_name(gaps.plan, m.county, words) + f"({len(m.indicators)} 项)" for m in missing)
-        notes.append(md_cell(f"{gaps.period} 未报送:{names}"))
+    if gaps.completeness.missing:
+        notes.append(md_cell(missing_line(gaps, words)))
     return [f"> {note}  " for note in notes]
 
 
@@ -345,7 +350,7 @@ class GapsTable:
             "month": 8, "counties": 5,
         }
         if wide:
-            widths |= {"expected": 10, "shortfall": 10, "projected": 18}
+            widths |= {"expected": 10, "shortfall": 10, "projected": 26}
         return widths
 
     def _table(self, widths: dict[str, int], wide: bool, header: bool = False) -> Table:
@@ -397,11 +402,8 @@ class GapsTable:
             notes.append(words.partial_note)
         for note in notes:
             yield Text(note, style="dim")
-        missing = self.gaps.completeness.missing
-        if missing:
-            names = "、".join(area_name(self.gaps.plan, m.county, words) + f"({len(m.indicators)} 项)"
-                             for m in missing)
-            yield Text(f"{self.gaps.period} 未报送:{names}", style="yellow")
+        if self.gaps.completeness.missing:
+            yield Text(missing_line(self.gaps, words), style="yellow")
         if self.gaps.plan.language != "en":
             yield Text("其他视图:--by county 各县排名 · mubiao show <指标编号> 单个指标 · --status behind 只看滞后 · "
                        "--format md|csv|json 导出", style="dim")
