@@ -26,8 +26,7 @@ def gaps(
     ] = None,
     statuses: Annotated[
         Optional[list[Status]],
-        typer.Option("--status", "-s", help="只看这些状态(可重复):met、on_track、at_risk、behind、missed、"
-                                            "no_data、no_target。", show_default=False),
+        typer.Option("--status", "-s", help="只看这些状态(可重复)。", show_default=False),
     ] = None,
     by: Annotated[
         GapsView, typer.Option("--by", help="indicator:逐个指标(默认);county:各县排名表。")
@@ -61,7 +60,7 @@ def gaps(
 
         mubiao gaps --plan jinhua-2021                          # 截至最新月份
 
-        mubiao gaps --plan jinhua-2021 --as-of 2021-06 --status behind --status missed
+        mubiao gaps --plan jinhua-2021 --as-of 2021-06 -s behind -s missed
 
         mubiao gaps --plan jinhua-2021 --by county              # 各县排名
 
