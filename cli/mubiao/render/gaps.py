@@ -24,7 +24,8 @@ STATUS_STYLES = {
     Status.MET: "green", Status.ON_TRACK: "cyan", Status.AT_RISK: "yellow", Status.BEHIND: "bold red",
     Status.MISSED: "bold white on red", Status.NO_DATA: "dim", Status.NO_TARGET: "dim",
 }
-#: The order statuses are counted in summaries: best news last is how staff read them, worst first.
+#: The order statuses are counted in summaries and the scoreboard: done, on course, at risk, behind,
+#: missed, then the rows that cannot be judged.
 SUMMARY_ORDER = (Status.MET, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.MISSED, Status.NO_DATA,
                  Status.NO_TARGET)
 BAR_CELLS = 10
@@ -436,18 +437,15 @@ RENDERERS: dict[GapsFormat, Callable[[Gaps], Any]] = {
 
 # ---------------------------------------------------------------------------------------------- scoreboard
 
-_SCORE_STATUSES = (Status.MET, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.MISSED, Status.NO_DATA,
-                   Status.NO_TARGET)
-
 
 def _score_header(words: Labels) -> list[str]:
-    return [words.rank, words.counties, *(words.statuses[s] for s in _SCORE_STATUSES), words.mean_progress]
+    return [words.rank, words.counties, *(words.statuses[s] for s in SUMMARY_ORDER), words.mean_progress]
 
 
 def _score_cells(plan: Plan, score: CountyScore) -> list[str]:
     name = plan.county(score.county).name
     return ["—" if score.rank is None else str(score.rank), name,
-            *(str(score.statuses[s]) for s in _SCORE_STATUSES), percent(score.mean_progress)]
+            *(str(score.statuses[s]) for s in SUMMARY_ORDER), percent(score.mean_progress)]
 
 
 def scoreboard_document(gaps: Gaps) -> dict:
@@ -467,9 +465,9 @@ def render_scoreboard_json(gaps: Gaps) -> str:
 
 
 def render_scoreboard_csv(gaps: Gaps) -> bytes:
-    header = ["rank", "county", "name", *(s.value for s in _SCORE_STATUSES), "mean_progress"]
+    header = ["rank", "county", "name", *(s.value for s in SUMMARY_ORDER), "mean_progress"]
     rows = [[_csv_cell(s.rank), s.county, neutralise_formula(gaps.plan.county(s.county).name),
-             *(str(s.statuses[st]) for st in _SCORE_STATUSES), _csv_cell(s.mean_progress)]
+             *(str(s.statuses[st]) for st in SUMMARY_ORDER), _csv_cell(s.mean_progress)]
             for s in scoreboard(gaps)]
     return csv_bytes([header, *rows])
 
@@ -503,7 +501,7 @@ class ScoreboardTable:
         for score in scoreboard(gaps):
             cells = _score_cells(gaps.plan, score)
             styled = [Text(cell, style=STATUS_STYLES[status] if cell != "0" else "dim")
-                      for cell, status in zip(cells[2:-1], _SCORE_STATUSES)]
+                      for cell, status in zip(cells[2:-1], SUMMARY_ORDER)]
             table.add_row(cells[0], cells[1], *styled, cells[-1])
         yield Text(f"{gaps.plan.title} · {words.counties}{words.rank} · {words.as_of} {gaps.as_of.isoformat()}",
                    style="bold")
