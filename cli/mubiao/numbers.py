@@ -194,6 +194,12 @@ def month_end(period: str) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
+def shift_month(period: str, months: int) -> str:
+    """The `YYYY-MM` month `months` after `period` (before it when negative)."""
+    index = int(period[:4]) * 12 + int(period[5:7]) - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def month_of(day: dt.date) -> str:
     """The `YYYY-MM` month a date falls in."""
     return f"{day.year:04d}-{day.month:02d}"

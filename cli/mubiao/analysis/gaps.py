@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mubiao.models import CITY, WORST_FIRST, Direction, Indicator, Kind, Pace, Plan, Scope, Status
-from mubiao.numbers import TOLERANCE, month_end, month_of
+from mubiao.numbers import TOLERANCE, month_end, month_of, shift_month
 
 if TYPE_CHECKING:
     import numpy
@@ -237,10 +237,11 @@ def reported_records(plan: Plan, progress: "pandas.DataFrame") -> "pandas.DataFr
     done_on = progress["done_on"].notna().to_numpy()
     reported = ~np.isnan(numbers["value"]) | ~np.isnan(numbers["numerator"]) | ~np.isnan(numbers["denominator"]) | done_on
 
-    by_id = {ind.id: ind for ind in plan.indicators}
-    indicator = progress["indicator"].astype(object).to_numpy()
-    scale = np.array([_ratio_scale(by_id.get(i)) for i in indicator], dtype="float64")
-    is_milestone = np.array([(by_id[i].kind is Kind.MILESTONE) if i in by_id else False for i in indicator], dtype=bool)
+    # per indicator once, then looked up for every record (a map, not a Python loop over the records)
+    ids = progress["indicator"].astype(object)
+    scale = ids.map({ind.id: _ratio_scale(ind) for ind in plan.indicators}).to_numpy(dtype="float64", na_value=np.nan)
+    is_milestone = ids.map({ind.id: ind.kind is Kind.MILESTONE for ind in plan.indicators}).eq(True).to_numpy(dtype=bool)
+    indicator = ids.to_numpy()
     value = numbers["value"]
     value = np.where(is_milestone & np.isnan(value) & done_on, 1.0, value)  # a completion date alone says done
     num, den = numbers["numerator"], numbers["denominator"]
@@ -255,14 +256,14 @@ def reported_records(plan: Plan, progress: "pandas.DataFrame") -> "pandas.DataFr
         "x": x, "numerator": num, "denominator": den, "has_both": has_both,
         "usable": ~np.isnan(x),
     })
-    frame = frame[reported & np.isin(indicator, list(by_id))]
+    frame = frame[reported & np.isin(indicator, [ind.id for ind in plan.indicators])]
     return frame.sort_values("period", kind="stable").reset_index(drop=True)
 
 
-def _ratio_scale(ind: Indicator | None) -> float:
+def _ratio_scale(ind: Indicator) -> float:
     import math
 
-    if ind is None or ind.kind is not Kind.RATIO:
+    if ind.kind is not Kind.RATIO:
         return math.nan
     return ind.scale if ind.scale is not None else 100.0
 
@@ -313,21 +314,20 @@ def _county_rows(plan: Plan, chosen: Sequence[Indicator], as_of: dt.date, upto: 
     import numpy as np
     import pandas as pd
 
-    columns: dict[str, list] = {name: [] for name in ("indicator", "county", "order", "target", "baseline", "expected")}
+    columns: dict[str, list] = {name: [] for name in ("indicator", "county", "target", "baseline", "expected")}
     for ind in chosen:
         if ind.scope is Scope.CITY:
             continue
         fraction = _county_fraction(plan, ind, as_of)
-        for order, county in enumerate(plan.reporting_counties(ind)):
+        for county in plan.reporting_counties(ind):
             target = ind.county_target(county.id)
             baseline = ind.county_baseline(county.id)
             columns["indicator"].append(ind.id)
             columns["county"].append(county.id)
-            columns["order"].append(order)
             columns["target"].append(np.nan if target is None else target)
             columns["baseline"].append(baseline)
             columns["expected"].append(np.nan if target is None else baseline + fraction * (target - baseline))
-    rows = pd.DataFrame(columns).astype({"indicator": object, "county": object, "order": "int64", "target": "float64",
+    rows = pd.DataFrame(columns).astype({"indicator": object, "county": object, "target": "float64",
                                          "baseline": "float64", "expected": "float64"})
     rows = _with_latest(rows, upto, ["indicator", "county"])
     rows = _with_pace(rows, upto, ["indicator", "county"])
@@ -369,7 +369,14 @@ def _city_rows(
     own_by_id = own.set_index("indicator")
 
     rolled = _rollup(plan, county_rows, month)
-    earlier = [_rollup(plan, _county_rows_at(plan, chosen, usable, m), m) for m in _months_before(month, plan, 2)]
+    # the city's own recent "records" (its figure as of the two months before this one) set its projection's
+    # pace; only linear-paced indicators are projected
+    before = _months_before(month, plan, PROJECTION_RECORDS - 1)
+    if not any(ind.pace is Pace.LINEAR and ind.scope is Scope.COUNTY for ind in chosen):
+        before = []
+    keys = county_rows[["indicator", "county"]]
+    earlier = [_rollup(plan, _with_latest(keys, usable[usable["period"] <= m], ["indicator", "county"]), m)
+               for m in before]
     worst = _worst_status(county_rows)
 
     columns: dict[str, list] = {name: [] for name in (
@@ -399,8 +406,7 @@ def _city_rows(
         columns["stale_any"].append(figure.stale)
         columns["counties_reporting"].append(figure.reporting)
         columns["counties_total"].append(figure.total)
-        # the city's own recent "records": its figure as of this month and the two before
-        series = [(m, e[ind.id].x) for m, e in zip(_months_before(month, plan, 2), earlier) if ind.id in e]
+        series = [(m, e[ind.id].x) for m, e in zip(before, earlier) if ind.id in e]
         series = [(m, x) for m, x in series if not np.isnan(x)]
         has_now = not np.isnan(figure.x)
         columns["records"].append(len(series) + 1 if has_now else 0)
@@ -422,23 +428,7 @@ def _city_rows(
 
 def _months_before(month: str, plan: Plan, count: int) -> list[str]:
     """Up to `count` months before `month`, oldest first, not before the plan's first month."""
-    year, number = int(month[:4]), int(month[5:7])
-    months = []
-    for back in range(count, 0, -1):
-        index = year * 12 + number - 1 - back
-        earlier = f"{index // 12:04d}-{index % 12 + 1:02d}"
-        if earlier >= plan.first_month:
-            months.append(earlier)
-    return months
-
-
-def _county_rows_at(plan: Plan, chosen: Sequence[Indicator], usable: "pandas.DataFrame", month: str) -> "pandas.DataFrame":
-    """The county rows' latest records as of an earlier month (for the city's recent pace)."""
-    import pandas as pd
-
-    keys = [(ind.id, c.id) for ind in chosen if ind.scope is not Scope.CITY for c in plan.reporting_counties(ind)]
-    rows = pd.DataFrame(keys, columns=["indicator", "county"]).astype(object)
-    return _with_latest(rows, usable[usable["period"] <= month], ["indicator", "county"])
+    return [earlier for back in range(count, 0, -1) if (earlier := shift_month(month, -back)) >= plan.first_month]
 
 
 @dataclass(frozen=True)
