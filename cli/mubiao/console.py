@@ -35,15 +35,18 @@ def emit(output: str | RenderableType) -> None:
     elif stdout().is_terminal:
         stdout().print(output)
     else:  # piped: no styles, no padding at line ends, one line per record
-        with stdout().capture() as captured:
-            stdout().print(output)
-        sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+        sys.stdout.write(_captured(stdout(), output))
     sys.stdout.flush()
 
 
 def plain(renderable: RenderableType, width: int = 120) -> str:
     """A renderable as plain text (no colours), for writing a terminal view to a file."""
-    console = Console(width=width, no_color=True, highlight=False, force_terminal=False, color_system=None)
+    return _captured(Console(width=width, no_color=True, highlight=False, force_terminal=False, color_system=None),
+                     renderable)
+
+
+def _captured(console: Console, renderable: RenderableType) -> str:
+    """What `console` prints for `renderable`, without the padding at line ends."""
     with console.capture() as captured:
         console.print(renderable)
     return "".join(line.rstrip() + "\n" for line in captured.get().splitlines())

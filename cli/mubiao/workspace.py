@@ -114,5 +114,6 @@ def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
             raise WorkspaceError(f"--as-of {exc}") from None
     if reading is None:
         return the_plan, load_progress(the_plan, root), day
-    with reading(len(progress_files(the_plan, root))) as advance:
-        return the_plan, load_progress(the_plan, root, on_file=lambda _path: advance()), day
+    files = progress_files(the_plan, root)
+    with reading(len(files)) as advance:
+        return the_plan, load_progress(the_plan, root, files, on_file=lambda _path: advance()), day

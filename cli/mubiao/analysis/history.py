@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from mubiao.analysis.gaps import GapRow, Gaps, reported_records, compute_gaps, default_as_of
 from mubiao.models import CITY, Indicator, Plan
-from mubiao.numbers import month_end, month_of
+from mubiao.numbers import month_end, month_of, shift_month
 
 if TYPE_CHECKING:
     import pandas
@@ -55,8 +55,8 @@ def indicator_history(plan: Plan, progress: "pandas.DataFrame", indicator_id: st
     if as_of is None:
         as_of = default_as_of(plan, progress)
     months = _months(plan.first_month, month_of(as_of))
-    now = compute_gaps(plan, progress, as_of, indicators=[indicator_id])
     by_month = [compute_gaps(plan, progress, min(month_end(m), as_of), indicators=[indicator_id]) for m in months]
+    now = by_month[-1]  # the last month's figures are as of the as-of date itself
     city = tuple(gaps.rows[0].actual for gaps in by_month)
     expected = tuple(gaps.rows[0].expected for gaps in by_month)
 
@@ -74,11 +74,10 @@ def indicator_history(plan: Plan, progress: "pandas.DataFrame", indicator_id: st
 
 
 def _months(first: str, last: str) -> list[str]:
-    months, year, month = [], int(first[:4]), int(first[5:7])
-    while f"{year:04d}-{month:02d}" <= last:
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months or [last]
+    months = [first]
+    while months[-1] < last:
+        months.append(shift_month(months[-1], 1))
+    return months if months[-1] == last else [last]
 
 
 def _notes(plan: Plan, progress: "pandas.DataFrame", indicator_id: str, last_month: str) -> tuple[Note, ...]:
@@ -86,8 +85,5 @@ def _notes(plan: Plan, progress: "pandas.DataFrame", indicator_id: str, last_mon
     chosen = progress[(progress["indicator"] == indicator_id) & progress["note"].notna()]
     notes = [Note(str(p), str(c), str(n)) for p, c, n in zip(chosen["period"], chosen["county"], chosen["note"])
              if str(p) <= last_month and str(n).strip()]
-    return tuple(sorted(notes, key=lambda note: (_descending(note.period), order.get(note.county, len(order)))))
-
-
-def _descending(period: str) -> int:
-    return -(int(period[:4]) * 12 + int(period[5:7]))
+    notes.sort(key=lambda note: order.get(note.county, len(order)))
+    return tuple(sorted(notes, key=lambda note: note.period, reverse=True))  # stable: plan order within a month

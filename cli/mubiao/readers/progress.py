@@ -144,16 +144,19 @@ def read_progress(
 
 
 def load_progress(
-    plan: Plan, root: str | Path = ".", on_file: Callable[[Path], None] | None = None
+    plan: Plan,
+    root: str | Path = ".",
+    files: Iterable[Path] | None = None,
+    on_file: Callable[[Path], None] | None = None,
 ) -> "pandas.DataFrame":
     """Every progress record of the plan as one tidy DataFrame, with the columns `TIDY_COLUMNS`.
 
     value/numerator/denominator are nullable floats (missing stays missing, never 0); done_on is a datetime64
-    column (NaT when blank); file and row say where each record came from. `on_file(path)` is called as each
-    file is read (for a progress bar).
+    column (NaT when blank); file and row say where each record came from. `files` and `on_file` are as for
+    `read_progress`.
     Raises ProgressError at the first error-level finding; warnings do not stop loading.
     """
-    read = read_progress(plan, root, on_file=on_file)
+    read = read_progress(plan, root, files, on_file)
     raise_first_error(read.findings, ProgressError, progress_folder(plan, root))
     return records_frame(read.records)
 
