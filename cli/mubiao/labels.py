@@ -46,6 +46,8 @@ class Labels:
     done_counties: str
     behind_by: str
     not_reported: str
+    pace: str
+    """Before the expected progress in a table cell: `44%(序时 49%)`."""
     """Before the list of counties that have not reported this month."""
     items: str
     """How many indicators, after a county's name: a format with one `{}`."""
@@ -68,7 +70,7 @@ ZH = Labels(
     expected_mark_note="┃ 序时进度(按时间应达到的位置)", reports="报送", target="目标", done="已完成", not_done="未完成",
     points="个百分点", will_meet="预计能完成", will_miss="预计完不成", owner="责任处室", notes="各县填报说明",
     yes="是", no="否", done_counties="县完成", behind_by="落后", ahead_by="超前",
-    not_reported="未报送:", items="({} 项)", list_separator="、",
+    not_reported="未报送:", pace="序时", items="({} 项)", list_separator="、",
 )
 
 EN = Labels(
@@ -87,7 +89,7 @@ EN = Labels(
     target="target", done="done", not_done="not done", points="pp", will_meet="will meet", will_miss="will miss",
     owner="owner", notes="notes from the counties",
     yes="yes", no="no", done_counties="done", behind_by="behind", ahead_by="ahead",
-    not_reported="not reported: ", items=" ({} indicators)", list_separator=", ",
+    not_reported="not reported: ", pace="expected", items=" ({} indicators)", list_separator=", ",
 )
 
 

@@ -195,16 +195,16 @@ def status_counts(rows: Iterable[GapRow]) -> dict[Status, int]:
     return counts
 
 
-def headline(gaps: Gaps, words: Labels) -> tuple[str, str]:
-    """The title line and the one-line summary: counts by status and the month's reports."""
+def headline(gaps: Gaps, words: Labels) -> tuple[str, list[tuple[str, str]]]:
+    """The title line, and the summary as (text, terminal style) parts: the rows counted by status, then the
+    month's reports (yellow when some are missing)."""
     title = f"{gaps.plan.title} · {words.as_of} {gaps.as_of.isoformat()}"
-    counts = status_counts(gaps.rows)
-    parts = [f"{words.statuses[s]} {n}" for s, n in counts.items() if n]
+    parts = [(f"{words.statuses[s]} {n}", STATUS_STYLES[s]) for s, n in status_counts(gaps.rows).items() if n]
     completeness = gaps.completeness
     if completeness.expected:
-        parts.append(f"{gaps.period} {words.reports} {completeness.reported}/{completeness.expected}"
-                     f"({percent(completeness.rate, 1)})")
-    return title, " · ".join(parts)
+        parts.append((f"{gaps.period} {words.reports} {completeness.reported}/{completeness.expected}"
+                      f"({percent(completeness.rate, 1)})", "yellow" if completeness.missing else "dim"))
+    return title, parts
 
 
 def _goals(gaps: Gaps) -> list[tuple[Any, list[list[GapRow]]]]:
@@ -225,7 +225,7 @@ def render_md(gaps: Gaps) -> str:
     words = labels(gaps.plan.language)
     plan = gaps.plan
     title, summary = headline(gaps, words)
-    lines = [f"# {md_cell(title)}", "", md_cell(summary), ""]
+    lines = [f"# {md_cell(title)}", "", md_cell(" · ".join(text for text, _ in summary)), ""]
     header = [words.indicator, words.county, words.actual_target, words.expected, words.progress,
               words.shortfall, words.status, words.reported, words.reports]
     for goal, indicators in _goals(gaps):
@@ -236,7 +236,7 @@ def render_md(gaps: Gaps) -> str:
                 name = f"{row.indicator} {row.name}" if row.is_city else ""
                 cells = [name, area_name(plan, row.county, words), actual_target_text(row, words),
                          with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
-                         f"{percent(row.progress)}(序时 {percent(row.expected_progress)})"
+                         f"{percent(row.progress)}({words.pace} {percent(row.expected_progress)})"
                          if row.progress is not None else "—",
                          shortfall_text(row, words), words.statuses[row.status], reported_text(row),
                          counties_text(row)]
@@ -306,7 +306,7 @@ class GapsTable:
         wide = options.max_width >= WIDE
         title, summary = headline(gaps, words)
         yield Text(title, style="bold")
-        yield _summary_text(gaps, words)
+        yield Text("  ").join(Text(text, style=style) for text, style in summary)
         if not gaps.rows:
             yield Text("(没有符合条件的行)" if gaps.plan.language != "en" else "(no rows match)")
             return
@@ -411,20 +411,6 @@ class GapsTable:
         else:
             yield Text("Other views: --by county scoreboard · mubiao show <indicator> · --status behind · "
                        "--format md|csv|json", style="dim")
-
-
-def _summary_text(gaps: Gaps, words: Labels) -> Text:
-    text = Text()
-    for status, count in status_counts(gaps.rows).items():
-        if count:
-            text.append(words.statuses[status], style=STATUS_STYLES[status])
-            text.append(f" {count}  ")
-    completeness = gaps.completeness
-    if completeness.expected:
-        style = "yellow" if completeness.missing else "dim"
-        text.append(f"{gaps.period} {words.reports} {completeness.reported}/{completeness.expected}"
-                    f"({percent(completeness.rate, 1)})", style=style)
-    return text
 
 
 RENDERERS: dict[GapsFormat, Callable[[Gaps], Any]] = {
