@@ -176,6 +176,14 @@ class Gaps:
         return min((row.status for row in self.rows), key=lambda s: s.severity, default=None)
 
 
+def count_statuses(rows: Iterable[GapRow]) -> dict[Status, int]:
+    """How many rows stand at each status (every status present, worst first)."""
+    counts = {status: 0 for status in WORST_FIRST}
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
 def _plain(row: GapRow) -> dict:
     values = {name: getattr(row, name) for name in ROW_FIELDS}
     values["status"] = row.status.value

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-from mubiao.analysis.gaps import Gaps
-from mubiao.models import WORST_FIRST, Status
+from mubiao.analysis.gaps import Gaps, count_statuses
+from mubiao.models import Status
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,7 @@ def scoreboard(gaps: Gaps) -> tuple[CountyScore, ...]:
     for county, rows in rows_by_county.items():
         if not rows:
             continue
-        statuses = {status: 0 for status in WORST_FIRST}
-        for row in rows:
-            statuses[row.status] += 1
+        statuses = count_statuses(rows)
         progress = [min(max(row.progress, 0.0), 1.0) for row in rows if row.progress is not None]
         mean = sum(progress) / len(progress) if progress else None
         scores.append((county, MappingProxyType(statuses), mean))

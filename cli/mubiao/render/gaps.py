@@ -12,7 +12,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from mubiao.analysis.gaps import ROW_FIELDS, Gaps, GapRow
+from mubiao.analysis.gaps import ROW_FIELDS, Gaps, GapRow, count_statuses
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
 from mubiao.labels import Labels, labels
@@ -188,18 +188,12 @@ def missing_line(gaps: Gaps, words: Labels) -> str:
     return f"{gaps.period} {words.not_reported}{names}"
 
 
-def status_counts(rows: Iterable[GapRow]) -> dict[Status, int]:
-    counts = {status: 0 for status in SUMMARY_ORDER}
-    for row in rows:
-        counts[row.status] += 1
-    return counts
-
-
 def headline(gaps: Gaps, words: Labels) -> tuple[str, list[tuple[str, str]]]:
     """The title line, and the summary as (text, terminal style) parts: the rows counted by status, then the
     month's reports (yellow when some are missing)."""
     title = f"{gaps.plan.title} · {words.as_of} {gaps.as_of.isoformat()}"
-    parts = [(f"{words.statuses[s]} {n}", STATUS_STYLES[s]) for s, n in status_counts(gaps.rows).items() if n]
+    counts = count_statuses(gaps.rows)
+    parts = [(f"{words.statuses[s]} {counts[s]}", STATUS_STYLES[s]) for s in SUMMARY_ORDER if counts[s]]
     completeness = gaps.completeness
     if completeness.expected:
         parts.append((f"{gaps.period} {words.reports} {completeness.reported}/{completeness.expected}"
