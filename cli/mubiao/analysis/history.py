@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mubiao.analysis.gaps import GapRow, Gaps, reported_records, compute_gaps, default_as_of
+from mubiao.analysis.gaps import GapRow, Gaps, compute_gaps, default_as_of, reported_records
 from mubiao.models import CITY, Indicator, Plan
 from mubiao.numbers import month_end, month_of, shift_month
 
