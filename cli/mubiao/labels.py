@@ -16,6 +16,7 @@ class Labels:
     city_itself: str
     """The city's own reports (市本级), as a reporting unit."""
     statuses: Mapping[Status, str]
+    # column headings
     county: str
     indicator: str
     actual_target: str
@@ -28,32 +29,37 @@ class Labels:
     expected: str
     shortfall: str
     projected: str
-    as_of: str
-    stale_note: str
-    partial_note: str
-    expected_mark_note: str
     reports: str
+    # words inside rows and headings
+    as_of: str
     target: str
-    done: str
-    not_done: str
-    points: str
+    owner: str
     will_meet: str
     will_miss: str
-    owner: str
-    notes: str
     yes: str
     no: str
     done_counties: str
+    """After `8/10` on a milestone's city row: counties done of all."""
     behind_by: str
-    not_reported: str
+    ahead_by: str
     pace: str
     """Before the expected progress in a table cell: `44%(序时 49%)`."""
+    not_reported: str
     """Before the list of counties that have not reported this month."""
     items: str
     """How many indicators, after a county's name: a format with one `{}`."""
     list_separator: str
-    ahead_by: str
-    """After `8/10` on a milestone's city row: counties done of all."""
+    # notes and legends
+    stale_note: str
+    partial_note: str
+    expected_mark_note: str
+    no_rows: str
+    other_views: str
+    """The last line of the gaps table: how to get the other views."""
+    mean_progress_note: str
+    sparkline_note: str
+    """Under `mubiao show`'s sparklines; `{gap}` is the character of a month with no report."""
+    notes_heading: str
 
 
 ZH = Labels(
@@ -67,10 +73,15 @@ ZH = Labels(
     counties="县(市、区)", rank="排名", mean_progress="平均进度", expected="序时目标", shortfall="对照序时",
     projected="按近期进度预计", as_of="截至", stale_note="* 该县本月未报,沿用最近一次报送的数据",
     partial_note="9/10:全市数只汇总了已报送的县(10 个中的 9 个),是部分数据",
-    expected_mark_note="┃ 序时进度(按时间应达到的位置)", reports="报送", target="目标", done="已完成", not_done="未完成",
-    points="个百分点", will_meet="预计能完成", will_miss="预计完不成", owner="责任处室", notes="各县填报说明",
+    expected_mark_note="┃ 序时进度(按时间应达到的位置)", reports="报送", target="目标",
+    will_meet="预计能完成", will_miss="预计完不成", owner="责任处室",
     yes="是", no="否", done_counties="县完成", behind_by="落后", ahead_by="超前",
-    not_reported="未报送:", pace="序时", items="({} 项)", list_separator="、",
+    not_reported="未报送:", pace="序时", no_rows="(没有符合条件的行)",
+    other_views="其他视图:--by county 各县排名 · mubiao show <指标编号> 单个指标 · --status behind 只看滞后 · "
+                "--format md|csv|json 导出",
+    mean_progress_note="平均进度:各指标完成进度(封顶 100%)的平均数,未报送的指标不计入(见“未报送”列)。",
+    sparkline_note="{gap} 当月未报送 · 每行以基期值为底、目标值为顶", notes_heading="各县填报说明(新的在前)",
+    items="({} 项)", list_separator="、",
 )
 
 EN = Labels(
@@ -86,10 +97,16 @@ EN = Labels(
     stale_note="* no report this month: the latest earlier report is used",
     partial_note="9/10: the city figure adds up only the counties that reported (9 of 10): a partial figure",
     expected_mark_note="┃ expected progress (where the time elapsed says it should be)", reports="reports",
-    target="target", done="done", not_done="not done", points="pp", will_meet="will meet", will_miss="will miss",
-    owner="owner", notes="notes from the counties",
+    target="target", will_meet="will meet", will_miss="will miss",
+    owner="owner",
     yes="yes", no="no", done_counties="done", behind_by="behind", ahead_by="ahead",
-    not_reported="not reported: ", pace="expected", items=" ({} indicators)", list_separator=", ",
+    not_reported="not reported: ", pace="expected", no_rows="(no rows match)",
+    other_views="Other views: --by county scoreboard · mubiao show <indicator> · --status behind · "
+                "--format md|csv|json",
+    mean_progress_note="mean progress: the mean of each indicator's progress, capped at 100%; unreported "
+                       "indicators are left out (see the no-data column).",
+    sparkline_note="{gap} nothing reported that month · each line runs from baseline to target",
+    notes_heading="notes from the counties (newest first)", items=" ({} indicators)", list_separator=", ",
 )
 
 

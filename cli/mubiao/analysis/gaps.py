@@ -243,12 +243,13 @@ def reported_records(plan: Plan, progress: "pandas.DataFrame") -> "pandas.DataFr
     figures = ["value", "numerator", "denominator"]
     numbers = {name: progress[name].astype("float64").to_numpy(na_value=np.nan) for name in figures}
     done_on = progress["done_on"].notna().to_numpy()
-    reported = ~np.isnan(numbers["value"]) | ~np.isnan(numbers["numerator"]) | ~np.isnan(numbers["denominator"]) | done_on
+    reported = done_on | np.logical_or.reduce([~np.isnan(numbers[name]) for name in figures])
 
     # per indicator once, then looked up for every record (a map, not a Python loop over the records)
     ids = progress["indicator"].astype(object)
     scale = ids.map({ind.id: _ratio_scale(ind) for ind in plan.indicators}).to_numpy(dtype="float64", na_value=np.nan)
-    is_milestone = ids.map({ind.id: ind.kind is Kind.MILESTONE for ind in plan.indicators}).eq(True).to_numpy(dtype=bool)
+    milestones = {ind.id: ind.kind is Kind.MILESTONE for ind in plan.indicators}
+    is_milestone = ids.map(milestones).eq(True).to_numpy(dtype=bool)
     indicator = ids.to_numpy()
     value = numbers["value"]
     value = np.where(is_milestone & np.isnan(value) & done_on, 1.0, value)  # a completion date alone says done
@@ -316,7 +317,9 @@ def _county_fraction(plan: Plan, ind: Indicator, as_of: dt.date) -> float:
 # ------------------------------------------------------------------------------------------------ the rows
 
 
-def _county_rows(plan: Plan, chosen: Sequence[Indicator], as_of: dt.date, upto: "pandas.DataFrame") -> "pandas.DataFrame":
+def _county_rows(
+    plan: Plan, chosen: Sequence[Indicator], as_of: dt.date, upto: "pandas.DataFrame"
+) -> "pandas.DataFrame":
     """One row per (indicator, county) for the scope-county indicators, with the latest record up to the
     as-of month, assessed (FORMATS §4)."""
     import numpy as np

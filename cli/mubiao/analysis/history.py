@@ -69,8 +69,8 @@ def indicator_history(plan: Plan, progress: "pandas.DataFrame", indicator_id: st
             series.append(Series(None, city, row))
         else:
             series.append(Series(row.county, tuple(reported.get((row.county, m)) for m in months), row))
-    return History(plan, indicator, as_of, tuple(months), expected, tuple(series), _notes(plan, progress,
-                                                                                          indicator_id, months[-1]), now)
+    notes = _notes(plan, progress, indicator_id, months[-1])
+    return History(plan, indicator, as_of, tuple(months), expected, tuple(series), notes, now)
 
 
 def _months(first: str, last: str) -> list[str]:

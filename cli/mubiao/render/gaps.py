@@ -302,7 +302,7 @@ class GapsTable:
         yield Text(title, style="bold")
         yield Text("  ").join(Text(text, style=style) for text, style in summary)
         if not gaps.rows:
-            yield Text("(没有符合条件的行)" if gaps.plan.language != "en" else "(no rows match)")
+            yield Text(words.no_rows)
             return
         widths = self._widths(wide)
         yield Text("")
@@ -399,12 +399,7 @@ class GapsTable:
             yield Text(note, style="dim")
         if self.gaps.completeness.missing:
             yield Text(missing_line(self.gaps, words), style="yellow")
-        if self.gaps.plan.language != "en":
-            yield Text("其他视图:--by county 各县排名 · mubiao show <指标编号> 单个指标 · --status behind 只看滞后 · "
-                       "--format md|csv|json 导出", style="dim")
-        else:
-            yield Text("Other views: --by county scoreboard · mubiao show <indicator> · --status behind · "
-                       "--format md|csv|json", style="dim")
+        yield Text(words.other_views, style="dim")
 
 
 RENDERERS: dict[GapsFormat, Callable[[Gaps], Any]] = {
@@ -459,10 +454,7 @@ def render_scoreboard_md(gaps: Gaps) -> str:
              f"({words.as_of} {gaps.as_of.isoformat()})", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(md_cell(c) for c in _score_cells(gaps.plan, s)) + " |" for s in scoreboard(gaps)]
-    lines += ["", f"> {md_cell(words.mean_progress)}:各指标完成进度(封顶 100%)的平均数;未报送的指标不计入,另列其数。"
-              if gaps.plan.language != "en" else
-              "> mean progress: the mean of each indicator's progress, capped at 100%; unreported indicators are "
-              "left out and counted apart."]
+    lines += ["", f"> {md_cell(words.mean_progress_note)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -486,10 +478,7 @@ class ScoreboardTable:
         yield Text(f"{gaps.plan.title} · {words.counties}{words.rank} · {words.as_of} {gaps.as_of.isoformat()}",
                    style="bold")
         yield table
-        yield Text("平均进度:各指标完成进度(封顶 100%)的平均数,未报送的指标不计入(见“未报送”列)。"
-                   if gaps.plan.language != "en" else
-                   "mean progress: the mean of each indicator's progress, capped at 100%; unreported indicators "
-                   "are left out (see the no-data column).", style="dim")
+        yield Text(words.mean_progress_note, style="dim")
 
 
 SCOREBOARD_RENDERERS: dict[GapsFormat, Callable[[Gaps], Any]] = {

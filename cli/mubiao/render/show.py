@@ -84,14 +84,12 @@ class HistoryView:
                               Text(with_unit(display_number(row.expected, 1), ind.unit), style="dim"),
                               Text(percent(row.expected_progress), style="dim"), "", "")
         yield table
-        yield Text(f"{GAP} 当月未报送 · 每行以基期值为底、目标值为顶" if plan.language != "en"
-                   else f"{GAP} nothing reported that month · each line runs from baseline to target", style="dim")
+        yield Text(words.sparkline_note.format(gap=GAP), style="dim")
 
         notes = history.notes
         if notes:
             yield Text("")
-            yield Text(f"{words.notes}(新的在前)" if plan.language != "en" else f"{words.notes} (newest first)",
-                       style="bold")
+            yield Text(words.notes_heading, style="bold")
             limit = len(notes) if self.notes <= 0 else self.notes
             for note in notes[:limit]:
                 yield Wrapped(f"{note.period} {area_name(plan, note.county, words)}:{note.text}")
