@@ -19,7 +19,7 @@ def choose(what: str, wanted: Iterable[str], options: Sequence[tuple[str, str]])
         key = key.strip()
         if key not in by_key:
             guess = closest(key, by_key)
-            hint = f"是不是 {guess}?" if guess else f"可选:{'、'.join(option_id for option_id, _ in options)}"
+            hint = f"是不是 {guess}?" if guess else f"可选:{'、'.join(dict.fromkeys(option_id for option_id, _ in options))}"
             raise WorkspaceError(f"计划中没有{what}“{key}”", hint=hint)
         chosen.append(by_key[key])
     return list(dict.fromkeys(chosen))
