@@ -4,15 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install schema sample-data clean
+.PHONY: run test install system-deps schema sample-data clean
 
 # The main job on the bundled sample workspace: check every file, then the gap report as of the latest month.
 run: $(STAMP)
 	$(BIN)/mubiao check
 	$(BIN)/mubiao gaps --plan jinhua-2021
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+
+# chromium, CJK fonts, LibreOffice and poppler for the browser and Word tests (Debian packages, where missing)
+system-deps:
+	bash tests/system-deps.sh
 
 install: $(STAMP)
 

@@ -1,0 +1,150 @@
+"""The monthly report (月度通报, `mubiao report`): everything its sections show, computed once from the gap rows.
+
+The report is a view of `Gaps`, not a second engine: every number in it is a field of a `GapRow` (or a count of
+them), so the HTML, Markdown, Excel and JSON files agree with `mubiao gaps` by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Mapping
+
+from mubiao.analysis.gaps import GapRow, Gaps, compute_gaps, count_statuses
+from mubiao.analysis.scoreboard import CountyScore, scoreboard
+from mubiao.models import CITY, Plan, Status
+
+if TYPE_CHECKING:
+    import pandas
+
+#: The statuses the 滞后与未完成指标 section lists, worst first.
+LAGGING = (Status.MISSED, Status.BEHIND)
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a county (or 市本级, county `city`) wrote in the 备注 of one indicator in one month."""
+
+    period: str
+    county: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Lagging:
+    """An indicator that is missed or behind: for the city, or in at least one county."""
+
+    row: GapRow
+    """The indicator's city row (the one row of a scope-city indicator)."""
+    counties: tuple[GapRow, ...]
+    """The county rows that are missed or behind, worst first, then in plan order."""
+    notes: tuple[Note, ...]
+    """The newest note of each lagging county (and of the row itself for a scope-city indicator), in the order
+    of `counties`."""
+
+
+@dataclass(frozen=True)
+class OwnerSummary:
+    """One responsible department (分处室情况): its indicators' city rows counted by status."""
+
+    owner: str
+    """Owner id."""
+    statuses: Mapping[Status, int]
+    """Every status present (maybe 0), worst first."""
+    lagging: tuple[str, ...]
+    """The ids of its indicators whose city row is missed or behind, in plan order."""
+
+    @property
+    def indicators(self) -> int:
+        return sum(self.statuses.values())
+
+
+@dataclass(frozen=True)
+class Report:
+    """The monthly report of a plan at a date."""
+
+    gaps: Gaps
+    overview: Mapping[Status, int]
+    """总体情况: the indicators (their city rows) counted by status, every status present, worst first."""
+    lagging: tuple[Lagging, ...]
+    """滞后与未完成指标, in plan order."""
+    scores: tuple[CountyScore, ...]
+    """各县(市、区)完成情况与排名: the county scoreboard, best rank first."""
+    grid: Mapping[str, Mapping[str, GapRow]]
+    """The county × indicator grid: indicator id → county id → the county row (scope-county indicators only,
+    both in plan order)."""
+    owners: tuple[OwnerSummary, ...]
+    """分处室情况, in plan order (owners with no indicator are left out)."""
+
+    @property
+    def plan(self) -> Plan:
+        return self.gaps.plan
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.gaps.as_of
+
+    @property
+    def city_rows(self) -> tuple[GapRow, ...]:
+        """One row per indicator: its city row (or the one row of a scope-city indicator), in plan order."""
+        return tuple(row for row in self.gaps.rows if row.county is None)
+
+
+def build_report(plan: Plan, progress: "pandas.DataFrame", as_of: dt.date | None = None) -> Report:
+    """The monthly report at `as_of` (default: the last day of the latest month with data)."""
+    gaps = compute_gaps(plan, progress, as_of)
+    return report_of(gaps, latest_notes(plan, progress, gaps.period))
+
+
+def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
+    """The report of computed gap rows; `notes` maps (indicator id, county id or `city`) to the newest note."""
+    plan = gaps.plan
+    city_rows = [row for row in gaps.rows if row.county is None]
+    county_rows: dict[str, list[GapRow]] = {}
+    for row in gaps.rows:
+        if row.county is not None:
+            county_rows.setdefault(row.indicator, []).append(row)
+
+    lagging = []
+    for row in city_rows:
+        counties = sorted((r for r in county_rows.get(row.indicator, []) if r.status in LAGGING),
+                          key=lambda r: r.status.severity)  # stable: plan order among equals
+        if row.status in LAGGING or counties:
+            keys = [(row.indicator, r.county) for r in counties] or [(row.indicator, CITY)]
+            lagging.append(Lagging(row, tuple(counties), tuple(notes[key] for key in keys if key in notes)))
+
+    grid = {indicator: MappingProxyType({r.county: r for r in rows}) for indicator, rows in county_rows.items()}
+    owners = []
+    for owner in plan.owners:
+        rows = [row for row in city_rows if row.owner == owner.id]
+        if rows:
+            owners.append(OwnerSummary(owner.id, MappingProxyType(count_statuses(rows)),
+                                       tuple(row.indicator for row in rows if row.status in LAGGING)))
+    return Report(gaps, MappingProxyType(count_statuses(city_rows)), tuple(lagging), scoreboard(gaps),
+                  MappingProxyType(grid), tuple(owners))
+
+
+def latest_notes(plan: Plan, progress: "pandas.DataFrame", last_month: str) -> Mapping[tuple[str, str], Note]:
+    """(indicator id, county id or `city`) → the newest non-blank note written up to `last_month`."""
+    latest: dict[tuple[str, str], Note] = {}
+    for indicator, note in notes_by_indicator(plan, progress, last_month):
+        latest.setdefault((indicator, note.county), note)
+    return MappingProxyType(latest)
+
+
+def notes_by_indicator(plan: Plan, progress: "pandas.DataFrame", last_month: str) -> list[tuple[str, Note]]:
+    """(indicator id, note) for every non-blank note up to `last_month`: newest month first, then counties in
+    plan order (市本级 first), then indicators in plan order."""
+    county_order = {CITY: -1} | {county.id: index for index, county in enumerate(plan.counties)}
+    indicator_order = {ind.id: index for index, ind in enumerate(plan.indicators)}
+    chosen = progress[progress["note"].notna()]
+    pairs = []
+    for period, county, indicator, text in zip(chosen["period"], chosen["county"], chosen["indicator"],
+                                               chosen["note"]):
+        period, county, indicator, text = str(period), str(county), str(indicator), str(text).strip()
+        if text and period <= last_month and indicator in indicator_order:
+            pairs.append((indicator, Note(period, county, text)))
+    pairs.sort(key=lambda pair: (county_order.get(pair[1].county, len(county_order)), indicator_order[pair[0]]))
+    pairs.sort(key=lambda pair: pair[1].period, reverse=True)  # stable: plan order within a month
+    return pairs

@@ -1,0 +1,62 @@
+"""A drafted document (the 年度工作总结 of `mubiao summary`) as plain blocks of text, before any file format.
+
+The Markdown, HTML and Word renderers all take a `Draft`, so the three files carry the same words. Each span
+of text knows the indicators whose figures it states, so a reviewer can trace every number (`--trace`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text, usually one sentence."""
+
+    text: str
+    indicators: tuple[str, ...] = ()
+    """The ids of the indicators whose figures this text states (empty for connecting words)."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A first-level heading, numbered in its text: `一、2021年工作总结` (黑体 in Word)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph (仿宋, first line indented two characters). `lead`, when given, is a second-level
+    heading run in at the start of the paragraph, as the seeds write it: `(一)养老服务供给更加优质多元。` (楷体)."""
+
+    spans: tuple[Span, ...]
+    lead: str | None = None
+
+    @property
+    def text(self) -> str:
+        return (self.lead or "") + "".join(span.text for span in self.spans)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A whole draft: its title (小标宋, centred), the blocks in order, and the signature lines at the end
+    (the organisation and the date, right-aligned)."""
+
+    title: str
+    blocks: tuple[Heading | Paragraph, ...]
+    signature: tuple[str, ...] = ()
+    language: str = "zh"
+
+
+@dataclass(frozen=True)
+class DocumentFonts:
+    """The fonts of an official document (GB/T 9704-2012); a house style may name others (`style.toml`).
+    Sizes are in points: 2号 = 22 pt, 3号 = 16 pt."""
+
+    title: str = "方正小标宋简体"
+    body: str = "仿宋_GB2312"
+    heading1: str = "黑体"
+    heading2: str = "楷体_GB2312"
+    title_size: float = 22
+    body_size: float = 16
