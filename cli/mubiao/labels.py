@@ -113,3 +113,80 @@ EN = Labels(
 def labels(language: str) -> Labels:
     """The labels of a plan's language (Chinese unless the plan says `en`)."""
     return EN if language == "en" else ZH
+
+
+@dataclass(frozen=True)
+class ReportLabels:
+    """The words of the monthly report (`mubiao report`): its title, sections and workbook sheets."""
+
+    title: str
+    """`{title}` is the plan's title: `2021年全市民政工作要点推进情况通报`."""
+    byline: str
+    """Under the title: `{organization}`, `{as_of}` (a date) and `{period}` (the data month)."""
+    overview: str
+    lagging: str
+    counties: str
+    owners: str
+    completeness: str
+    full_table: str
+    overview_sentence: str
+    """`{total}` indicators, then `{parts}`: each status with its count, joined."""
+    status_count: str
+    """`{status}` and `{count}`: one part of the overview sentence."""
+    no_lagging: str
+    lagging_counties: str
+    """Before the lagging counties of an indicator."""
+    notes: str
+    """Before the counties' notes on a lagging indicator."""
+    indicators: str
+    """The column of how many indicators (分处室)."""
+    lagging_indicators: str
+    completeness_sentence: str
+    """`{period}`, `{reported}` of `{expected}` (county, indicator) pairs, `{rate}`."""
+    all_reported: str
+    missing: str
+    """The column of the indicators a county has not reported."""
+    grid_note: str
+    """Under the county × indicator grid: what its letters and colours mean."""
+    sheets: tuple[str, str, str, str]
+    """The workbook's sheets: the city rows, the county rows, by owner, not reported."""
+    chart_statuses: str
+    """The title of the chart of indicators by status."""
+    chart_counties: str
+    """The title of the chart of each county's indicators by status."""
+
+
+REPORT_ZH = ReportLabels(
+    title="{title}推进情况通报",
+    byline="{organization} · 截至 {as_of} · 数据月份 {period}",
+    overview="一、总体情况", lagging="二、滞后与未完成指标", counties="三、各县(市、区)完成情况与排名",
+    owners="四、分处室情况", completeness="五、报送情况", full_table="六、全部指标明细",
+    overview_sentence="全市共 {total} 项指标:{parts}。", status_count="{status} {count} 项",
+    no_lagging="本月没有滞后或未完成的指标。", lagging_counties="滞后的县:", notes="各地说明:",
+    indicators="指标数", lagging_indicators="滞后与未完成的指标",
+    completeness_sentence="{period} 应报 {expected} 项(县 × 指标),已报 {reported} 项,报送率 {rate}。",
+    all_reported="各县本月均已报送全部指标。", missing="未报送的指标",
+    grid_note="每格为该县该指标的状态;空白为该县不承担此项指标。",
+    sheets=("全市", "分县", "分处室", "未报送"),
+    chart_statuses="全市指标状态分布", chart_counties="各县指标状态分布",
+)
+
+REPORT_EN = ReportLabels(
+    title="{title}: progress report",
+    byline="{organization} · as of {as_of} · data month {period}",
+    overview="1. Overview", lagging="2. Indicators behind or missed", counties="3. Counties and their rank",
+    owners="4. By owner", completeness="5. Who has reported", full_table="6. All rows",
+    overview_sentence="{total} indicators for the city: {parts}.", status_count="{count} {status}",
+    no_lagging="No indicator is behind or missed this month.", lagging_counties="Counties behind: ",
+    notes="Notes from the counties: ", indicators="indicators", lagging_indicators="behind or missed",
+    completeness_sentence="{period}: {reported} of {expected} (county, indicator) pairs reported, {rate}.",
+    all_reported="Every county has reported every indicator this month.", missing="not reported",
+    grid_note="Each cell is the county's status on the indicator; blank where the county does not report it.",
+    sheets=("City", "Counties", "Owners", "Not reported"),
+    chart_statuses="Indicators by status", chart_counties="Each county's indicators by status",
+)
+
+
+def report_labels(language: str) -> ReportLabels:
+    """The report's words in a plan's language (Chinese unless the plan says `en`)."""
+    return REPORT_EN if language == "en" else REPORT_ZH
