@@ -42,6 +42,8 @@ class Labels:
     """After `8/10` on a milestone's city row: counties done of all."""
     behind_by: str
     ahead_by: str
+    points: str
+    """After a shortfall in running text: `落后 5.5 个百分点`."""
     pace: str
     """Before the expected progress in a table cell: `44%(序时 49%)`."""
     not_reported: str
@@ -75,7 +77,7 @@ ZH = Labels(
     partial_note="9/10:全市数只汇总了已报送的县(10 个中的 9 个),是部分数据",
     expected_mark_note="┃ 序时进度(按时间应达到的位置)", reports="报送", target="目标",
     will_meet="预计能完成", will_miss="预计完不成", owner="责任处室",
-    yes="是", no="否", done_counties="县完成", behind_by="落后", ahead_by="超前",
+    yes="是", no="否", done_counties="县完成", behind_by="落后", ahead_by="超前", points="个百分点",
     not_reported="未报送:", pace="序时", no_rows="(没有符合条件的行)",
     other_views="其他视图:--by county 各县排名 · mubiao show <指标编号> 单个指标 · --status behind 只看滞后 · "
                 "--format md|csv|json 导出",
@@ -99,7 +101,7 @@ EN = Labels(
     expected_mark_note="┃ expected progress (where the time elapsed says it should be)", reports="reports",
     target="target", will_meet="will meet", will_miss="will miss",
     owner="owner",
-    yes="yes", no="no", done_counties="done", behind_by="behind", ahead_by="ahead",
+    yes="yes", no="no", done_counties="done", behind_by="behind", ahead_by="ahead", points="pts",
     not_reported="not reported: ", pace="expected", no_rows="(no rows match)",
     other_views="Other views: --by county scoreboard · mubiao show <indicator> · --status behind · "
                 "--format md|csv|json",

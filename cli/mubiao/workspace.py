@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from mubiao.analysis.gaps import Gaps
     from mubiao.analysis.history import History
+    from mubiao.analysis.report import Report
 
 #: `reading(total)`: a context around reading `total` progress files, yielding a callback to call per file.
 Reading = Callable[[int], ContextManager[Callable[[], None]]]
@@ -87,6 +88,15 @@ def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = Non
 
     the_plan, progress, day = _open_progress(root, plan, as_of, reading)
     return compute_gaps(the_plan, progress, day)
+
+
+def open_report(root: str | Path, plan: str | None = None, as_of: str | None = None,
+                reading: Reading | None = None) -> "Report":
+    """The monthly report (月度通报) of a workspace's plan at `as_of`: the gap rows and the counties' notes."""
+    from mubiao.analysis.report import build_report
+
+    the_plan, progress, day = _open_progress(root, plan, as_of, reading)
+    return build_report(the_plan, progress, day)
 
 
 def open_history(root: str | Path, indicator: str, plan: str | None = None, as_of: str | None = None,

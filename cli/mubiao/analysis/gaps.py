@@ -175,6 +175,11 @@ class Gaps:
         """The worst status among the rows (None when there are none)."""
         return min((row.status for row in self.rows), key=lambda s: s.severity, default=None)
 
+    def fails(self, fail_on: Status | None) -> bool:
+        """Whether a row stands at `fail_on` or worse (`--fail-on`; never when `fail_on` is None)."""
+        worst = self.worst_status()
+        return fail_on is not None and worst is not None and worst.severity <= fail_on.severity
+
 
 def count_statuses(rows: Iterable[GapRow]) -> dict[Status, int]:
     """How many rows stand at each status (every status present, worst first)."""

@@ -93,6 +93,4 @@ def gaps(
         console.emit(f"已写入 {written}\n")
     else:
         console.emit(rendered.decode("utf-8-sig") if isinstance(rendered, bytes) else rendered)
-    worst = selected.worst_status()
-    failed = fail_on is not None and worst is not None and worst.severity <= fail_on.severity
-    raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+    raise typer.Exit(ExitCode.FINDINGS if selected.fails(fail_on) else ExitCode.OK)

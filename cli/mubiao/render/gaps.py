@@ -217,30 +217,55 @@ def _goals(gaps: Gaps) -> list[tuple[Any, list[list[GapRow]]]]:
 def render_md(gaps: Gaps) -> str:
     """Markdown: a heading, the summary line, and per goal one table of its indicators' rows."""
     words = labels(gaps.plan.language)
-    plan = gaps.plan
     title, summary = headline(gaps, words)
     lines = [f"# {md_cell(title)}", "", md_cell(" · ".join(text for text, _ in summary)), ""]
+    lines += md_goal_tables(gaps, words, "##")
+    lines += md_notes(gaps, words)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def md_goal_tables(gaps: Gaps, words: Labels, heading: str) -> list[str]:
+    """Per goal, a `heading` line (`##`, `###`…) and one Markdown table of its indicators' rows."""
+    plan = gaps.plan
     header = [words.indicator, words.county, words.actual_target, words.expected, words.progress,
               words.shortfall, words.status, words.reported, words.reports]
+    lines = []
     for goal, indicators in _goals(gaps):
-        lines += [f"## {md_cell(goal.id)} {md_cell(goal.title)}({md_cell(owner_name(plan, goal.owner))})", ""]
+        lines += [f"{heading} {md_cell(goal.id)} {md_cell(goal.title)}({md_cell(owner_name(plan, goal.owner))})",
+                  ""]
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for rows in indicators:
             for row in rows:
                 name = f"{row.indicator} {row.name}" if row.is_city else ""
                 cells = [name, area_name(plan, row.county, words), actual_target_text(row, words),
                          with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
-                         f"{percent(row.progress)}({words.pace} {percent(row.expected_progress)})"
-                         if row.progress is not None else "—",
-                         shortfall_text(row, words), words.statuses[row.status], reported_text(row),
-                         counties_text(row)]
+                         progress_text(row, words), shortfall_text(row, words), words.statuses[row.status],
+                         reported_text(row), counties_text(row)]
                 lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
         lines.append("")
-    lines += _md_notes(gaps, words)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines
 
 
-def _md_notes(gaps: Gaps, words: Labels) -> list[str]:
+def progress_text(row: GapRow, words: Labels) -> str:
+    """`44%(序时 49%)`: progress against the expected progress; '—' without a figure."""
+    if row.progress is None:
+        return "—"
+    return f"{percent(row.progress)}({words.pace} {percent(row.expected_progress)})"
+
+
+def facts_text(row: GapRow, words: Labels) -> str:
+    """The numbers behind a row's status on one line: `18 / 41 家 · 44%(序时 49%)· 落后 5.5`."""
+    parts = [actual_target_text(row, words)]
+    if row.progress is not None:
+        parts.append(progress_text(row, words))
+    if row.shortfall is not None:
+        shortfall = shortfall_text(row, words)
+        parts.append(shortfall if shortfall == "0" else f"{shortfall} {words.points}")
+    return " · ".join(parts)
+
+
+def md_notes(gaps: Gaps, words: Labels) -> list[str]:
+    """The footnotes of a gaps table: stale months, partial city figures, who has not reported."""
     notes = []
     if any(row.stale for row in gaps.rows):
         notes.append(md_cell(words.stale_note))

@@ -1,0 +1,115 @@
+"""report.md: the monthly report as Markdown, for chat tools and git diffs. The same sections as report.html,
+in the same order, from the same `Report`; every piece of county text goes through `md_cell`."""
+
+from __future__ import annotations
+
+from mubiao.analysis.report import Lagging, Report
+from mubiao.labels import Labels, ReportLabels, labels, report_labels
+from mubiao.models import CITY
+from mubiao.render.cells import md_cell
+from mubiao.render.gaps import (
+    SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
+)
+
+
+def render_md(report: Report) -> str:
+    words, sections = labels(report.plan.language), report_labels(report.plan.language)
+    lines = [f"# {md_cell(sections.title.format(title=report.plan.title))}", "",
+             md_cell(byline(report, sections)), ""]
+    for part in (_overview, _lagging, _counties, _owners, _completeness, _full_table):
+        lines += part(report, words, sections)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def byline(report: Report, sections: ReportLabels) -> str:
+    return sections.byline.format(organization=report.plan.organization, as_of=report.as_of.isoformat(),
+                                  period=report.gaps.period)
+
+
+def overview_sentence(report: Report, words: Labels, sections: ReportLabels) -> str:
+    """`全市共 47 项指标:已完成 37 项、有风险 6 项、滞后 4 项。` (statuses with no indicator left out)."""
+    parts = words.list_separator.join(sections.status_count.format(status=words.statuses[s], count=n)
+                                      for s in SUMMARY_ORDER if (n := report.overview[s]))
+    return sections.overview_sentence.format(total=sum(report.overview.values()), parts=parts)
+
+
+def completeness_sentence(report: Report, sections: ReportLabels) -> str:
+    done = report.gaps.completeness
+    return sections.completeness_sentence.format(period=done.period, expected=done.expected,
+                                                 reported=done.reported, rate=percent(done.rate, 1))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(md_cell(c) for c in header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows), ""]
+
+
+def _overview(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
+    counts = [[words.statuses[s], str(report.overview[s])] for s in SUMMARY_ORDER]
+    return [f"## {sections.overview}", "", md_cell(overview_sentence(report, words, sections)), "",
+            *_table([words.status, sections.indicators], counts),
+            md_cell(completeness_sentence(report, sections)), ""]
+
+
+def _lagging(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
+    lines = [f"## {sections.lagging}", ""]
+    if not report.lagging:
+        return lines + [md_cell(sections.no_lagging), ""]
+    for item in report.lagging:
+        lines += _lagging_item(report, item, words, sections)
+    return lines
+
+
+def _lagging_item(report: Report, item: Lagging, words: Labels, sections: ReportLabels) -> list[str]:
+    plan, row = report.plan, item.row
+    city = f"{area_name(plan, row.county, words)}:{facts_text(row, words)} · {words.statuses[row.status]}"
+    if counties_text(row):
+        city += f" · {words.reports} {counties_text(row)}"
+    lines = [f"### {md_cell(row.name)}({md_cell(row.indicator)})", "",
+             f"- {md_cell(words.owner)}:{md_cell(owner_name(plan, row.owner))}", f"- {md_cell(city)}"]
+    if item.counties:
+        lines.append(f"- {md_cell(sections.lagging_counties)}")
+        lines += [f"  - {md_cell(area_name(plan, r.county, words))}:{md_cell(facts_text(r, words))} · "
+                  f"{md_cell(words.statuses[r.status])}" for r in item.counties]
+    if item.notes:
+        lines.append(f"- {md_cell(sections.notes)}")
+        lines += [f"  - {md_cell(area_name(plan, n.county if n.county != CITY else CITY, words))}"
+                  f"({n.period}):{md_cell(n.text)}" for n in item.notes]
+    return lines + [""]
+
+
+def _counties(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
+    plan = report.plan
+    header = [words.rank, words.counties, *(words.statuses[s] for s in SUMMARY_ORDER), words.mean_progress]
+    scores = [["—" if s.rank is None else str(s.rank), plan.county(s.county).name,
+               *(str(s.statuses[st]) for st in SUMMARY_ORDER), percent(s.mean_progress)] for s in report.scores]
+    counties = [county for county in plan.counties if any(county.id in cells for cells in report.grid.values())]
+    grid = [[f"{plan.indicator(indicator).name}({indicator})",
+             *(words.statuses[cells[c.id].status] if c.id in cells else "" for c in counties)]
+            for indicator, cells in report.grid.items()]
+    return [f"## {sections.counties}", "", *_table(header, scores), f"> {md_cell(words.mean_progress_note)}", "",
+            *_table([words.indicator, *(c.name for c in counties)], grid), f"> {md_cell(sections.grid_note)}", ""]
+
+
+def _owners(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
+    plan = report.plan
+    header = [words.owner, sections.indicators, *(words.statuses[s] for s in SUMMARY_ORDER),
+              sections.lagging_indicators]
+    rows = [[owner_name(plan, o.owner), str(o.indicators), *(str(o.statuses[s]) for s in SUMMARY_ORDER),
+             words.list_separator.join(plan.indicator(i).name for i in o.lagging) or "—"] for o in report.owners]
+    return [f"## {sections.owners}", "", *_table(header, rows)]
+
+
+def _completeness(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
+    plan, done = report.plan, report.gaps.completeness
+    lines = [f"## {sections.completeness}", "", md_cell(completeness_sentence(report, sections)), ""]
+    if not done.missing:
+        return lines + [md_cell(sections.all_reported), ""]
+    rows = [[area_name(plan, m.county, words), str(len(m.indicators)),
+             words.list_separator.join(plan.indicator(i).name for i in m.indicators)] for m in done.missing]
+    return lines + _table([words.counties, sections.indicators, sections.missing], rows)
+
+
+def _full_table(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
+    return [f"## {sections.full_table}", "", *md_goal_tables(report.gaps, words, "###"),
+            *md_notes(report.gaps, words), ""]
