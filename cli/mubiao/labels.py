@@ -21,6 +21,7 @@ class Labels:
     indicator: str
     actual_target: str
     progress: str
+    expected_progress: str
     status: str
     reported: str
     counties: str
@@ -71,7 +72,8 @@ ZH = Labels(
         Status.MET: "已完成", Status.ON_TRACK: "正常推进", Status.AT_RISK: "有风险", Status.BEHIND: "滞后",
         Status.MISSED: "未完成", Status.NO_DATA: "未报送", Status.NO_TARGET: "无目标",
     }),
-    county="地区", indicator="指标", actual_target="完成 / 目标", progress="进度", status="状态", reported="数据月份",
+    county="地区", indicator="指标", actual_target="完成 / 目标", progress="进度", expected_progress="序时进度",
+    status="状态", reported="数据月份",
     counties="县(市、区)", rank="排名", mean_progress="平均进度", expected="序时目标", shortfall="对照序时",
     projected="按近期进度预计", as_of="截至", stale_note="* 该县本月未报,沿用最近一次报送的数据",
     partial_note="9/10:全市数只汇总了已报送的县(10 个中的 9 个),是部分数据",
@@ -93,7 +95,8 @@ EN = Labels(
         Status.MET: "met", Status.ON_TRACK: "on track", Status.AT_RISK: "at risk", Status.BEHIND: "behind",
         Status.MISSED: "missed", Status.NO_DATA: "no data", Status.NO_TARGET: "no target",
     }),
-    county="Area", indicator="Indicator", actual_target="actual / target", progress="progress", status="status",
+    county="Area", indicator="Indicator", actual_target="actual / target", progress="progress",
+    expected_progress="expected progress", status="status",
     reported="data month", counties="County", rank="rank", mean_progress="mean progress", expected="expected",
     shortfall="vs pace", projected="projected at recent pace", as_of="as of",
     stale_note="* no report this month: the latest earlier report is used",
@@ -101,7 +104,7 @@ EN = Labels(
     expected_mark_note="┃ expected progress (where the time elapsed says it should be)", reports="reports",
     target="target", will_meet="will meet", will_miss="will miss",
     owner="owner",
-    yes="yes", no="no", done_counties="done", behind_by="behind", ahead_by="ahead", points="pts",
+    yes="yes", no="no", done_counties="done", behind_by="behind", ahead_by="ahead", points="percentage points",
     not_reported="not reported: ", pace="expected", no_rows="(no rows match)",
     other_views="Other views: --by county scoreboard · mubiao show <indicator> · --status behind · "
                 "--format md|csv|json",
@@ -192,3 +195,52 @@ REPORT_EN = ReportLabels(
 def report_labels(language: str) -> ReportLabels:
     """The report's words in a plan's language (Chinese unless the plan says `en`)."""
     return REPORT_EN if language == "en" else REPORT_ZH
+
+
+@dataclass(frozen=True)
+class SummaryLabels:
+    """The fixed words of a year-end summary draft (`mubiao summary`); its sentences are templates."""
+
+    title: str
+    """`{organization}` (the bureau, or the county's bureau) and `{year}`."""
+    review: str
+    """The first part's heading: `{year}`."""
+    shortfalls: str
+    next_year: str
+    """The third part's heading: `{next_year}`."""
+    goal_lead: str
+    """A goal's run-in heading: `{number}` (一, 二 … in Chinese) and `{title}`."""
+    item: str
+    """A numbered line of the second and third parts: `{number}` (1, 2 …)."""
+    no_shortfalls: str
+    next_year_intro: str
+    more: str
+    """The last line of the third part: room for staff to add their own."""
+    date: str
+    """The signature date: `{year}`, `{month}`, `{day}`."""
+    causes_separator: str
+    """Between the causes of several counties."""
+    cause: str
+    """One county's cause in a city draft: `{area}` and `{text}` (notes mostly begin with a verb: 磐安县完成2家…)."""
+
+
+SUMMARY_ZH = SummaryLabels(
+    title="{organization}{year}年工作总结(初稿)", review="一、{year}年工作总结", shortfalls="二、存在的困难和不足",
+    next_year="三、{next_year}年工作思路", goal_lead="({number}){title}。", item="{number}.",
+    no_shortfalls="对照年度目标,各项指标均已完成。", next_year_intro="{next_year}年,将对照未完成的目标任务,重点抓好以下工作:",
+    more="【其他工作思路由各处室补充。】", date="{year}年{month}月{day}日", causes_separator=";", cause="{area}{text}",
+)
+
+SUMMARY_EN = SummaryLabels(
+    title="{organization}: {year} annual summary (draft)", review="1. The year {year}", shortfalls="2. Shortfalls",
+    next_year="3. Plans for {next_year}", goal_lead="({number}) {title}. ", item="{number}. ",
+    no_shortfalls="Every target of the year was met.",
+    next_year_intro="In {next_year} the work will carry on with the targets not yet met:",
+    more="[Other plans to be added by the departments.]", date="{year}-{month:02d}-{day:02d}",
+    causes_separator="; ", cause="{area}: {text}",
+)
+
+
+def summary_labels(language: str) -> SummaryLabels:
+    """The summary draft's fixed words in a plan's language (Chinese unless the plan says `en`)."""
+    return SUMMARY_EN if language == "en" else SUMMARY_ZH

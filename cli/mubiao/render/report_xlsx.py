@@ -1,0 +1,462 @@
+"""The workbook of the monthly report (`gaps.xlsx`): the report's rows as tables a planning officer filters,
+sorts and prints in Excel.
+
+Four sheets, named in the plan's language (`ReportLabels.sheets`), each one flat table under a title line:
+
+1. 全市    one row per indicator: its city row, with the counties' notes on it when it is lagging;
+2. 分县    one row per indicator and county, with the county's note when the row is lagging;
+3. 分处室  one row per responsible department: its indicators counted by status;
+4. 未报送  one row per (county, indicator) pair not reported for the data month.
+
+Numbers stay numbers (a missing one is an empty cell, never 0), progress is a fraction shown as a percentage,
+deadlines are real dates. Notes and names are typed by counties and planners: every text cell is stored as
+text, never as a formula (CWE-1236), and carries Excel's quote prefix when it starts like one, so that editing
+the cell does not turn it into a formula either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from copy import copy
+from dataclasses import dataclass
+from operator import itemgetter
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Sequence, TypeVar
+
+from rich.cells import cell_len
+
+from mubiao.analysis.gaps import GapRow
+from mubiao.analysis.report import LAGGING, Note, OwnerSummary, Report
+from mubiao.labels import Labels, ReportLabels, labels, report_labels
+from mubiao.models import Kind, Plan, Status
+from mubiao.render.cells import FORMULA_STARTS
+from mubiao.render.colours import STATUS_COLOURS
+from mubiao.render.gaps import SUMMARY_ORDER, actual_text, area_name, owner_name
+from mubiao.render.xlsx import stable_xlsx
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Headings:
+    """The column headings the shared `Labels` do not have."""
+
+    goal: str
+    indicator_id: str
+    indicator_name: str
+    kind: str
+    unit: str
+    baseline: str
+    target: str
+    actual: str
+    progress: str
+    expected_progress: str
+    shortfall: str
+    """Percentage points, and the heading says so."""
+    remaining: str
+    deadline: str
+    counties_reporting: str
+    counties_total: str
+    projected_status: str
+    notes: str
+    """The city row's column of the lagging counties' notes."""
+    note: str
+    """A county row's own note."""
+    note_line: str
+    """One note in the city row's notes: `{area}` and `{text}`."""
+    note_month: str
+    """After the area of a note from an earlier month: `{}` is the month."""
+    kinds: Mapping[str, str]
+    """The word for each indicator kind."""
+
+
+HEADINGS_ZH = Headings(
+    goal="任务", indicator_id="指标编号", indicator_name="指标名称", kind="类型", unit="计量单位", baseline="基期值",
+    target="目标值", actual="完成值", progress="完成进度", expected_progress="序时进度",
+    shortfall="对照序时(百分点)", remaining="剩余", deadline="截止日期", counties_reporting="报送县数",
+    counties_total="应报县数", projected_status="预计结果", notes="各地说明", note="备注",
+    note_line="{area}:{text}", note_month="({})",
+    kinds=MappingProxyType({Kind.COUNT.value: "累计数", Kind.LEVEL.value: "水平值", Kind.RATIO.value: "比率",
+                            Kind.MILESTONE.value: "节点任务"}),
+)
+
+HEADINGS_EN = Headings(
+    goal="goal", indicator_id="indicator id", indicator_name="indicator", kind="kind", unit="unit",
+    baseline="baseline", target="target", actual="actual", progress="progress", expected_progress="expected progress",
+    shortfall="vs pace (points)", remaining="remaining", deadline="deadline", counties_reporting="counties reporting",
+    counties_total="counties due", projected_status="projection", notes="notes", note="note",
+    note_line="{area}: {text}", note_month=" ({})",
+    kinds=MappingProxyType({kind.value: kind.value for kind in Kind}),
+)
+
+#: Number formats. Progress is a fraction (0.4945 shows 49.5%); the shortfall is in percentage points.
+PERCENT = "0.0%"
+POINTS = "0.0"
+COUNT = "0"
+DATE = "yyyy-mm-dd"
+#: Values in the indicator's unit get the first that shows them whole: 18 as 18, 10500 as 10,500, 2.5 as 2.5.
+#: (`#,##0.##` would show 18 as "18.", so the format is chosen per cell.)
+WHOLE, DECIMAL = "#,##0", "#,##0.0#"
+
+HEADER_FILL = "D9E1F2"
+BORDER_GREY = "A6A6A6"
+#: Column widths in characters (a CJK character counts 2), and the height of one line of text in points.
+MIN_WIDTH, MAX_WIDTH, LINE_HEIGHT = 6, 60, 15
+#: Excel holds at most this many characters in a cell, and asks to "repair" a file with more.
+MAX_CELL_TEXT = 32767
+#: The title line is row 1, the header row 2; the rows start on row 3.
+TITLE_ROW, HEADER_ROW = 1, 2
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """One column of a sheet: its heading and how a row gives its cell."""
+
+    heading: str
+    value: Callable[[Row], Any]
+    """The cell: text, a number, a date, a Status (shown as its word, in its colours) or None (empty)."""
+    number_format: str | None = None
+    """For numbers; None: WHOLE or DECIMAL, whichever shows the value (values in the indicator's unit)."""
+    wrap: bool = False
+    """Long text (notes, lists) wraps within the column instead of running over the next ones."""
+    colour: Status | None = None
+    """A count of this status: nonzero cells get the status's colours."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """Every word a sheet needs, in the plan's language."""
+
+    labels: Labels
+    report: ReportLabels
+    headings: Headings
+
+
+def render_xlsx(report: Report) -> bytes:
+    """The report's workbook (`gaps.xlsx`): the sheets 全市, 分县, 分处室 and 未报送 in this order, each a
+    filterable table with a frozen header. The same report gives the same bytes."""
+    from openpyxl import Workbook
+
+    plan = report.plan
+    words = Words(labels(plan.language), report_labels(plan.language),
+                  HEADINGS_EN if plan.language == "en" else HEADINGS_ZH)
+    book = Workbook()
+    book.properties.creator = plan.organization
+    book.properties.title = title = words.report.title.format(title=plan.title)
+    byline = words.report.byline.format(organization=plan.organization, as_of=report.as_of.isoformat(),
+                                        period=report.gaps.period)
+    heading = f"{title} · {byline}"
+    city, counties, owners, missing = words.report.sheets
+    book.remove(book.active)
+    statuses = words.labels.statuses
+    _write_table(book.create_sheet(city), heading, _city_columns(report, words), report.city_rows, statuses)
+    _write_table(book.create_sheet(counties), heading, _county_columns(report, words),
+                 [row for row in report.gaps.rows if row.county is not None], statuses)
+    _write_table(book.create_sheet(owners), heading, _owner_columns(plan, words), report.owners, statuses)
+    _write_table(book.create_sheet(missing), heading, *_missing_table(report, words), statuses)
+    return stable_xlsx(book)  # the same report is the same file
+
+
+# ------------------------------------------------------------------------------------------------ the sheets
+
+
+def _indicator_columns(plan: Plan, words: Words) -> list[Column[GapRow]]:
+    """What names an indicator: the columns shared by the city and county sheets."""
+    h = words.headings
+    goal_titles = {goal.id: f"{goal.id} {goal.title}" for goal in plan.goals}
+    return [
+        Column(h.goal, lambda row: goal_titles.get(row.goal, row.goal)),
+        Column(h.indicator_id, lambda row: row.indicator),
+        Column(h.indicator_name, lambda row: row.name),
+        Column(h.kind, lambda row: h.kinds.get(row.kind, row.kind)),
+        Column(h.unit, lambda row: row.unit),
+        Column(words.labels.owner, lambda row: owner_name(plan, row.owner) if row.owner else None),
+    ]
+
+
+def _figure_columns(words: Words) -> list[Column[GapRow]]:
+    """Where a row stands: target, actual, progress against the pace, status."""
+    h, w = words.headings, words.labels
+
+    def number(name: str) -> Callable[[GapRow], float | None]:
+        # a milestone is done or not: its baseline, target and the like are not numbers anyone reads
+        return lambda row: None if _is_milestone(row) else getattr(row, name)
+
+    def actual(row: GapRow) -> float | str | None:
+        # `是`/`否`, or `8/10 县完成` on the city row: as the other report files say it
+        return actual_text(row, w) if _is_milestone(row) and row.actual is not None else row.actual
+
+    return [
+        Column(h.baseline, number("baseline")),
+        Column(h.target, number("target")),
+        Column(w.expected, number("expected")),
+        Column(h.actual, actual),
+        Column(h.progress, lambda row: row.progress, PERCENT),
+        Column(h.expected_progress, lambda row: row.expected_progress, PERCENT),
+        Column(h.shortfall, lambda row: row.shortfall, POINTS),
+        Column(h.remaining, number("remaining")),
+        Column(w.status, lambda row: row.status),
+        Column(h.deadline, lambda row: row.deadline, DATE),
+        Column(w.reported, lambda row: row.reported_period),
+    ]
+
+
+def _is_milestone(row: GapRow) -> bool:
+    return row.kind == Kind.MILESTONE.value
+
+
+def _projection_columns(words: Words) -> list[Column[GapRow]]:
+    verdicts = {"will_meet": words.labels.will_meet, "will_miss": words.labels.will_miss}
+    return [
+        Column(words.labels.projected, lambda row: row.projected),
+        Column(words.headings.projected_status, lambda row: verdicts.get(row.projected_status or "")),
+    ]
+
+
+def _city_columns(report: Report, words: Words) -> list[Column[GapRow]]:
+    h = words.headings
+    notes = {lagging.row.indicator: lagging.notes for lagging in report.lagging}
+
+    def notes_text(row: GapRow) -> str | None:
+        lines = [_note_line(report, note, words) for note in notes.get(row.indicator, ())]
+        return "\n".join(lines) or None
+
+    return [
+        *_indicator_columns(report.plan, words),
+        *_figure_columns(words),
+        Column(h.counties_reporting, lambda row: row.counties_reporting, COUNT),
+        Column(h.counties_total, lambda row: row.counties_total, COUNT),
+        *_projection_columns(words),
+        Column(h.notes, notes_text, wrap=True),
+    ]
+
+
+def _county_columns(report: Report, words: Words) -> list[Column[GapRow]]:
+    # report.lagging holds the newest note of each lagging county: the note that explains that row
+    notes = {(lagging.row.indicator, note.county): note.text for lagging in report.lagging for note in lagging.notes}
+    return [
+        Column(words.labels.county, lambda row: area_name(report.plan, row.county, words.labels)),
+        *_indicator_columns(report.plan, words),
+        *_figure_columns(words),
+        *_projection_columns(words),
+        Column(words.headings.note, lambda row: notes.get((row.indicator, row.county)), wrap=True),
+    ]
+
+
+def _owner_columns(plan: Plan, words: Words) -> list[Column[OwnerSummary]]:
+    separator = words.labels.list_separator
+    names = {ind.id: ind.name for ind in plan.indicators}
+
+    def count_of(status: Status) -> Callable[[OwnerSummary], int]:
+        return lambda owner: owner.statuses.get(status, 0)
+
+    return [
+        Column(words.labels.owner, lambda owner: owner_name(plan, owner.owner)),
+        Column(words.report.indicators, lambda owner: owner.indicators, COUNT),
+        *(Column(words.labels.statuses[status], count_of(status), COUNT, colour=status) for status in SUMMARY_ORDER),
+        Column(words.report.lagging_indicators,
+               lambda owner: separator.join(names.get(i, i) for i in owner.lagging) or None, wrap=True),
+    ]
+
+
+def _missing_table(report: Report, words: Words) -> tuple[list[Column], list[tuple]]:
+    """The (county, indicator) pairs not reported for the data month, as rows of cells; when there are none,
+    one row that says so (an empty table would leave the reader wondering whether the sheet was filled)."""
+    plan, completeness = report.plan, report.gaps.completeness
+    w, h = words.labels, words.headings
+    headings = [w.county, h.indicator_id, h.indicator_name, w.owner, w.reported]
+    columns = [Column(heading, itemgetter(index)) for index, heading in enumerate(headings)]
+    if not completeness.missing:
+        return columns, [(words.report.all_reported, None, None, None, None)]
+    indicators = {ind.id: ind for ind in plan.indicators}
+    rows = []
+    for entry in completeness.missing:
+        for indicator_id in entry.indicators:
+            found = indicators.get(indicator_id)
+            rows.append((area_name(plan, entry.county, w), indicator_id,
+                         found.name if found else None,
+                         owner_name(plan, found.owner) if found and found.owner else None,
+                         completeness.period))
+    return columns, rows
+
+
+def _note_line(report: Report, note: Note, words: Words) -> str:
+    """`婺城区:text`; a note written before the data month says when (`永康市(2021-11):text`): the situation
+    may have changed since."""
+    area = area_name(report.plan, note.county, words.labels)
+    if note.period != report.gaps.period:
+        area += words.headings.note_month.format(note.period)
+    return words.headings.note_line.format(area=area, text=note.text)
+
+
+# ------------------------------------------------------------------------------------------------ the writer
+
+
+@dataclass(frozen=True)
+class StatusWord:
+    """A status cell: the word shown, and the status that colours it."""
+
+    status: Status
+    word: str
+
+
+def _write_table(sheet: "Worksheet", title: str, columns: Sequence[Column], rows: Sequence,
+                 statuses: Mapping[Status, str]) -> None:
+    """The title on row 1, the header on row 2 (bold, filled, frozen, filtered, repeated on every printed
+    page), then a row per item; columns as wide as their content, printed landscape on A4, one page wide.
+    `statuses` are the words status cells show."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color=BORDER_GREY)
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    _put_value(sheet.cell(row=TITLE_ROW, column=1), title).font = Font(bold=True, size=14)
+    for number, column in enumerate(columns, start=1):
+        cell = _put_value(sheet.cell(row=HEADER_ROW, column=number), column.heading)
+        cell.font, cell.border = Font(bold=True), border
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+
+    values = [[_cell_value(column.value(item), statuses) for column in columns] for item in rows]
+    widths = [_width(column, [line[index] for line in values]) for index, column in enumerate(columns)]
+    # openpyxl looks every style object up again on each assignment (slow on thousands of rows), so each
+    # look of a cell is styled once and its style copied to the cells that look the same
+    looks: dict[tuple, Any] = {}
+    for row_number, line in enumerate(values, start=HEADER_ROW + 1):
+        lines = 1
+        for number, (column, value, width) in enumerate(zip(columns, line, widths), start=1):
+            cell = _put_value(sheet.cell(row=row_number, column=number), value)
+            look = (number, _look(value, column))
+            if look in looks:
+                cell._style = copy(looks[look])
+            else:
+                _style(cell, value, column, border)
+                looks[look] = copy(cell._style)
+            if column.wrap and isinstance(value, str):
+                lines = max(lines, _wrapped_lines(value, width))
+        if lines > 1:  # Excel does not grow a row for wrapped text it did not lay out itself
+            sheet.row_dimensions[row_number].height = lines * LINE_HEIGHT
+
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    last = f"{get_column_letter(len(columns))}{HEADER_ROW + max(len(rows), 1)}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}"
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _cell_value(value: Any, statuses: Mapping[Status, str]) -> Any:
+    """The value as it is written: a status as its word; text as a workbook can hold it; a number that is not
+    finite (which a workbook cannot hold) as no number."""
+    if isinstance(value, Status):
+        return StatusWord(value, statuses[value])
+    if isinstance(value, str):
+        return _storable(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _storable(text: str) -> str:
+    """The text without the characters XML cannot hold (control characters), cut at Excel's MAX_CELL_TEXT."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
+
+
+def _put_value(cell: "Cell", value: Any) -> "Cell":
+    """Write a value: None leaves the cell empty (missing is never 0); text is stored as text whatever it starts
+    with (and `_storable`).
+
+    openpyxl makes any str starting with `=` a formula, so the type is set back to string. Text that starts
+    like a formula also gets Excel's quote prefix, which keeps it text when someone edits the cell."""
+    if isinstance(value, StatusWord):
+        value = value.word
+    if isinstance(value, str):
+        cell.value = _storable(value)
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    elif value is not None:
+        cell.value = value
+    return cell
+
+
+def _look(value: Any, column: Column) -> tuple:
+    """What decides a cell's style within its column: the status, the number format, the colour, the quote."""
+    if isinstance(value, StatusWord):
+        return ("status", value.status)
+    if isinstance(value, str):
+        return ("text", value.startswith(FORMULA_STARTS))  # the quote prefix
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ("number", column.number_format or _value_format(value), bool(value) and column.colour is not None)
+    return (type(value).__name__,)
+
+
+def _style(cell: "Cell", value: Any, column: Column, border) -> None:
+    """A data cell's style: thin borders, top-aligned (wrapped in a wrapping column); a status in its colours; a
+    number or a date in the column's format."""
+    from openpyxl.styles import Alignment
+
+    cell.border = border
+    cell.alignment = Alignment(vertical="top", wrap_text=column.wrap or None)
+    if isinstance(value, StatusWord):
+        _colour(cell, value.status)
+    elif isinstance(value, dt.date):
+        cell.number_format = column.number_format or DATE
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.number_format = column.number_format or _value_format(value)
+        if column.colour is not None and value:
+            _colour(cell, column.colour)
+
+
+def _colour(cell: "Cell", status: Status) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    colours = STATUS_COLOURS[status]
+    cell.fill = PatternFill("solid", fgColor=colours.fill)
+    cell.font = Font(color=colours.strong, bold=status in LAGGING)
+
+
+def _value_format(value: float) -> str:
+    return WHOLE if round(value, 2) == round(value) else DECIMAL
+
+
+def _shown(value: Any, column: Column) -> str:
+    """About what Excel shows for a value, to size its column."""
+    if value is None:
+        return ""
+    if isinstance(value, StatusWord):
+        return value.word
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):
+        return "yyyy-mm-dd"
+    if column.number_format == PERCENT:
+        return f"{value * 100:.1f}%"
+    if column.number_format == POINTS:
+        return f"{value:.1f}"
+    if column.number_format == COUNT:
+        return f"{value:.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _width(column: Column, values: Sequence[Any]) -> int:
+    """As wide as the heading and the widest line of the cells, plus a margin, within MIN_WIDTH..MAX_WIDTH."""
+    widest = max((cell_len(line) for value in values for line in _shown(value, column).split("\n")), default=0)
+    return min(max(widest, cell_len(column.heading), MIN_WIDTH) + 2, MAX_WIDTH)
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """How many lines a wrapped text takes in a column `width` characters wide (CJK characters count 2)."""
+    usable = max(width - 2, 1)
+    return sum(max(1, math.ceil(cell_len(line) / usable)) for line in text.split("\n"))
