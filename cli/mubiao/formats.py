@@ -36,3 +36,11 @@ class GapsView(str, Enum):
 
     INDICATOR = "indicator"
     COUNTY = "county"
+
+
+class SummaryFormat(str, Enum):
+    """`mubiao summary --format`: a Word file to edit, or Markdown/HTML to read and review."""
+
+    DOCX = "docx"
+    MD = "md"
+    HTML = "html"

@@ -138,6 +138,8 @@ class Indicator:
     """Ratio only: 100 for %, 10000 for per 10k, 1 for a plain ratio."""
     counties: tuple[str, ...] | None = None
     """Extension: the ids of the only counties that report this indicator (None: all of them)."""
+    summary: str | None = None
+    """Extension: a jinja2 template of the indicator's sentence in summary drafts (docs/summary.md)."""
 
     def county_target(self, county: str) -> float | None:
         """The county's target (FORMATS §2): None for a count with no allocation or per_county."""

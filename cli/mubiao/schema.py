@@ -86,6 +86,8 @@ INDICATOR = _table(
             "description": "扩展:只由这些县报送(默认全部县)。",
             "items": {"type": "string"},
         },
+        "summary": _string("扩展:年度工作总结初稿中该指标的句子,jinja2 模板,如 "
+                           "\"{{ area }}{{ name }}提高至{{ actual }}{{ unit }}。\"(变量见 docs/summary.md)。"),
     },
     ["id", "name", "kind"],
     **{"if": {"properties": {"kind": {"const": "milestone"}}}, "else": {"required": ["target"]}},

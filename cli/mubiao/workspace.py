@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from mubiao.analysis.gaps import Gaps
     from mubiao.analysis.history import History
     from mubiao.analysis.report import Report
+    from mubiao.analysis.summary import Summary
 
 #: `reading(total)`: a context around reading `total` progress files, yielding a callback to call per file.
 Reading = Callable[[int], ContextManager[Callable[[], None]]]
@@ -97,6 +98,23 @@ def open_report(root: str | Path, plan: str | None = None, as_of: str | None = N
 
     the_plan, progress, day = _open_progress(root, plan, as_of, reading)
     return build_report(the_plan, progress, day)
+
+
+def open_summaries(root: str | Path, counties: list[str | None], plan: str | None = None,
+                   as_of: str | None = None, reading: Reading | None = None) -> list["Summary"]:
+    """The year-end summary facts of each area in `counties` (None: the city; else a county id or name), from
+    one reading of the workspace."""
+    from mubiao.analysis.gaps import compute_gaps
+    from mubiao.analysis.report import latest_notes
+    from mubiao.analysis.summary import summary_of
+    from mubiao.models import CITY
+    from mubiao.selection import choose, county_options
+
+    the_plan, progress, day = _open_progress(root, plan, as_of, reading)
+    gaps = compute_gaps(the_plan, progress, day)
+    notes = latest_notes(the_plan, progress, gaps.period)
+    areas = [None if c is None else choose("县", [c], county_options(the_plan))[0] for c in counties]
+    return [summary_of(gaps, notes, None if area == CITY else area) for area in areas]
 
 
 def open_history(root: str | Path, indicator: str, plan: str | None = None, as_of: str | None = None,

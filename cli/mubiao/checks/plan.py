@@ -345,6 +345,7 @@ class _IndicatorRules:
         self.dates()
         self.direction()
         self.allocation_sum()
+        self.summary_template()
 
     def owner(self) -> None:
         self.plan.owner_ref(self.path, self.ind)
@@ -473,3 +474,23 @@ class _IndicatorRules:
                     "per_county",
                     f"每县 {format_number(per_county)} × {reporting} 个县 = {format_number(total)},全市目标为 {format_number(self.target)};请核对",
                 )
+
+    def summary_template(self) -> None:
+        """The extension `summary = "…"`: a jinja2 sentence template that must parse and use known variables."""
+        text = self.ind.get("summary")
+        if not isinstance(text, str):
+            return
+        import jinja2
+        import jinja2.meta
+
+        from mubiao.render.draft import SENTENCE_VARIABLES
+
+        try:
+            parsed = jinja2.Environment().parse(text)
+        except jinja2.TemplateSyntaxError as exc:
+            self.add("P218", "summary", f"summary 模板语法错误:{exc.message}")
+            return
+        for name in sorted(jinja2.meta.find_undeclared_variables(parsed) - set(SENTENCE_VARIABLES)):
+            guess = closest(name, SENTENCE_VARIABLES)
+            hint = f";是不是 {guess}?" if guess else ";可用变量见 docs/summary.md"
+            self.add("P218", "summary", f"summary 模板用了未知变量 {name}{hint}")

@@ -100,4 +100,5 @@ def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) 
         baselines=frozen_mapping({k: float(v) for k, v in ind.get("baselines", {}).items()}),
         scale=float(ind["scale"]) if "scale" in ind else None,
         counties=tuple(counties) if counties is not None else None,
+        summary=ind.get("summary"),
     )

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The variables a summary sentence template can use (docs/summary.md explains each); kept here, away from
+#: jinja2 and the renderers, so that `mubiao check` can check a plan's own `summary` templates cheaply.
+SENTENCE_VARIABLES = (
+    "id", "name", "kind", "direction", "unit", "status", "status_word", "area", "city", "actual", "target",
+    "baseline", "remaining", "remaining_unit", "rate", "expected", "deadline", "as_of", "owner", "counties_total",
+    "counties_met", "counties_short", "year", "next_year", "causes",
+)
+
 
 @dataclass(frozen=True)
 class Span:

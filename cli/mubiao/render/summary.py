@@ -1,0 +1,268 @@
+"""Year-end summary drafts (年度工作总结初稿): the facts of `analysis/summary.py` put into words, then into
+Markdown, HTML or Word.
+
+Every sentence comes from a jinja2 template chosen by the indicator's kind and status, in the plan's language
+(`templates/summary/<lang>/`): `<kind>.<status>.j2` if there is one, else `<kind>.met.j2` or
+`<kind>.short.j2`, else `no_data.j2`/`no_target.j2`. A folder given as `--template DIR` is searched first,
+and an indicator's own `summary` template in the plan wins over both. The variables are listed in
+`docs/summary.md` (and `render.draft.SENTENCE_VARIABLES`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mubiao.analysis.summary import Fact, Summary
+from mubiao.errors import MubiaoError
+from mubiao.labels import Labels, SummaryLabels, labels, summary_labels
+from mubiao.models import CITY, Kind, Status
+from mubiao.render.cells import md_cell
+from mubiao.render.draft import SENTENCE_VARIABLES, DocumentFonts, Draft, Heading, Paragraph, Span
+from mubiao.render.gaps import area_name, display_number, owner_name, percent
+
+if TYPE_CHECKING:
+    import jinja2
+
+#: The package's own templates: `summary/<lang>/*.j2` and `summary/style.toml`.
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "summary"
+
+_CLAUSES = re.compile("[,;\u3002\uff0c\uff1b]+")  # , ; 。，；: where a note's clauses end
+_END = "\u3002.!?\uff01\uff1f\u2026"  # 。.!?！？…: a sentence already ends
+
+
+class TemplateError(MubiaoError):
+    """A summary template that cannot be read or rendered."""
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Where a draft's words come from: the language, an optional folder of the user's own templates."""
+
+    language: str = "zh"
+    folder: Path | None = None
+
+    @cached_property
+    def environment(self) -> "jinja2.Environment":
+        import jinja2
+
+        folders = [TEMPLATES / self.language]
+        if self.folder is not None:
+            folders.insert(0, self.folder / self.language)
+            folders.insert(1, self.folder)
+        # Plain text, not HTML: escaping happens in each output format's renderer.
+        return jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]), autoescape=False,
+                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+
+    def sentence(self, names: list[str], values: dict[str, Any], own: str | None = None, where: str = "") -> str:
+        """The first of the templates `names` that exists (or the indicator's `own` template) rendered with
+        `values`, on one line."""
+        import jinja2
+
+        try:
+            template = (self.environment.from_string(own) if own is not None
+                        else self.environment.select_template(names))
+            text = template.render(values)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"总结模板出错{where}:{exc.message or exc}",
+                                hint="模板变量见 docs/summary.md") from None
+        return " ".join(text.split()) if self.language == "en" else "".join(text.split())
+
+    def fonts(self) -> DocumentFonts:
+        """The Word fonts: `style.toml` of the user's folder, else the package's."""
+        path = self.folder / "style.toml" if self.folder and (self.folder / "style.toml").is_file() else \
+            TEMPLATES / "style.toml"
+        try:
+            style = tomllib.loads(path.read_text(encoding="utf-8")).get("fonts", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise TemplateError(f"无法读取样式文件:{exc}", file=path) from None
+        known = {f.name for f in fields(DocumentFonts)}
+        return DocumentFonts(**{key: value for key, value in style.items() if key in known})
+
+
+def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft:
+    """The draft: title, 一 (one run-in paragraph per goal), 二 (shortfalls), 三 (next year), signature."""
+    plan = summary.plan
+    templates = templates or Templates(plan.language)
+    words, parts = labels(plan.language), summary_labels(plan.language)
+    year, organization = summary.year, organization_of(summary)
+    blocks: list[Heading | Paragraph] = [Heading(parts.review.format(year=year))]
+    said: set[str] = set()  # note clauses already in the draft: a clause is said once
+    for number, goal in enumerate(summary.goals, 1):
+        spans = tuple(_achievement(summary, fact, templates, words, said) for fact in goal.facts)
+        lead = parts.goal_lead.format(number=numeral(number, plan.language), title=goal.goal.title)
+        blocks.append(Paragraph(spans, lead=lead))
+
+    blocks.append(Heading(parts.shortfalls))
+    shortfalls = summary.shortfalls
+    if not shortfalls:
+        blocks.append(Paragraph((Span(parts.no_shortfalls),)))
+    for number, fact in enumerate(shortfalls, 1):
+        values = _values(summary, fact, words) | {"causes": _causes(summary, fact, words, parts)}
+        text = templates.sentence(["shortfall.j2"], values, where=f"(指标 {fact.indicator.id})")
+        blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
+
+    blocks.append(Heading(parts.next_year.format(next_year=year + 1)))
+    blocks.append(Paragraph((Span(parts.next_year_intro.format(next_year=year + 1)),)))
+    for number, fact in enumerate(shortfalls, 1):
+        text = templates.sentence(["next_year.j2"], _values(summary, fact, words), where=f"(指标 {fact.indicator.id})")
+        blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
+    blocks.append(Paragraph((Span(parts.item.format(number=len(shortfalls) + 1)), Span(parts.more))))
+
+    day = summary.as_of
+    signature = (organization, parts.date.format(year=day.year, month=day.month, day=day.day))
+    return Draft(parts.title.format(organization=organization, year=year), tuple(blocks), signature,
+                 plan.language)
+
+
+def organization_of(summary: Summary) -> str:
+    """Whose draft it is: the plan's organisation for the city; for a county, the county's bureau named the
+    way the seeds do (金华市民政局 → 金华市婺城区民政局)."""
+    organization = summary.plan.organization
+    if summary.county is None:
+        return organization
+    county = summary.plan.county(summary.county).name
+    for suffix in ("民政局", "民政厅"):
+        if organization.endswith(suffix):
+            return f"{organization[:-len(suffix)]}{county}{suffix}"
+    return f"{county}{organization}" if summary.plan.language != "en" else f"{county}, {organization}"
+
+
+def numeral(number: int, language: str) -> str:
+    """一, 二 … 十, 十一 … 九十九 in Chinese; 1, 2 … otherwise."""
+    if language == "en":
+        return str(number)
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return digits[ones]
+    return f"{'' if tens == 1 else digits[tens]}十{digits[ones] if ones else ''}"
+
+
+def _achievement(summary: Summary, fact: Fact, templates: Templates, words: Labels, said: set[str]) -> Span:
+    """The indicator's sentence in the first part, with its notes folded in."""
+    ind, status = fact.indicator, fact.row.status
+    if status is Status.NO_DATA or status is Status.NO_TARGET:
+        names = [f"{ind.kind.value}.{status.value}.j2", f"{status.value}.j2"]
+    else:
+        outcome = "met" if status is Status.MET else "short"
+        names = [f"{ind.kind.value}.{status.value}.j2", f"{ind.kind.value}.{outcome}.j2"]
+    own = ind.summary if status is not Status.NO_DATA else None
+    text = templates.sentence(names, _values(summary, fact, words), own, where=f"(指标 {ind.id})")
+    folded = fold_notes([note.text for note in fact.notes], said)
+    return Span(text + folded, (ind.id,))
+
+
+def fold_notes(notes: list[str], said: set[str]) -> str:
+    """The notes as one sentence, each clause (split at ,;。) said only once in the draft: `said` holds the
+    clauses already written and is updated."""
+    clauses = []
+    for note in notes:
+        for clause in _CLAUSES.split(note):
+            clause = clause.strip()
+            if clause and clause not in said:
+                said.add(clause)
+                clauses.append(clause)
+    if not clauses:
+        return ""
+    text = ",".join(clauses)
+    return text if text[-1] in _END else text + "。"
+
+
+def _causes(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels) -> str:
+    """What the area (a county draft) or each short county (a city draft) wrote, as one clause list."""
+    texts = [note.text.rstrip(_END + ",;\uff0c\uff1b") for note in fact.causes]
+    if summary.county is not None:
+        return parts.causes_separator.join(texts)
+    return parts.causes_separator.join(
+        parts.cause.format(area=area_name(summary.plan, note.county if note.county != CITY else CITY, words),
+                           text=text) for note, text in zip(fact.causes, texts))
+
+
+def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
+    """The template variables of a fact (SENTENCE_VARIABLES): numbers formatted as people write them."""
+    plan, row, ind = summary.plan, fact.row, fact.indicator
+    county_names = words.list_separator.join(plan.county(c).name for c in fact.short_counties)
+    if summary.county is None:
+        area = words.city
+    else:
+        area = _area_word(plan.county(summary.county).name, plan.language)
+    milestone = ind.kind is Kind.MILESTONE
+    return {
+        "id": ind.id, "name": ind.name, "kind": ind.kind.value, "direction": ind.direction.value,
+        "unit": ind.unit or "", "status": row.status.value, "status_word": words.statuses[row.status],
+        "area": area, "city": summary.county is None and row.counties_total is not None,
+        "actual": _number(row.actual, milestone), "target": _number(row.target, milestone),
+        "baseline": _number(row.baseline, milestone), "remaining": _number(row.remaining, milestone),
+        "remaining_unit": words.points if ind.unit in ("%", "％") else ind.unit or "",
+        "rate": percent(row.progress), "expected": _number(row.expected, milestone),
+        "deadline": row.deadline.isoformat(), "as_of": summary.as_of.isoformat(),
+        "owner": owner_name(plan, row.owner) if row.owner else "",
+        "counties_total": row.counties_total or 0, "counties_met": len(fact.met_counties),
+        "counties_short": county_names, "year": summary.year, "next_year": summary.year + 1, "causes": "",
+    }
+
+
+def _number(value: float | None, milestone: bool) -> str:
+    if value is None:
+        return ""
+    return display_number(value, 2)
+
+
+def _area_word(county_name: str, language: str) -> str:
+    """How a county's own draft says "the whole area": 全区, 全县, 全市 by the last character of its name."""
+    if language == "en":
+        return ""
+    last = county_name[-1:]
+    return f"全{last}" if last in "区县市旗" else county_name
+
+
+# ------------------------------------------------------------------------------------------------ formats
+
+
+def render_md(draft: Draft, trace: bool = False) -> str:
+    """Markdown: the title as `#`, first-level headings as `##`, the run-in leads in bold; `trace` puts the
+    indicator ids behind each sentence after it, as `〔G03-shilaohua〕`."""
+    lines = [f"# {md_cell(draft.title)}", ""]
+    for block in draft.blocks:
+        if isinstance(block, Heading):
+            lines += [f"## {md_cell(block.text)}", ""]
+            continue
+        text = "".join(md_cell(span.text) + (_trace(span) if trace else "") for span in block.spans)
+        lines += [(f"**{md_cell(block.lead)}**" if block.lead else "") + text, ""]
+    lines += [md_cell(line) + "  " for line in draft.signature]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _trace(span: Span) -> str:
+    return f"〔{'、'.join(span.indicators)}〕" if span.indicators else ""
+
+
+def render_html(draft: Draft, trace: bool = False) -> str:
+    """A self-contained HTML page of the draft (the same text as the Word file); `trace` shows the indicator
+    ids behind each sentence, small and grey."""
+    import jinja2
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return environment.get_template("draft.html.j2").render(draft=draft, trace=trace, fonts=DocumentFonts(),
+                                                            is_heading=lambda b: isinstance(b, Heading))
+
+
+#: The text formats of a draft (Word is rendered by `render/summary_docx.py`, which needs the fonts).
+RENDERERS = {"md": render_md, "html": render_html}
+
+
+def render_draft(draft: Draft, output_format: "SummaryFormat", templates: Templates, trace: bool = False) -> str | bytes:
+    """The draft in one of the formats of `mubiao summary` (Word takes its fonts from the templates' style)."""
+    from mubiao.formats import SummaryFormat
+
+    if output_format is SummaryFormat.DOCX:
+        from mubiao.render.summary_docx import render_docx
+
+        return render_docx(draft, templates.fonts())
+    return RENDERERS[output_format.value](draft, trace)
