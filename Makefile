@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install system-deps schema sample-data clean
 
-# The main job on the bundled sample workspace: check every file, then the gap report as of the latest month.
+# The main job on the bundled sample workspace: check every file, the gap report as of the latest month, then
+# the monthly report and the city's year-end draft (into reports/jinhua-2021/<YYYY-MM>/).
 run: $(STAMP)
 	$(BIN)/mubiao check
 	$(BIN)/mubiao gaps --plan jinhua-2021
+	$(BIN)/mubiao report --plan jinhua-2021
+	$(BIN)/mubiao summary --plan jinhua-2021
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest

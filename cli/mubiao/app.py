@@ -13,8 +13,10 @@ from mubiao import __version__, console
 from mubiao.commands.check import check
 from mubiao.commands.form import form
 from mubiao.commands.gaps import gaps
+from mubiao.commands.report import report
 from mubiao.commands.schema import schema
 from mubiao.commands.show import show
+from mubiao.commands.summary import summary
 from mubiao.errors import ExitCode, MubiaoError
 
 
@@ -60,6 +62,8 @@ app = typer.Typer(
 app.command()(check)
 app.command()(gaps)
 app.command()(show)
+app.command()(report)
+app.command()(summary)
 app.command()(form)
 app.command()(schema)
 

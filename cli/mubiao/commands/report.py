@@ -1,0 +1,56 @@
+"""`mubiao report`: the monthly report (月度通报) as the four files leadership and staff read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mubiao.commands.options import AsOfOption, PlanOption, Root, workspace_root
+from mubiao.errors import ExitCode
+from mubiao.models import Status
+
+
+def report(
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="输出目录;默认 reports/<计划编号>/<YYYY-MM>/。", file_okay=False,
+                     show_default=False),
+    ] = None,
+    fail_on: Annotated[
+        Optional[Status],
+        typer.Option("--fail-on", help="有指标处于此状态或更差时退出码为 1(报告照常写出)。", show_default=False),
+    ] = None,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+    root: Root = None,
+) -> None:
+    """月度通报:一次写出 report.html(可打印、可转发,无需联网)、report.md、gaps.xlsx 和 gaps.json。
+
+    内容:总体情况、滞后与未完成指标(含责任处室、各县数字和说明)、各县完成情况与排名、分处室情况、
+    报送情况和全部指标明细。同样的输入写出同样的文件;不会写进 targets/ 或 data/。
+
+    示例:
+
+        mubiao report --plan jinhua-2021                      # 截至最新月份,写到 reports/jinhua-2021/2021-12/
+
+        mubiao report --plan jinhua-2021 --as-of 2021-06 -o 通报/6月
+    """
+    from functools import partial
+
+    from mubiao import console
+    from mubiao.io import write_atomic
+    from mubiao.render.report import REPORT_FILES
+    from mubiao.workspace import open_report, output_path, reports_folder
+
+    workspace = workspace_root(root)
+    result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
+    folder = output_path(workspace, output if output is not None else
+                         reports_folder(workspace, result.plan) / result.gaps.period)
+    with console.progress("生成月度通报", len(REPORT_FILES)) as advance:
+        for name, render in REPORT_FILES.items():
+            write_atomic(folder / name, render(result))
+            advance()
+    console.emit(f"已写入 {folder}/:{'、'.join(REPORT_FILES)}\n")
+    raise typer.Exit(ExitCode.FINDINGS if result.gaps.fails(fail_on) else ExitCode.OK)
