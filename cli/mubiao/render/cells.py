@@ -32,3 +32,9 @@ def md_cell(text: str) -> str:
     """Text for a Markdown table cell: on one line, with the characters that would end the cell, start
     markup or HTML escaped."""
     return " ".join(text.split()).translate(_MARKDOWN_SPECIAL)
+
+
+def md_inline(text: str) -> str:
+    """Text inside a Markdown paragraph, escaped as `md_cell` does, but keeping the spaces at its ends (the
+    words around it go on after them)."""
+    return " ".join(text.replace("\r", " ").replace("\n", " ").split(" ")).translate(_MARKDOWN_SPECIAL)

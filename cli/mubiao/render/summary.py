@@ -21,7 +21,7 @@ from mubiao.analysis.summary import Fact, Summary
 from mubiao.errors import MubiaoError
 from mubiao.labels import Labels, SummaryLabels, labels, summary_labels
 from mubiao.models import CITY, Kind, Status
-from mubiao.render.cells import md_cell
+from mubiao.render.cells import md_cell, md_inline
 from mubiao.render.draft import SENTENCE_VARIABLES, DocumentFonts, Draft, Heading, Paragraph, Span
 from mubiao.render.gaps import area_name, display_number, owner_name, percent
 
@@ -93,7 +93,7 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
     blocks: list[Heading | Paragraph] = [Heading(parts.review.format(year=year))]
     said: set[str] = set()  # note clauses already in the draft: a clause is said once
     for number, goal in enumerate(summary.goals, 1):
-        spans = tuple(_achievement(summary, fact, templates, words, said) for fact in goal.facts)
+        spans = _spaced([_achievement(summary, fact, templates, words, said) for fact in goal.facts], plan.language)
         lead = parts.goal_lead.format(number=numeral(number, plan.language), title=goal.goal.title)
         blocks.append(Paragraph(spans, lead=lead))
 
@@ -153,13 +153,27 @@ def _achievement(summary: Summary, fact: Fact, templates: Templates, words: Labe
         names = [f"{ind.kind.value}.{status.value}.j2", f"{ind.kind.value}.{outcome}.j2"]
     own = ind.summary if status is not Status.NO_DATA else None
     text = templates.sentence(names, _values(summary, fact, words), own, where=f"(指标 {ind.id})")
-    folded = fold_notes([note.text for note in fact.notes], said)
-    return Span(text + folded, (ind.id,))
+    folded = fold_notes([note.text for note in fact.notes], said, summary.plan.language)
+    return Span(_joined(text, folded, language=summary.plan.language), (ind.id,))
 
 
-def fold_notes(notes: list[str], said: set[str]) -> str:
+def _spaced(spans: list[Span], language: str) -> tuple[Span, ...]:
+    """Spans that run on in a paragraph: in English each but the last ends with a space."""
+    if language != "en":
+        return tuple(spans)
+    return tuple(Span(span.text + " ", span.indicators) if index < len(spans) - 1 else span
+                 for index, span in enumerate(spans))
+
+
+def _joined(*sentences: str, language: str = "zh") -> str:
+    """Sentences run on: Chinese with nothing between them, other languages with a space."""
+    return ("" if language != "en" else " ").join(s for s in sentences if s)
+
+
+def fold_notes(notes: list[str], said: set[str], language: str = "zh") -> str:
     """The notes as one sentence, each clause (split at ,;。) said only once in the draft: `said` holds the
-    clauses already written and is updated."""
+    clauses already written and is updated. The sentence ends with 。 (or `.` in English) unless it ends
+    already."""
     clauses = []
     for note in notes:
         for clause in _CLAUSES.split(note):
@@ -169,8 +183,8 @@ def fold_notes(notes: list[str], said: set[str]) -> str:
                 clauses.append(clause)
     if not clauses:
         return ""
-    text = ",".join(clauses)
-    return text if text[-1] in _END else text + "。"
+    text = (", " if language == "en" else ",").join(clauses)
+    return text if text[-1] in _END else text + ("." if language == "en" else "。")
 
 
 def _causes(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels) -> str:
@@ -232,10 +246,17 @@ def render_md(draft: Draft, trace: bool = False) -> str:
         if isinstance(block, Heading):
             lines += [f"## {md_cell(block.text)}", ""]
             continue
-        text = "".join(md_cell(span.text) + (_trace(span) if trace else "") for span in block.spans)
-        lines += [(f"**{md_cell(block.lead)}**" if block.lead else "") + text, ""]
+        text = "".join(md_inline(span.text) + (_trace(span) if trace else "") for span in block.spans)
+        lines += [(_bold_lead(block.lead) if block.lead else "") + text, ""]
     lines += [md_cell(line) + "  " for line in draft.signature]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _bold_lead(lead: str) -> str:
+    """`**(一)养老服务**。`: the closing `**` goes before the lead's own full stop, for CommonMark cannot
+    close bold between a punctuation mark and the letter after it (`**…。**全市` shows its asterisks)."""
+    words = lead.rstrip(_END + " ")
+    return f"**{md_inline(words)}**{md_inline(lead[len(words):])}"
 
 
 def _trace(span: Span) -> str:
