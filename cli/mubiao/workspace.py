@@ -105,7 +105,7 @@ def open_summaries(root: str | Path, counties: list[str | None], plan: str | Non
     """The year-end summary facts of each area in `counties` (None: the city; else a county id or name), from
     one reading of the workspace."""
     from mubiao.analysis.gaps import compute_gaps
-    from mubiao.analysis.report import latest_notes
+    from mubiao.analysis.notes import latest_notes
     from mubiao.analysis.summary import summary_of
     from mubiao.models import CITY
     from mubiao.selection import choose, county_options

@@ -1,7 +1,6 @@
 """`mubiao check` through the CLI: exit codes, the three formats, default paths, --strict."""
 
 import json
-import os
 import shutil
 
 import pytest

@@ -32,7 +32,7 @@ import jinja2.meta
 import pytest
 
 from mubiao.analysis.gaps import Gaps, compute_gaps
-from mubiao.analysis.report import Note, latest_notes
+from mubiao.analysis.notes import Note, latest_notes
 from mubiao.analysis.summary import Summary, build_summary, summary_of
 from mubiao.errors import MubiaoError
 from mubiao.formats import SummaryFormat

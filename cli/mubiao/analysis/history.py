@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mubiao.analysis.gaps import GapRow, Gaps, compute_gaps, default_as_of, reported_records
-from mubiao.models import CITY, Indicator, Plan
+from mubiao.analysis.notes import Note, notes_by_indicator
+from mubiao.models import Indicator, Plan
 from mubiao.numbers import month_end, month_of, shift_month
 
 if TYPE_CHECKING:
@@ -23,13 +24,6 @@ class Series:
     county: str | None
     values: tuple[float | None, ...]
     row: GapRow
-
-
-@dataclass(frozen=True)
-class Note:
-    period: str
-    county: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -81,9 +75,4 @@ def _months(first: str, last: str) -> list[str]:
 
 
 def _notes(plan: Plan, progress: "pandas.DataFrame", indicator_id: str, last_month: str) -> tuple[Note, ...]:
-    order = {county.id: index for index, county in enumerate(plan.counties)} | {CITY: -1}
-    chosen = progress[(progress["indicator"] == indicator_id) & progress["note"].notna()]
-    notes = [Note(str(p), str(c), str(n)) for p, c, n in zip(chosen["period"], chosen["county"], chosen["note"])
-             if str(p) <= last_month and str(n).strip()]
-    notes.sort(key=lambda note: order.get(note.county, len(order)))
-    return tuple(sorted(notes, key=lambda note: note.period, reverse=True))  # stable: plan order within a month
+    return tuple(note for indicator, note in notes_by_indicator(plan, progress, last_month) if indicator == indicator_id)

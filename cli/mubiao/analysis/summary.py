@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
 from mubiao.analysis.gaps import GapRow, Gaps, compute_gaps
-from mubiao.analysis.report import Note, latest_notes
+from mubiao.analysis.notes import Note, latest_notes
 from mubiao.models import CITY, Goal, Indicator, Plan, Status
 
 if TYPE_CHECKING:

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Sequence, Typ
 from rich.cells import cell_len
 
 from mubiao.analysis.gaps import GapRow
-from mubiao.analysis.report import LAGGING, Note, OwnerSummary, Report
+from mubiao.analysis.notes import Note
+from mubiao.analysis.report import LAGGING, OwnerSummary, Report
 from mubiao.labels import Labels, ReportLabels, labels, report_labels
 from mubiao.models import Kind, Plan, Status
 from mubiao.render.cells import FORMULA_STARTS

@@ -22,11 +22,13 @@ from mubiao.errors import MubiaoError
 from mubiao.labels import Labels, SummaryLabels, labels, summary_labels
 from mubiao.models import CITY, Kind, Status
 from mubiao.render.cells import md_cell, md_inline
-from mubiao.render.draft import SENTENCE_VARIABLES, DocumentFonts, Draft, Heading, Paragraph, Span
+from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph, Span
 from mubiao.render.gaps import area_name, display_number, owner_name, percent
 
 if TYPE_CHECKING:
     import jinja2
+
+    from mubiao.formats import SummaryFormat
 
 #: The package's own templates: `summary/<lang>/*.j2` and `summary/style.toml`.
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "summary"
