@@ -53,17 +53,22 @@ def _run(*args: str) -> str:
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory) -> Path:
     """The draft rendered to .docx, then converted to PDF by LibreOffice (headless, a throwaway profile)."""
-    soffice = _program("soffice")
     folder = tmp_path_factory.mktemp("office")
     source = folder / "summary.docx"
     source.write_bytes(render_docx(DRAFT, FONTS))
+    return _to_pdf(source)
+
+
+def _to_pdf(source: Path) -> Path:
+    soffice = _program("soffice")
+    folder = source.parent
     started = time.monotonic()
     result = subprocess.run(
         [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
          "--convert-to", "pdf", "--outdir", str(folder), str(source)],
         capture_output=True, text=True, timeout=CONVERSION_TIMEOUT_S)
     seconds = time.monotonic() - started
-    target = folder / "summary.pdf"
+    target = source.with_suffix(".pdf")
     assert target.exists(), (f"LibreOffice wrote no PDF in {seconds:.1f} s (exit {result.returncode}):\n"
                              f"{result.stdout}\n{result.stderr}")
     return target
@@ -90,3 +95,26 @@ def test_the_page_is_a4(pdf):
     assert size, info
     width, height = float(size[1]), float(size[2])
     assert abs(width - 595) <= 1 and abs(height - 842) <= 1, info
+
+
+def test_the_wucheng_draft_of_the_command_opens_in_the_fonts_its_style_names(tmp_path, cli):
+    """End to end: `mubiao summary --county wucheng --template DIR`, DIR/style.toml naming the Noto fonts; the
+    PDF LibreOffice makes of the .docx states seed 004's figures in those fonts."""
+    from conftest import REPO
+
+    style = tmp_path / "house-style"
+    style.mkdir()
+    (style / "style.toml").write_text('[fonts]\ntitle = "Noto Serif CJK SC"\nbody = "Noto Serif CJK SC"\n'
+                                      'heading1 = "Noto Sans CJK SC"\nheading2 = "Noto Serif CJK SC"\n',
+                                      encoding="utf-8")
+    source = tmp_path / "wucheng.docx"
+    result = cli("summary", "--root", REPO, "--plan", "jinhua-2021", "--as-of", "2021-12", "--county", "wucheng",
+                 "--template", style, "-o", source)
+    assert result.exit_code == 0, result.output
+    pdf = _to_pdf(source)
+    text = re.sub(r"\s+", "", _run(_program("pdftotext"), "-enc", "UTF-8", str(pdf), "-"))
+    assert "金华市婺城区民政局2021年工作总结(初稿)" in text
+    for figure in ("提高至10800元/年", "困难老年人家庭适老化改造230户", "18人/万名老年人", "市级完善型农村社区15个"):
+        assert figure in text, figure
+    fonts = _run(_program("pdffonts"), str(pdf))
+    assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts, fonts
