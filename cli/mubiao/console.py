@@ -64,12 +64,13 @@ PROGRESS_MIN_ITEMS = 50
 
 
 @contextmanager
-def progress(description: str, total: int) -> Iterator[Callable[[], None]]:
+def progress(description: str, total: int, min_items: int = PROGRESS_MIN_ITEMS) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr while long work runs; yields `advance()`, to call once per item done.
 
-    Silent (and `advance` a no-op) when stderr is not a terminal or the work is short; the bar disappears when
+    Silent (and `advance` a no-op) when stderr is not a terminal or the work is short (fewer than `min_items`
+    items: pass 1 where each item is slow, as a report's files are); the bar disappears when
     the work ends, so only the result stays on screen."""
-    if total < PROGRESS_MIN_ITEMS or not stderr().is_terminal:
+    if total < min_items or not stderr().is_terminal:
         yield lambda: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

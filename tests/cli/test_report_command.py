@@ -116,3 +116,17 @@ def _cells(path):
     book = load_workbook(io.BytesIO(path.read_bytes()))
     return {sheet.title: [[(c.value, c.data_type, c.number_format) for c in row] for row in sheet.iter_rows()]
             for sheet in book}
+
+
+def test_a_progress_bar_shows_on_a_terminal_and_not_when_piped(workspace, cli, tmp_path, monkeypatch):
+    from rich.console import Console
+
+    from mubiao import console
+
+    piped = cli("report", *PLAN, "--root", workspace, "-o", tmp_path / "piped")
+    assert "生成月度通报" not in piped.output
+    terminal = Console(file=io.StringIO(), force_terminal=True, width=100)
+    monkeypatch.setattr(console, "stderr", lambda: terminal)
+    assert cli("report", *PLAN, "--root", workspace, "-o", tmp_path / "tty").exit_code == 0
+    drawn = terminal.file.getvalue()
+    assert "读取进度文件" in drawn and "生成月度通报" in drawn

@@ -48,7 +48,7 @@ def report(
     result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
     folder = output_path(workspace, output if output is not None else
                          reports_folder(workspace, result.plan) / result.gaps.period)
-    with console.progress("生成月度通报", len(REPORT_FILES)) as advance:
+    with console.progress("生成月度通报", len(REPORT_FILES), min_items=1) as advance:
         for name, render in REPORT_FILES.items():
             write_atomic(folder / name, render(result))
             advance()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, report_labels
-from mubiao.models import CITY
 from mubiao.render.cells import md_cell
 from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
@@ -73,7 +72,7 @@ def _lagging_item(report: Report, item: Lagging, words: Labels, sections: Report
                   f"{md_cell(words.statuses[r.status])}" for r in item.counties]
     if item.notes:
         lines.append(f"- {md_cell(sections.notes)}")
-        lines += [f"  - {md_cell(area_name(plan, n.county if n.county != CITY else CITY, words))}"
+        lines += [f"  - {md_cell(area_name(plan, n.county, words))}"
                   f"({n.period}):{md_cell(n.text)}" for n in item.notes]
     return lines + [""]
 
