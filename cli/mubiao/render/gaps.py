@@ -259,9 +259,14 @@ def facts_text(row: GapRow, words: Labels) -> str:
     if row.progress is not None:
         parts.append(progress_text(row, words))
     if row.shortfall is not None:
-        shortfall = shortfall_text(row, words)
-        parts.append(shortfall if shortfall == "0" else f"{shortfall} {words.points}")
+        parts.append(shortfall_points(row, words))
     return " · ".join(parts)
+
+
+def shortfall_points(row: GapRow, words: Labels) -> str:
+    """`落后 5.5 个百分点`: the shortfall as running text says it (`shortfall_text` is the table cell)."""
+    shortfall = shortfall_text(row, words)
+    return shortfall if row.shortfall is None or shortfall == "0" else f"{shortfall} {words.points}"
 
 
 def md_notes(gaps: Gaps, words: Labels) -> list[str]:

@@ -23,7 +23,7 @@ from mubiao.models import Plan, Status
 from mubiao.render.charts import county_bars, status_bars, statuses_to_show
 from mubiao.render.colours import STATUS_COLOURS
 from mubiao.render.gaps import (
-    actual_target_text, area_name, counties_text, facts_text, owner_name, percent, reported_text, shortfall_text,
+    actual_target_text, area_name, counties_text, facts_text, owner_name, percent, reported_text, shortfall_points,
 )
 from mubiao.render.report_md import completeness_sentence, overview_sentence
 
@@ -170,16 +170,13 @@ def _counts(counts: Mapping[Status, int], shown: Sequence[Status]) -> list[Count
 
 
 def _row(plan: Plan, row: GapRow, words: Labels) -> RowView:
-    shortfall = shortfall_text(row, words)
-    if row.shortfall is not None and shortfall != "0":
-        shortfall = f"{shortfall} {words.points}"
     return RowView(
         area=area_name(plan, row.county, words),
         indicator=f"{row.indicator} {row.name}" if row.is_city else "",
         actual_target=actual_target_text(row, words),
         progress=percent(row.progress),
         expected_progress=percent(row.expected_progress),
-        shortfall=shortfall,
+        shortfall=shortfall_points(row, words),
         status=_chip(row.status, words),
         month=reported_text(row),
         stale=row.stale,
