@@ -48,7 +48,7 @@ def summary(
 
     示例:
 
-        mubiao summary --plan jinhua-2021 --as-of 2021-12                 # 全市,Word
+        mubiao summary --plan jinhua-2021 --as-of 2021-12        # 全市,Word
 
         mubiao summary --plan jinhua-2021 --county 婺城区 --format md --trace
 
