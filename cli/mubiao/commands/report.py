@@ -33,7 +33,7 @@ def report(
 
     示例:
 
-        mubiao report --plan jinhua-2021        # 最新月份,写到 reports/jinhua-2021/2021-12/
+        mubiao report --plan jinhua-2021        # 截至最新月份,写到 reports/ 下
 
         mubiao report --plan jinhua-2021 --as-of 2021-06 -o 通报/6月
     """
