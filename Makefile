@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps schema sample-data clean
+.PHONY: run test install system-deps schema sample-data bench clean
 
 # The main job on the bundled sample workspace: check every file, the gap report as of the latest month, then
 # the monthly report and the city's year-end draft (into reports/jinhua-2021/<YYYY-MM>/).
@@ -35,6 +35,11 @@ schema: $(STAMP)
 # Regenerate the sample progress files under data/jinhua-2021 (deterministic; a test keeps them equal).
 sample-data: $(STAMP)
 	$(BIN)/python data/make_sample.py
+
+# mubiao against DuckDB on synthetic province and national workspaces (issue 7; not part of `make test`):
+# generated once under .bench/; a smoke run is `make bench BENCH_ARGS=--quick`, and see run.py --help.
+bench: $(STAMP)
+	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
