@@ -38,3 +38,11 @@ def md_inline(text: str) -> str:
     """Text inside a Markdown paragraph, escaped as `md_cell` does, but keeping the spaces at its ends (the
     words around it go on after them)."""
     return " ".join(text.replace("\r", " ").replace("\n", " ").split(" ")).translate(_MARKDOWN_SPECIAL)
+
+
+def md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table as lines (every cell through `md_cell`), and the blank line that ends it."""
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(md_cell(cell) for cell in cells) + " |"
+
+    return [line(header), "|" + "---|" * len(header), *(line(row) for row in rows), ""]

@@ -17,7 +17,7 @@ from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
 from mubiao.labels import Labels, labels
 from mubiao.models import CITY, WORST_FIRST, Kind, Plan, Status
-from mubiao.render.cells import csv_bytes, md_cell, neutralise_formula
+from mubiao.render.cells import csv_bytes, md_cell, md_table, neutralise_formula
 
 #: How each status looks on a terminal; the word is always printed too (never colour alone).
 STATUS_STYLES = {
@@ -233,16 +233,13 @@ def md_goal_tables(gaps: Gaps, words: Labels, heading: str) -> list[str]:
     for goal, indicators in _goals(gaps):
         lines += [f"{heading} {md_cell(goal.id)} {md_cell(goal.title)}({md_cell(owner_name(plan, goal.owner))})",
                   ""]
-        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        for rows in indicators:
-            for row in rows:
-                name = f"{row.indicator} {row.name}" if row.is_city else ""
-                cells = [name, area_name(plan, row.county, words), actual_target_text(row, words),
-                         with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
-                         progress_text(row, words), shortfall_text(row, words), words.statuses[row.status],
-                         reported_text(row), counties_text(row)]
-                lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
-        lines.append("")
+        lines += md_table(header, [
+            [f"{row.indicator} {row.name}" if row.is_city else "", area_name(plan, row.county, words),
+             actual_target_text(row, words),
+             with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
+             progress_text(row, words), shortfall_text(row, words), words.statuses[row.status],
+             reported_text(row), counties_text(row)]
+            for rows in indicators for row in rows])
     return lines
 
 
@@ -443,11 +440,13 @@ RENDERERS: dict[GapsFormat, Callable[[Gaps], Any]] = {
 # ---------------------------------------------------------------------------------------------- scoreboard
 
 
-def _score_header(words: Labels) -> list[str]:
+def score_header(words: Labels) -> list[str]:
+    """The scoreboard's columns: rank, county, one per status, mean progress."""
     return [words.rank, words.counties, *(words.statuses[s] for s in SUMMARY_ORDER), words.mean_progress]
 
 
-def _score_cells(plan: Plan, score: CountyScore) -> list[str]:
+def score_cells(plan: Plan, score: CountyScore) -> list[str]:
+    """A county's scoreboard row as text cells, in the order of `score_header`."""
     name = plan.county(score.county).name
     return ["—" if score.rank is None else str(score.rank), name,
             *(str(score.statuses[s]) for s in SUMMARY_ORDER), percent(score.mean_progress)]
@@ -479,12 +478,11 @@ def render_scoreboard_csv(gaps: Gaps) -> bytes:
 
 def render_scoreboard_md(gaps: Gaps) -> str:
     words = labels(gaps.plan.language)
-    header = _score_header(words)
+    header = score_header(words)
     lines = [f"# {md_cell(gaps.plan.title)} · {md_cell(words.counties)}{words.rank}"
              f"({words.as_of} {gaps.as_of.isoformat()})", "",
-             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(md_cell(c) for c in _score_cells(gaps.plan, s)) + " |" for s in scoreboard(gaps)]
-    lines += ["", f"> {md_cell(words.mean_progress_note)}"]
+             *md_table(header, [score_cells(gaps.plan, s) for s in scoreboard(gaps)])]
+    lines += [f"> {md_cell(words.mean_progress_note)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -498,10 +496,10 @@ class ScoreboardTable:
         gaps = self.gaps
         words = labels(gaps.plan.language)
         table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
-        for index, name in enumerate(_score_header(words)):
+        for index, name in enumerate(score_header(words)):
             table.add_column(name, justify="left" if index == 1 else "right", no_wrap=True, min_width=cell_len(name))
         for score in scoreboard(gaps):
-            cells = _score_cells(gaps.plan, score)
+            cells = score_cells(gaps.plan, score)
             styled = [Text(cell, style=STATUS_STYLES[status] if cell != "0" else "dim")
                       for cell, status in zip(cells[2:-1], SUMMARY_ORDER)]
             table.add_row(cells[0], cells[1], *styled, cells[-1])

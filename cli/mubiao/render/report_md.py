@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, report_labels
-from mubiao.render.cells import md_cell
+from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
+    score_cells, score_header,
 )
 
 
@@ -38,15 +39,10 @@ def completeness_sentence(report: Report, sections: ReportLabels) -> str:
                                                  reported=done.reported, rate=percent(done.rate, 1))
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return ["| " + " | ".join(md_cell(c) for c in header) + " |", "|" + "---|" * len(header),
-            *("| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows), ""]
-
-
 def _overview(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     counts = [[words.statuses[s], str(report.overview[s])] for s in SUMMARY_ORDER]
     return [f"## {sections.overview}", "", md_cell(overview_sentence(report, words, sections)), "",
-            *_table([words.status, sections.indicators], counts),
+            *md_table([words.status, sections.indicators], counts),
             md_cell(completeness_sentence(report, sections)), ""]
 
 
@@ -79,15 +75,14 @@ def _lagging_item(report: Report, item: Lagging, words: Labels, sections: Report
 
 def _counties(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     plan = report.plan
-    header = [words.rank, words.counties, *(words.statuses[s] for s in SUMMARY_ORDER), words.mean_progress]
-    scores = [["—" if s.rank is None else str(s.rank), plan.county(s.county).name,
-               *(str(s.statuses[st]) for st in SUMMARY_ORDER), percent(s.mean_progress)] for s in report.scores]
+    scores = [score_cells(plan, score) for score in report.scores]
     counties = [county for county in plan.counties if any(county.id in cells for cells in report.grid.values())]
     grid = [[f"{plan.indicator(indicator).name}({indicator})",
              *(words.statuses[cells[c.id].status] if c.id in cells else "" for c in counties)]
             for indicator, cells in report.grid.items()]
-    return [f"## {sections.counties}", "", *_table(header, scores), f"> {md_cell(words.mean_progress_note)}", "",
-            *_table([words.indicator, *(c.name for c in counties)], grid), f"> {md_cell(sections.grid_note)}", ""]
+    return [f"## {sections.counties}", "", *md_table(score_header(words), scores),
+            f"> {md_cell(words.mean_progress_note)}", "",
+            *md_table([words.indicator, *(c.name for c in counties)], grid), f"> {md_cell(sections.grid_note)}", ""]
 
 
 def _owners(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
@@ -96,7 +91,7 @@ def _owners(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
               sections.lagging_indicators]
     rows = [[owner_name(plan, o.owner), str(o.indicators), *(str(o.statuses[s]) for s in SUMMARY_ORDER),
              words.list_separator.join(plan.indicator(i).name for i in o.lagging) or "—"] for o in report.owners]
-    return [f"## {sections.owners}", "", *_table(header, rows)]
+    return [f"## {sections.owners}", "", *md_table(header, rows)]
 
 
 def _completeness(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
@@ -106,7 +101,7 @@ def _completeness(report: Report, words: Labels, sections: ReportLabels) -> list
         return lines + [md_cell(sections.all_reported), ""]
     rows = [[area_name(plan, m.county, words), str(len(m.indicators)),
              words.list_separator.join(plan.indicator(i).name for i in m.indicators)] for m in done.missing]
-    return lines + _table([words.counties, sections.indicators, sections.missing], rows)
+    return lines + md_table([words.counties, sections.indicators, sections.missing], rows)
 
 
 def _full_table(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
