@@ -100,10 +100,10 @@ def open_report(root: str | Path, plan: str | None = None, as_of: str | None = N
     return build_report(the_plan, progress, day)
 
 
-def open_summaries(root: str | Path, counties: list[str | None], plan: str | None = None,
+def open_summaries(root: str | Path, counties: list[str | None] | None, plan: str | None = None,
                    as_of: str | None = None, reading: Reading | None = None) -> list["Summary"]:
-    """The year-end summary facts of each area in `counties` (None: the city; else a county id or name), from
-    one reading of the workspace."""
+    """The year-end summary facts of each area in `counties` (an entry None: the city; else a county id or
+    name; `counties` None: every county of the plan), from one reading of the workspace."""
     from mubiao.analysis.gaps import compute_gaps
     from mubiao.analysis.notes import latest_notes
     from mubiao.analysis.summary import summary_of
@@ -113,6 +113,8 @@ def open_summaries(root: str | Path, counties: list[str | None], plan: str | Non
     the_plan, progress, day = _open_progress(root, plan, as_of, reading)
     gaps = compute_gaps(the_plan, progress, day)
     notes = latest_notes(the_plan, progress, gaps.period)
+    if counties is None:
+        counties = [county.id for county in the_plan.counties]
     areas = [None if c is None else choose("县", [c], county_options(the_plan))[0] for c in counties]
     return [summary_of(gaps, notes, None if area == CITY else area) for area in areas]
 

@@ -69,16 +69,14 @@ def summary(
     if to_stdout and (output_format is SummaryFormat.DOCX or all_counties):
         raise typer.BadParameter("-o - (显示在终端)只用于单份 md 或 html", param_hint="-o")
     workspace = workspace_root(root)
-    areas: list[str | None] = [county]
-    if all_counties:
-        from mubiao.workspace import open_plan
-
-        areas = [c.id for c in open_plan(workspace, plan).counties]
+    areas: list[str | None] | None = None if all_counties else [county]  # None: every county
     summaries = open_summaries(workspace, areas, plan, as_of, reading=partial(console.progress, "读取进度文件"))
     written = []
+    if not summaries:  # --all-counties on a plan that declares no county: nothing to write
+        return
+    templates = Templates(summaries[0].plan.language, template)  # one plan: one set of templates for every draft
     with console.progress("撰写总结初稿", len(summaries)) as advance:
         for result in summaries:
-            templates = Templates(result.plan.language, template)
             name = f"summary-{result.county or 'city'}.{output_format.value}"
             if output is None:
                 path = reports_folder(workspace, result.plan) / result.gaps.period / name

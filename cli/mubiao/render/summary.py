@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from mubiao.analysis.summary import Fact, Summary
 from mubiao.errors import MubiaoError
 from mubiao.labels import Labels, SummaryLabels, labels, summary_labels
-from mubiao.models import CITY, Kind, Status
+from mubiao.models import Status
 from mubiao.render.cells import md_cell, md_inline
 from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph, Span
 from mubiao.render.gaps import area_name, display_number, owner_name, percent
@@ -195,7 +195,7 @@ def _causes(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels) -
     if summary.county is not None:
         return parts.causes_separator.join(texts)
     return parts.causes_separator.join(
-        parts.cause.format(area=area_name(summary.plan, note.county if note.county != CITY else CITY, words),
+        parts.cause.format(area=area_name(summary.plan, note.county, words),
                            text=text) for note, text in zip(fact.causes, texts))
 
 
@@ -207,15 +207,14 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         area = words.city
     else:
         area = _area_word(plan.county(summary.county).name, plan.language)
-    milestone = ind.kind is Kind.MILESTONE
     return {
         "id": ind.id, "name": ind.name, "kind": ind.kind.value, "direction": ind.direction.value,
         "unit": ind.unit or "", "status": row.status.value, "status_word": words.statuses[row.status],
         "area": area, "city": summary.county is None and row.counties_total is not None,
-        "actual": _number(row.actual, milestone), "target": _number(row.target, milestone),
-        "baseline": _number(row.baseline, milestone), "remaining": _number(row.remaining, milestone),
+        "actual": _number(row.actual), "target": _number(row.target),
+        "baseline": _number(row.baseline), "remaining": _number(row.remaining),
         "remaining_unit": words.points if ind.unit in ("%", "％") else ind.unit or "",
-        "rate": percent(row.progress), "expected": _number(row.expected, milestone),
+        "rate": percent(row.progress), "expected": _number(row.expected),
         "deadline": row.deadline.isoformat(), "as_of": summary.as_of.isoformat(),
         "owner": owner_name(plan, row.owner) if row.owner else "",
         "counties_total": row.counties_total or 0, "counties_met": len(fact.met_counties),
@@ -223,10 +222,8 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
     }
 
 
-def _number(value: float | None, milestone: bool) -> str:
-    if value is None:
-        return ""
-    return display_number(value, 2)
+def _number(value: float | None) -> str:
+    return "" if value is None else display_number(value, 2)
 
 
 def _area_word(county_name: str, language: str) -> str:
