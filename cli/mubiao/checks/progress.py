@@ -11,18 +11,44 @@ import os
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from mubiao.checks.findings import Finding, Severity
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.progress import Record, cell_finding, cell_ref, progress_files, read_progress
 
+if TYPE_CHECKING:
+    import numpy
+
+    from mubiao.readers.batch import RecordColumns, Vocabulary
+
 _MONTH_FOLDER = re.compile(r"\d{4}-\d{2}")
 
 
-def cross_record_findings(plan: Plan, records: Iterable[Record]) -> list[Finding]:
-    """D201/D202 for a (county, period, indicator) reported twice, D203 for a count that went down."""
+def cross_record_findings(plan: Plan, records: "RecordColumns", vocabulary: "Vocabulary", files: Sequence[str],
+                          columns: Mapping[str, Mapping[str, int]]) -> list[Finding]:
+    """D201/D202 for a (county, period, indicator) reported twice, D203 for a count that went down.
+
+    The records are looked at as whole columns; only those a rule may speak of are turned into Records and
+    judged one by one, so that a country's millions of clean records cost a few numpy passes."""
+    import numpy as np
+
+    def records_at(positions) -> list[Record]:
+        return records.records(positions, vocabulary, files, columns)
+
+    key = (records.county.astype(np.int64) * len(vocabulary.periods) + records.period) * len(vocabulary.indicators) \
+        + records.indicator
+    _, first_index, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    findings = _repeated(records_at(np.flatnonzero(counts[inverse] > 1))) if (counts > 1).any() else []
+    first = np.zeros(len(key), dtype=bool)
+    first[first_index] = True
+    findings.extend(_cumulative_decreases(plan, [records_at(group) for group in _decreasing(plan, records, first)]))
+    return findings
+
+
+def _repeated(records: list[Record]) -> list[Finding]:
+    """D201/D202 among records of keys reported more than once (in the order they were read)."""
     findings: list[Finding] = []
     first_of: dict[tuple[str, str, str], Record] = {}
     for record in records:
@@ -37,20 +63,39 @@ def cross_record_findings(plan: Plan, records: Iterable[Record]) -> list[Finding
             findings.append(_at(record, _first_difference(first, record), "D201",
                                 f"{record.indicator} 已在{where}报送为 {_figures(first)},这里却是 {_figures(record)};"
                                 f"请删去错误的一条"))
-    findings.extend(_cumulative_decreases(plan, first_of.values()))
     return findings
 
 
-def _cumulative_decreases(plan: Plan, records: Iterable[Record]) -> list[Finding]:
-    counts = {ind.id for ind in plan.indicators if ind.kind is Kind.COUNT}
-    series: dict[tuple[str, str], list[Record]] = defaultdict(list)
-    for record in records:
-        if record.indicator in counts and record.value is not None:
-            series[(record.county, record.indicator)].append(record)
+def _decreasing(plan: Plan, records: "RecordColumns", first: "numpy.ndarray") -> list["numpy.ndarray"]:
+    """The positions of each series (a county's count indicator, its first record per month) in which the
+    count goes below an earlier month's, each in month order."""
+    import numpy as np
+
+    counts = np.array([ind.kind is Kind.COUNT for ind in plan.indicators] + [False], dtype=bool)
+    chosen = np.flatnonzero(first & counts[records.indicator] & ~np.isnan(records.value))
+    series = records.county[chosen].astype(np.int64) * (len(counts) - 1) + records.indicator[chosen]
+    order = np.lexsort((records.period[chosen], series))
+    chosen, series = chosen[order], series[order]
+    values = records.value[chosen]
+    starts = np.r_[True, series[1:] != series[:-1]] if len(series) else np.zeros(0, dtype=bool)
+    group = np.cumsum(starts) - 1
+    # A running maximum within each series, in one pass: values as their rank among all values, lifted by the
+    # series number so that each series starts above every earlier one (exact, being integers).
+    ordered, rank = np.unique(values, return_inverse=True)
+    lift = group * (len(ordered) + 1)
+    highest = np.maximum.accumulate(rank + lift) - lift
+    earlier = np.r_[-np.inf, ordered[highest[:-1]]] if len(values) else values
+    earlier[starts] = -np.inf
+    dropped = np.unique(group[values < earlier - TOLERANCE])
+    return [chosen[group == g] for g in dropped]
+
+
+def _cumulative_decreases(plan: Plan, series: Iterable[list[Record]]) -> list[Finding]:
+    """D203 in each series of a county's count records, in month order."""
     findings = []
-    for months in series.values():
+    for months in series:
         highest: Record | None = None
-        for record in sorted(months, key=lambda r: r.period):
+        for record in months:
             if highest is not None and record.value < highest.value - TOLERANCE:
                 findings.append(_at(record, "value", "D203",
                                     f"累计数 {format_number(record.value)} 比 {highest.period} 的 "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from mubiao.numbers import Cell, cell_text
@@ -43,6 +44,7 @@ _FIELD_BY_KEY = {_key(alias): field for field, aliases in ALIASES.items() for al
 _REFERENCE_KEYS = frozenset(_key(name) for name in REFERENCE_COLUMNS)
 
 
+@lru_cache(maxsize=4096, typed=True)  # every file of a plan has the same few headers
 def header_field(cell: Cell) -> str | None:
     """The field a header cell names (`指标编号` -> `indicator`), or None for any other column."""
     key = _key(cell_text(cell))

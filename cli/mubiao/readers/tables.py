@@ -49,8 +49,35 @@ class Table:
     """The encoding a CSV was read in (None for xlsx)."""
 
 
+@dataclass(frozen=True)
+class RawTable:
+    """The header and every row under it as read, blank rows included (the fast reader skips them itself)."""
+
+    path: Path
+    header: tuple[Cell, ...]
+    header_row: int
+    body: list[list[Cell]]
+    """The rows under the header; `body[i]` is row `header_row + 1 + i`, 1-based as Excel shows it."""
+    encoding: str | None = None
+
+    def table(self) -> Table:
+        """The Table: blank rows dropped, trailing empty cells trimmed."""
+        rows = tuple(
+            (number, tuple(trim_row(row)))
+            for number, row in enumerate(self.body, start=self.header_row + 1)
+            if not all(is_blank(cell) for cell in row)
+        )
+        return Table(path=self.path, header=self.header, header_row=self.header_row, rows=rows,
+                     encoding=self.encoding)
+
+
 def read_table(path: str | Path) -> Table:
     """Read a CSV/TSV or the first sheet of an xlsx. Raises ProgressError (D001, D002, D005, D101)."""
+    return read_raw_table(path).table()
+
+
+def read_raw_table(path: str | Path) -> RawTable:
+    """As `read_table`, without dropping blank rows or trimming cells."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         return _table(path, _xlsx_rows(path), encoding=None)
@@ -74,13 +101,13 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     return data
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path) -> RawTable:
     data = _read_bytes(path, MAX_CSV_BYTES)
     text, encoding = _decode(data, path)
     delimiters = ("\t", ",", ";") if encoding == "utf-16" else _DELIMITERS
     for delimiter in delimiters:
         if header_row(list(islice(_csv_rows(text, delimiter, path), HEADER_SEARCH_ROWS))) is not None:
-            return _table(path, list(_csv_rows(text, delimiter, path)), encoding)
+            return _table(path, _all_csv_rows(text, delimiter, path), encoding)
     if encoding == "gb18030":
         raise _error("D002", "无法识别文件编码:不是 UTF-8,按 GB18030/GBK 读也找不到表头", path,
                      hint=_SAVE_AS_UTF8)
@@ -122,6 +149,13 @@ def _looks_like_utf16(data: bytes) -> bool:
 
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
+
+
+def _all_csv_rows(text: str, delimiter: str, path: Path) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return list(_csv_rows(text, delimiter, path))  # again, row by row, to say in which row
 
 
 def _csv_rows(text: str, delimiter: str, path: Path):
@@ -170,20 +204,17 @@ def _refuse_unsafe_archive(path: Path) -> None:
                      path, hint="可能是压缩炸弹;请重新导出")
 
 
-def _table(path: Path, rows: list[list[Cell]], encoding: str | None) -> Table:
+def _table(path: Path, rows: list[list[Cell]], encoding: str | None) -> RawTable:
     index = header_row(rows)
     if index is None:
         raise _error("D101", "找不到表头:前 10 行中没有“指标编号”(indicator)列", path,
                      hint="表头应有 指标编号、完成值 等列,见 mubiao form 生成的填报表")
-    body = tuple(
-        (number, tuple(_trim(row)))
-        for number, row in enumerate(rows[index + 1 :], start=index + 2)
-        if not all(is_blank(cell) for cell in row)
-    )
-    return Table(path=path, header=tuple(_trim(rows[index])), header_row=index + 1, rows=body, encoding=encoding)
+    return RawTable(path=path, header=tuple(trim_row(rows[index])), header_row=index + 1, body=rows[index + 1 :],
+                    encoding=encoding)
 
 
-def _trim(row: list[Cell]) -> list[Cell]:
+def trim_row(row: list[Cell]) -> list[Cell]:
+    """The row without its trailing empty cells."""
     end = len(row)
     while end and (row[end - 1] is None or row[end - 1] == ""):
         end -= 1
