@@ -193,7 +193,8 @@ def _check_plan_progress(
         if on_file and str(path) in wanted:
             on_file()
 
-    return [f for f in read_progress(plan, root, files, on_file=read).findings if f.file in wanted]
+    # cache=False: checking writes nothing, not even a cache (it runs in pre-commit hooks and CI)
+    return [f for f in read_progress(plan, root, files, on_file=read, cache=False).findings if f.file in wanted]
 
 
 def _shown_path(path: Path) -> str:

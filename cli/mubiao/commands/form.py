@@ -52,9 +52,9 @@ def form(
     the_plan = open_plan(workspace, plan)
     month = check_period(the_plan, period)
     chosen = form_counties(the_plan, counties)
+    folder = output_path(workspace, output) if output else reports_folder(workspace, the_plan) / "forms" / month
     progress = read_progress(the_plan, workspace)
     forms = build_forms(the_plan, progress.records, month, chosen)
-    folder = output_path(workspace, output) if output else reports_folder(workspace, the_plan) / "forms" / month
     written = [
         write_atomic(folder / f"{each.county.id}.{output_format.value}", RENDERERS[output_format](each))
         for each in forms

@@ -77,6 +77,7 @@ def gaps(
     from mubiao.workspace import open_gaps, output_path
 
     workspace = workspace_root(root)
+    destination = output_path(workspace, output) if output is not None else None  # refused before any work
     result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
     the_plan = result.plan
     selected = result.select(
@@ -88,7 +89,7 @@ def gaps(
     renderers = SCOREBOARD_RENDERERS if by is GapsView.COUNTY else RENDERERS
     rendered = renderers[output_format](selected)
     if output is not None:
-        written = write_atomic(output_path(workspace, output),
+        written = write_atomic(destination,
                                rendered if isinstance(rendered, (str, bytes)) else console.plain(rendered))
         console.emit(f"已写入 {written}\n")
     else:

@@ -45,6 +45,8 @@ def report(
     from mubiao.workspace import open_report, output_path, reports_folder
 
     workspace = workspace_root(root)
+    if output is not None:
+        output_path(workspace, output)  # refused before any work
     result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
     folder = output_path(workspace, output if output is not None else
                          reports_folder(workspace, result.plan) / result.gaps.period)

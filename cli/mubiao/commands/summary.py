@@ -69,6 +69,8 @@ def summary(
     if to_stdout and (output_format is SummaryFormat.DOCX or all_counties):
         raise typer.BadParameter("-o - (显示在终端)只用于单份 md 或 html", param_hint="-o")
     workspace = workspace_root(root)
+    if output is not None and not to_stdout:
+        output_path(workspace, output)  # refused before any work
     areas: list[str | None] | None = None if all_counties else [county]  # None: every county
     summaries = open_summaries(workspace, areas, plan, as_of, reading=partial(console.progress, "读取进度文件"))
     written = []

@@ -39,7 +39,7 @@ from mubiao.suggest import closest
 if TYPE_CHECKING:
     import pandas
 
-    from mubiao.readers.batch import BatchRead, BatchReader, RecordColumns, Vocabulary
+    from mubiao.readers.batch import BatchRead, BatchReader, FileRead, RecordColumns, Vocabulary
 
 #: The columns of the tidy table, in order.
 TIDY_COLUMNS = ("county", "period", "indicator", "value", "numerator", "denominator", "done_on", "note", "file", "row")
@@ -141,6 +141,7 @@ def read_progress(
     on_file: Callable[[Path], None] | None = None,
     *,
     by_row: bool = False,
+    cache: bool = True,
 ) -> ProgressRead:
     """Read the plan's progress files (by default every file `progress_files` finds) into records and findings;
     `on_file(path)` is called as each file is read (for a progress bar).
@@ -148,22 +149,78 @@ def read_progress(
     Findings that need several records (duplicates, a cumulative count going down) look across all files read.
     CSV rows are read column by column, many files at once (`mubiao.readers.batch`); `by_row` reads every row
     by the row rules instead, which gives the same result more slowly (the reference the tests hold the fast
-    way to).
+    way to). With `cache`, what each file gave is kept under `.mubiao-cache/` in the root and only files that
+    changed since are read again (`mubiao.readers.cache`; never with `by_row`).
     """
+    import numpy as np
+
     from mubiao.checks.progress import cross_record_findings  # the rules that span records live with the checks
+    from mubiao.readers import cache as kept
     from mubiao.readers.batch import BatchReader, RecordColumns
 
     files = list(progress_files(plan, root) if files is None else files)
     reader = BatchReader(plan, _PlanLookup(plan))
-    batches = _read_batches(reader, files, on_file, by_row)
-    records = RecordColumns.concat([batch.records for batch in batches])
+    use_cache = cache and not by_row
+    started = kept.now_ns()
+    names = [_cache_name(path, root) if use_cache else None for path in files]
+    stamps = [kept.Stamp.of(path) if name else None for path, name in zip(files, names)]
+    cached = kept.load(root, plan, reader.vocabulary) if use_cache else {}
+    hits = {i: cached[name] for i, name in enumerate(names)
+            if name in cached and stamps[i] is not None and cached[name].stamp == stamps[i]}
+
+    unread = [i for i in range(len(files)) if i not in hits]
+    batches = _read_batches(reader, [files[i] for i in unread], on_file, by_row)
     read_files = [file for batch in batches for file in batch.files]
-    columns = {str(file.path): file.columns for file in read_files}
-    names = [str(path) for path in files]
-    findings = [finding for file in read_files for finding in file.findings]
-    findings.extend(cross_record_findings(plan, records, reader.vocabulary, names, columns))
+    fresh = RecordColumns.concat([batch.records for batch in batches])
+    fresh.file = np.asarray(unread, dtype=np.int32)[fresh.file] if len(fresh) else fresh.file
+
+    by_file: dict[int, FileRead] = dict(zip(unread, read_files))
+    parts = [fresh]
+    for i, entry in hits.items():
+        by_file[i] = entry.file_read(files[i])
+        part = entry.records.take(slice(None))
+        part.file = np.full(len(part), i, dtype=np.int32)
+        parts.append(part)
+        if on_file is not None:
+            on_file(files[i])
+    records = RecordColumns.concat(parts)
+    if hits:
+        records = records.take(np.lexsort((records.row, records.file)))
+    if use_cache and unread:
+        _keep(root, plan, files, names, stamps, by_file, records, started)
+
+    ordered = [by_file[i] for i in range(len(files))]
+    columns = {str(file.path): file.columns for file in ordered}
+    text_names = [str(path) for path in files]
+    findings = [finding for file in ordered for finding in file.findings]
+    findings.extend(cross_record_findings(plan, records, reader.vocabulary, text_names, columns))
     return ProgressRead(files=tuple(files), coded=records, vocabulary=reader.vocabulary,
                         findings=tuple(sorted(findings, key=Finding.sort_key)), columns=columns)
+
+
+def _cache_name(path: Path, root: str | Path) -> str | None:
+    """A file's name in the cache: its path from the workspace root (None for a file outside it: not kept)."""
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def _keep(root, plan: Plan, files: list[Path], names: list[str | None], stamps: list, by_file: dict,
+          records: "RecordColumns", started: int) -> None:
+    """Save what every settled file gave (see `mubiao.readers.cache`)."""
+    import numpy as np
+
+    from mubiao.readers import cache as kept
+
+    starts = np.searchsorted(records.file, np.arange(len(files) + 1))
+    entries = [
+        (names[i], stamps[i], by_file[i], records.take(slice(starts[i], starts[i + 1])))
+        for i in range(len(files))
+        if names[i] is not None and stamps[i] is not None and stamps[i].settled(started)
+    ]
+    if entries:
+        kept.save(root, plan, entries)
 
 
 #: Files per batch, and from how many files a read is spread over processes (below it, starting them costs

@@ -1,0 +1,194 @@
+"""What the progress files of a plan gave, kept under `.mubiao-cache/` so that the next run reads only what
+changed (issue 7).
+
+The cache is invisible: a command gives the same result with it, without it, and with a damaged one.
+
+- One file per plan, `.mubiao-cache/<plan-id>.npz`: numpy arrays (never pickles, so loading it runs no code)
+  and a JSON index. Each progress file's entry holds its records (a slice of the arrays), its findings, its
+  columns, and what `os.stat` said of it when it was read: size, mtime, ctime and inode. A file whose stat
+  differs in any of these is read again; a file no longer there is dropped; a new one is read.
+- A file changed in the two seconds before it was read is not kept ("racily clean", as git calls it): a clock
+  tick holds many writes, so a later edit could leave the same mtime. It is read again next time.
+- The cache is for one plan as it is now and one version of mubiao: a change to the plan (any of it: targets
+  decide warnings) or a new release starts it again.
+- Anything wrong with the file (truncated, garbled, another format, codes out of range) makes it be rebuilt,
+  never trusted: the zip's CRC catches damaged bytes, and every array is checked before it is used.
+- It is written through a temporary file and a rename, so two runs at once leave one or the other whole.
+
+Deleting `.mubiao-cache/` is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from mubiao.checks.findings import Finding, Severity
+from mubiao.models import Plan
+from mubiao.readers.batch import FileRead, RecordColumns, Vocabulary
+
+#: The folder, in the workspace root, that holds the caches.
+CACHE_FOLDER = ".mubiao-cache"
+
+#: Bump when what is stored changes.
+FORMAT = 1
+
+#: A file changed less than this long before it was read is not kept (see the module's docstring).
+RACY_SECONDS = 2.0
+
+#: The arrays of a cache file and how they are stored (codes in the narrowest type the plan allows).
+_ARRAYS = {
+    "county": np.int32, "period": np.int32, "indicator": np.int32, "value": np.float64, "numerator": np.float64,
+    "denominator": np.float64, "done_on": np.int64, "file": np.int32, "row": np.int32,
+}
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What `os.stat` says of a file: if any of it changed, so may have the file."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> "Stamp | None":
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+    def settled(self, now_ns: int) -> bool:
+        """True when the file last changed long enough before `now_ns` for its stamp to tell every later change."""
+        return now_ns - self.mtime_ns > RACY_SECONDS * 1e9
+
+
+@dataclass
+class Cached:
+    """A file's entry: what it gave when its stamp was `stamp`."""
+
+    stamp: Stamp
+    columns: dict[str, int]
+    findings: list[tuple]
+    """(line, column, code, severity, message) of each finding."""
+    records: RecordColumns
+
+    def file_read(self, path: Path) -> FileRead:
+        """The file's findings and columns, named as `path`."""
+        findings = [Finding(str(path), line, column, code, Severity(severity), message)
+                    for line, column, code, severity, message in self.findings]
+        return FileRead(path, findings, dict(self.columns))
+
+
+def cache_path(root: str | Path, plan: Plan) -> Path:
+    return Path(root) / CACHE_FOLDER / f"{plan.id}.npz"
+
+
+def fingerprint(plan: Plan) -> str:
+    """What the cache was built for: this plan, this mubiao, this format."""
+    from mubiao import __version__
+
+    return hashlib.sha256(f"{FORMAT}|{__version__}|{plan!r}".encode()).hexdigest()
+
+
+def load(root: str | Path, plan: Plan, vocabulary: Vocabulary) -> dict[str, Cached]:
+    """The cached entries by file name (relative to the workspace root); none when there is no usable cache (missing, damaged, another plan)."""
+    path = cache_path(root, plan)
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
+            arrays = {name: stored[f"r_{name}"] for name in [*_ARRAYS, "note_at", "note_text", "index"]}
+        return _entries(arrays, plan, vocabulary)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, EOFError, UnicodeError):
+        return {}  # rebuilt by the next save
+
+
+def _entries(arrays: Mapping[str, np.ndarray], plan: Plan, vocabulary: Vocabulary) -> dict[str, Cached]:
+    index = json.loads(arrays["index"].tobytes().decode("utf-8"))
+    if index.get("fingerprint") != fingerprint(plan):
+        return {}
+    count = len(arrays["row"])
+    for name, dtype in _ARRAYS.items():
+        if arrays[name].dtype != dtype or arrays[name].shape != (count,):
+            raise ValueError(f"cache array {name} damaged")
+    files = index["files"]
+    for name, size in (("county", len(vocabulary.counties)), ("period", len(vocabulary.periods)),
+                       ("indicator", len(vocabulary.indicators)), ("file", len(files))):
+        if count and not (0 <= arrays[name].min() and arrays[name].max() < size):
+            raise ValueError(f"cache array {name} out of range")
+    notes = np.full(count, None, dtype=object)
+    texts = json.loads(arrays["note_text"].tobytes().decode("utf-8"))
+    notes[arrays["note_at"]] = texts
+    records = RecordColumns(
+        county=arrays["county"], period=arrays["period"], indicator=arrays["indicator"], value=arrays["value"],
+        numerator=arrays["numerator"], denominator=arrays["denominator"],
+        done_on=arrays["done_on"].view("datetime64[D]"), note=notes, file=arrays["file"], row=arrays["row"],
+    )
+    entries = {}
+    for entry in files:
+        start, stop = entry["records"]
+        if not 0 <= start <= stop <= count:
+            raise ValueError("cache index damaged")
+        findings = [tuple(finding) for finding in entry["findings"]]
+        for finding in findings:
+            Severity(finding[3])  # raises ValueError when damaged
+        entries[entry["name"]] = Cached(Stamp(*entry["stamp"]), dict(entry["columns"]), findings,
+                                        records.take(slice(start, stop)))
+    return entries
+
+
+def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileRead, RecordColumns]]) -> None:
+    """Keep these files' entries (name relative to the root, stamp, what it gave), replacing the whole cache.
+    Silently nothing when the workspace is read-only: the cache only saves time."""
+    records = RecordColumns.concat([part for _, _, _, part in entries])
+    files, start = [], 0
+    for name, stamp, file, part in entries:
+        files.append({
+            "name": name,
+            "stamp": [stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode],
+            "records": [start, start + len(part)],
+            "columns": file.columns,
+            "findings": [[f.line, f.column, f.code, f.severity.value, f.message] for f in file.findings],
+        })
+        start += len(part)
+    noted = np.flatnonzero(records.note != None)  # noqa: E711 (element-wise)
+    arrays = {name: getattr(records, name).astype(dtype, copy=False) for name, dtype in _ARRAYS.items() if
+              name not in ("done_on", "file")}
+    arrays["done_on"] = records.done_on.view(np.int64)
+    arrays["file"] = np.repeat(np.arange(len(entries), dtype=np.int32), [len(part) for *_, part in entries])
+    arrays["note_at"] = noted
+    arrays["note_text"] = _utf8(json.dumps(records.note[noted].tolist(), ensure_ascii=False))
+    arrays["index"] = _utf8(json.dumps({"fingerprint": fingerprint(plan), "files": files}, ensure_ascii=False))
+    path = cache_path(root, plan)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, **{f"r_{name}": array for name, array in arrays.items()})
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def _utf8(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def now_ns() -> int:
+    return time.time_ns()
