@@ -156,7 +156,7 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(workspace, damage):
     assert read.findings == expected.findings
     pandas.testing.assert_frame_equal(read.frame, expected.frame)
     if damage != "a-folder":
-        assert cache.load(workspace, plan_of(workspace), BatchReader(plan_of(workspace), None).vocabulary)
+        assert cache.load(workspace, plan_of(workspace), BatchReader(plan_of(workspace), None).vocabulary)[0]
 
 
 def test_a_changed_plan_starts_the_cache_again(workspace, files_read):

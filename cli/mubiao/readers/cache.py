@@ -82,7 +82,8 @@ class Cached:
     columns: dict[str, int]
     findings: list[tuple]
     """(line, column, code, severity, message) of each finding."""
-    records: RecordColumns
+    number: int
+    """The file's number in the cache: its records are those whose `file` is this number."""
 
     def file_read(self, path: Path) -> FileRead:
         """The file's findings and columns, named as `path`."""
@@ -102,23 +103,25 @@ def fingerprint(plan: Plan) -> str:
     return hashlib.sha256(f"{FORMAT}|{__version__}|{plan!r}".encode()).hexdigest()
 
 
-def load(root: str | Path, plan: Plan, vocabulary: Vocabulary) -> dict[str, Cached]:
-    """The cached entries by file name (relative to the workspace root); none when there is no usable cache (missing, damaged, another plan)."""
+def load(root: str | Path, plan: Plan, vocabulary: Vocabulary) -> tuple[dict[str, Cached], RecordColumns]:
+    """The cached entries by file name (relative to the workspace root) and the records of all of them (`file`
+    is the entry's number); none when there is no usable cache (missing, damaged, another plan)."""
     path = cache_path(root, plan)
     if not path.is_file():
-        return {}
+        return {}, RecordColumns.empty()
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
             arrays = {name: stored[f"r_{name}"] for name in [*_ARRAYS, "note_at", "note_text", "index"]}
         return _entries(arrays, plan, vocabulary)
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, EOFError, UnicodeError):
-        return {}  # rebuilt by the next save
+        return {}, RecordColumns.empty()  # rebuilt by the next save
 
 
-def _entries(arrays: Mapping[str, np.ndarray], plan: Plan, vocabulary: Vocabulary) -> dict[str, Cached]:
+def _entries(arrays: Mapping[str, np.ndarray], plan: Plan,
+             vocabulary: Vocabulary) -> tuple[dict[str, Cached], RecordColumns]:
     index = json.loads(arrays["index"].tobytes().decode("utf-8"))
     if index.get("fingerprint") != fingerprint(plan):
-        return {}
+        return {}, RecordColumns.empty()
     count = len(arrays["row"])
     for name, dtype in _ARRAYS.items():
         if arrays[name].dtype != dtype or arrays[name].shape != (count,):
@@ -137,37 +140,32 @@ def _entries(arrays: Mapping[str, np.ndarray], plan: Plan, vocabulary: Vocabular
         done_on=arrays["done_on"].view("datetime64[D]"), note=notes, file=arrays["file"], row=arrays["row"],
     )
     entries = {}
-    for entry in files:
-        start, stop = entry["records"]
-        if not 0 <= start <= stop <= count:
-            raise ValueError("cache index damaged")
+    for number, entry in enumerate(files):
         findings = [tuple(finding) for finding in entry["findings"]]
         for finding in findings:
             Severity(finding[3])  # raises ValueError when damaged
-        entries[entry["name"]] = Cached(Stamp(*entry["stamp"]), dict(entry["columns"]), findings,
-                                        records.take(slice(start, stop)))
-    return entries
+        entries[entry["name"]] = Cached(Stamp(*entry["stamp"]), dict(entry["columns"]), findings, number)
+    return entries, records
 
 
-def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileRead, RecordColumns]]) -> None:
-    """Keep these files' entries (name relative to the root, stamp, what it gave), replacing the whole cache.
-    Silently nothing when the workspace is read-only: the cache only saves time."""
-    records = RecordColumns.concat([part for _, _, _, part in entries])
-    files, start = [], 0
-    for name, stamp, file, part in entries:
-        files.append({
+def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileRead]],
+         records: RecordColumns) -> None:
+    """Keep these files' entries (name relative to the root, stamp, what it gave) and their records (`file`:
+    the entry's place in `entries`), replacing the whole cache. Silently nothing when the workspace is
+    read-only: the cache only saves time."""
+    files = [
+        {
             "name": name,
             "stamp": [stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode],
-            "records": [start, start + len(part)],
             "columns": file.columns,
             "findings": [[f.line, f.column, f.code, f.severity.value, f.message] for f in file.findings],
-        })
-        start += len(part)
+        }
+        for name, stamp, file in entries
+    ]
     noted = np.flatnonzero(records.note != None)  # noqa: E711 (element-wise)
-    arrays = {name: getattr(records, name).astype(dtype, copy=False) for name, dtype in _ARRAYS.items() if
-              name not in ("done_on", "file")}
+    arrays = {name: getattr(records, name).astype(dtype, copy=False) for name, dtype in _ARRAYS.items()
+              if name != "done_on"}
     arrays["done_on"] = records.done_on.view(np.int64)
-    arrays["file"] = np.repeat(np.arange(len(entries), dtype=np.int32), [len(part) for *_, part in entries])
     arrays["note_at"] = noted
     arrays["note_text"] = _utf8(json.dumps(records.note[noted].tolist(), ensure_ascii=False))
     arrays["index"] = _utf8(json.dumps({"fingerprint": fingerprint(plan), "files": files}, ensure_ascii=False))

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import pandas
 
     from mubiao.readers.batch import BatchRead, BatchReader, FileRead, RecordColumns, Vocabulary
+    from mubiao.readers.cache import Cached
 
 #: The columns of the tidy table, in order.
 TIDY_COLUMNS = ("county", "period", "indicator", "value", "numerator", "denominator", "done_on", "note", "file", "row")
@@ -121,17 +122,23 @@ def progress_files(plan: Plan, root: str | Path = ".") -> list[Path]:
     """Every progress file of the plan (`data/<plan-id>/**/*.csv|.tsv|.xlsx`), sorted by path.
 
     Hidden files and folders, and the `~$…` lock files Excel leaves beside an open workbook, are not read."""
+    import os
+
     folder = progress_folder(plan, root)
     if not folder.is_dir():
         return []
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.suffix.lower() in TABLE_SUFFIXES
-        and path.is_file()
-        and not path.name.startswith("~$")
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+    found: list[tuple[tuple[str, ...], str]] = []
+    for here, folders, names in os.walk(folder):  # os.walk tells files from folders without a stat per file
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        parts = tuple(Path(here).relative_to(folder).parts)
+        found.extend(
+            ((*parts, name), os.path.join(here, name))
+            for name in names
+            if os.path.splitext(name)[1].lower() in TABLE_SUFFIXES
+            and not name.startswith(("~$", "."))
+            and os.path.isfile(os.path.join(here, name))
+        )
+    return [Path(path) for _, path in sorted(found)]  # sorted by parts, as paths sort
 
 
 def read_progress(
@@ -164,30 +171,26 @@ def read_progress(
     started = kept.now_ns()
     names = [_cache_name(path, root) if use_cache else None for path in files]
     stamps = [kept.Stamp.of(path) if name else None for path, name in zip(files, names)]
-    cached = kept.load(root, plan, reader.vocabulary) if use_cache else {}
+    cached, kept_records = kept.load(root, plan, reader.vocabulary) if use_cache else ({}, None)
     hits = {i: cached[name] for i, name in enumerate(names)
             if name in cached and stamps[i] is not None and cached[name].stamp == stamps[i]}
 
     unread = [i for i in range(len(files)) if i not in hits]
     batches = _read_batches(reader, [files[i] for i in unread], on_file, by_row)
-    read_files = [file for batch in batches for file in batch.files]
     fresh = RecordColumns.concat([batch.records for batch in batches])
     fresh.file = np.asarray(unread, dtype=np.int32)[fresh.file] if len(fresh) else fresh.file
-
-    by_file: dict[int, FileRead] = dict(zip(unread, read_files))
-    parts = [fresh]
-    for i, entry in hits.items():
-        by_file[i] = entry.file_read(files[i])
-        part = entry.records.take(slice(None))
-        part.file = np.full(len(part), i, dtype=np.int32)
-        parts.append(part)
-        if on_file is not None:
-            on_file(files[i])
-    records = RecordColumns.concat(parts)
+    by_file: dict[int, FileRead] = dict(zip(unread, [file for batch in batches for file in batch.files]))
+    records = fresh
     if hits:
-        records = records.take(np.lexsort((records.row, records.file)))
+        records = RecordColumns.concat([fresh, _still_valid(kept_records, hits, len(cached))])
+        if (np.diff(records.file) < 0).any():  # each file's rows are in order already
+            records = records.take(np.argsort(records.file, kind="stable"))
+        for i, entry in hits.items():
+            by_file[i] = entry.file_read(files[i])
+            if on_file is not None:
+                on_file(files[i])
     if use_cache and unread:
-        _keep(root, plan, files, names, stamps, by_file, records, started)
+        _keep(root, plan, names, stamps, [by_file[i] for i in range(len(files))], records, started)
 
     ordered = [by_file[i] for i in range(len(files))]
     columns = {str(file.path): file.columns for file in ordered}
@@ -200,27 +203,47 @@ def read_progress(
 
 def _cache_name(path: Path, root: str | Path) -> str | None:
     """A file's name in the cache: its path from the workspace root (None for a file outside it: not kept)."""
+    text, prefix = str(path), str(Path(root))
+    if prefix == ".":
+        return None if Path(text).is_absolute() or text.startswith("..") else Path(text).as_posix()
+    if text.startswith(prefix + "/"):  # how progress_files spells them: cheaper than Path.relative_to
+        return text[len(prefix) + 1 :]
     try:
         return Path(path).relative_to(root).as_posix()
     except ValueError:
         return None
 
 
-def _keep(root, plan: Plan, files: list[Path], names: list[str | None], stamps: list, by_file: dict,
+def _still_valid(records: "RecordColumns", hits: Mapping[int, "Cached"], count: int) -> "RecordColumns":
+    """The cached records of the files still as they were, numbered as files of this read."""
+    import numpy as np
+
+    now = np.full(count, -1, dtype=np.int64)  # each cached file's place in this read (-1: changed or gone)
+    now[[entry.number for entry in hits.values()]] = list(hits)
+    place = now[records.file]
+    valid = records if (place >= 0).all() else records.take(place >= 0)  # every file as it was: no copy
+    valid.file = place[place >= 0].astype(np.int32)
+    return valid
+
+
+def _keep(root, plan: Plan, names: list[str | None], stamps: list, files: list["FileRead"],
           records: "RecordColumns", started: int) -> None:
     """Save what every settled file gave (see `mubiao.readers.cache`)."""
     import numpy as np
 
     from mubiao.readers import cache as kept
 
-    starts = np.searchsorted(records.file, np.arange(len(files) + 1))
-    entries = [
-        (names[i], stamps[i], by_file[i], records.take(slice(starts[i], starts[i + 1])))
-        for i in range(len(files))
-        if names[i] is not None and stamps[i] is not None and stamps[i].settled(started)
-    ]
-    if entries:
-        kept.save(root, plan, entries)
+    chosen = [i for i, (name, stamp) in enumerate(zip(names, stamps))
+              if name is not None and stamp is not None and stamp.settled(started)]
+    if not chosen:
+        return
+    number = np.full(len(files), -1, dtype=np.int64)  # each kept file's number in the cache
+    number[chosen] = np.arange(len(chosen))
+    if len(chosen) < len(files):
+        records = records.take(number[records.file] >= 0)
+    records = records.take(slice(None))  # a shallow copy, to renumber its files
+    records.file = number[records.file].astype(np.int32)
+    kept.save(root, plan, [(names[i], stamps[i], files[i]) for i in chosen], records)
 
 
 #: Files per batch, and from how many files a read is spread over processes (below it, starting them costs
