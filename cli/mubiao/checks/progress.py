@@ -71,9 +71,9 @@ def _decreasing(plan: Plan, records: "RecordColumns", first: "numpy.ndarray") ->
     count goes below an earlier month's, each in month order."""
     import numpy as np
 
-    counts = np.array([ind.kind is Kind.COUNT for ind in plan.indicators] + [False], dtype=bool)
+    counts = np.array([ind.kind is Kind.COUNT for ind in plan.indicators], dtype=bool)
     chosen = np.flatnonzero(first & counts[records.indicator] & ~np.isnan(records.value))
-    series = records.county[chosen].astype(np.int64) * (len(counts) - 1) + records.indicator[chosen]
+    series = records.county[chosen].astype(np.int64) * len(counts) + records.indicator[chosen]
     order = np.lexsort((records.period[chosen], series))
     chosen, series = chosen[order], series[order]
     values = records.value[chosen]
@@ -87,7 +87,8 @@ def _decreasing(plan: Plan, records: "RecordColumns", first: "numpy.ndarray") ->
     earlier = np.r_[-np.inf, ordered[highest[:-1]]] if len(values) else values
     earlier[starts] = -np.inf
     dropped = np.unique(group[values < earlier - TOLERANCE])
-    return [chosen[group == g] for g in dropped]
+    bounds = np.r_[np.flatnonzero(starts), len(chosen)]  # where each series begins and ends in `chosen`
+    return [chosen[bounds[g] : bounds[g + 1]] for g in dropped]
 
 
 def _cumulative_decreases(plan: Plan, series: Iterable[list[Record]]) -> list[Finding]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
@@ -127,6 +127,10 @@ class RecordColumns:
         """The records at `index` (positions or a boolean mask)."""
         return RecordColumns(*(getattr(self, name)[index] for name in self.NAMES))
 
+    def in_files(self, file: np.ndarray) -> "RecordColumns":
+        """The same records, said to come from these files (a new object; the arrays are shared)."""
+        return replace(self, file=file.astype(np.int32, copy=False))
+
     def records(self, positions: Iterable[int], vocabulary: Vocabulary, files: Sequence[str],
                 columns: Mapping[str, Mapping[str, int]]) -> list["Record"]:
         """The records at these positions, one by one."""
@@ -148,8 +152,9 @@ class RecordColumns:
         return out
 
     @classmethod
-    def of_records(cls, records: Sequence["Record"], vocabulary: Vocabulary, file_index: int) -> "RecordColumns":
-        """Records read by the row rules, coded (all of one file, `file_index`)."""
+    def of_records(cls, records: Sequence["Record"], vocabulary: Vocabulary,
+                   file_index: int | Sequence[int]) -> "RecordColumns":
+        """Records read by the row rules, coded; `file_index` is the file of each (one number: of them all)."""
         counties = {name: code for code, name in enumerate(vocabulary.counties)}
         periods = {name: code for code, name in enumerate(vocabulary.periods)}
         indicators = {name: code for code, name in enumerate(vocabulary.indicators)}
@@ -167,7 +172,7 @@ class RecordColumns:
             done_on=np.array([np.datetime64("NaT") if r.done_on is None else np.datetime64(r.done_on, "D")
                               for r in records], dtype="datetime64[D]"),
             note=np.array([r.note for r in records] + [None], dtype=object)[:-1],
-            file=np.full(len(records), file_index, dtype=np.int32),
+            file=np.broadcast_to(np.asarray(file_index, dtype=np.int32), (len(records),)).copy(),
             row=np.array([r.row for r in records], dtype=np.int32),
         )
 
@@ -269,7 +274,7 @@ class BatchReader:
 
         files: list[FileRead] = []
         parts: list[RecordColumns] = []
-        pending: list[tuple[int, _FileReader, list[list]]] = []
+        pending: list[tuple[int, _FileReader, list[list], int]] = []  # file number, reader, body, header row
         for offset, path in enumerate(paths):
             reader = _FileReader(self.plan, path, self.lookup)
             if fast and path.suffix.lower() != ".xlsx":
@@ -307,17 +312,18 @@ class BatchReader:
             file=rows.file[clean],
             row=rows.number[clean],
         )
-        slow = [self._by_row_rules(rows, position) for position in np.flatnonzero(~clean)]
-        return RecordColumns.concat([fast, *[part for part in slow if part is not None]])
+        slow, slow_files = [], []
+        for position in np.flatnonzero(~clean):
+            if (record := self._by_row_rules(rows, position)) is not None:
+                slow.append(record)
+                slow_files.append(rows.file[position])
+        return RecordColumns.concat([fast, RecordColumns.of_records(slow, self.vocabulary, slow_files)])
 
-    def _by_row_rules(self, rows: "_Rows", position: int) -> RecordColumns | None:
+    def _by_row_rules(self, rows: "_Rows", position: int) -> "Record | None":
         reader, cells, number = rows.origin(position)
         if all(is_blank(cell) for cell in cells):
             return None  # a blank line is no row
-        record = reader.record(number, tuple(trim_row(cells)))
-        if record is None:
-            return None
-        return RecordColumns.of_records([record], self.vocabulary, int(rows.file[position]))
+        return reader.record(number, tuple(trim_row(cells)))
 
     def _clean_rows(self, rows: "_Rows") -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Which rows are certainly clean, and every row's fields as the row rules would read them (valid

@@ -178,7 +178,7 @@ def read_progress(
     unread = [i for i in range(len(files)) if i not in hits]
     batches = _read_batches(reader, [files[i] for i in unread], on_file, by_row)
     fresh = RecordColumns.concat([batch.records for batch in batches])
-    fresh.file = np.asarray(unread, dtype=np.int32)[fresh.file] if len(fresh) else fresh.file
+    fresh = fresh.in_files(np.asarray(unread, dtype=np.int32)[fresh.file]) if len(fresh) else fresh
     by_file: dict[int, FileRead] = dict(zip(unread, [file for batch in batches for file in batch.files]))
     records = fresh
     if hits:
@@ -221,9 +221,9 @@ def _still_valid(records: "RecordColumns", hits: Mapping[int, "Cached"], count: 
     now = np.full(count, -1, dtype=np.int64)  # each cached file's place in this read (-1: changed or gone)
     now[[entry.number for entry in hits.values()]] = list(hits)
     place = now[records.file]
-    valid = records if (place >= 0).all() else records.take(place >= 0)  # every file as it was: no copy
-    valid.file = place[place >= 0].astype(np.int32)
-    return valid
+    if (place >= 0).all():  # every file as it was: no copy
+        return records.in_files(place)
+    return records.take(place >= 0).in_files(place[place >= 0])
 
 
 def _keep(root, plan: Plan, names: list[str | None], stamps: list, files: list["FileRead"],
@@ -241,8 +241,7 @@ def _keep(root, plan: Plan, names: list[str | None], stamps: list, files: list["
     number[chosen] = np.arange(len(chosen))
     if len(chosen) < len(files):
         records = records.take(number[records.file] >= 0)
-    records = records.take(slice(None))  # a shallow copy, to renumber its files
-    records.file = number[records.file].astype(np.int32)
+    records = records.in_files(number[records.file])
     kept.save(root, plan, [(names[i], stamps[i], files[i]) for i in chosen], records)
 
 
