@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import traceback
+import warnings
 from typing import Annotated, Any
 
 import typer
@@ -21,8 +23,9 @@ from mubiao.errors import ExitCode, MubiaoError
 
 
 class _ErrorBoundary(TyperGroup):
-    """Runs a command; a MubiaoError becomes `error: file:line: message` and exit 2, any other exception
-    an internal error with exit 2 (never 1, which means findings). A traceback only with --debug."""
+    """Runs a command; a MubiaoError becomes `error: file:line: message` and exit 2, an OSError (a full disk, a
+    folder that cannot be written) `error: file: 无法读写文件…`, any other exception an internal error with exit 2
+    (never 1, which means findings). A traceback only with --debug."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -31,6 +34,10 @@ class _ErrorBoundary(TyperGroup):
             raise
         except MubiaoError as exc:
             console.error(exc.one_line())
+            self._trace(ctx)
+        except OSError as exc:  # a full disk, a folder without write permission: the user's to mend, not a bug
+            where = f"{exc.filename}: " if exc.filename else ""
+            console.error(f"{where}无法读写文件:{exc.strerror or exc}")
             self._trace(ctx)
         except Exception as exc:
             if _is_click_exception(exc):  # usage errors: click prints them and exits 2 itself
@@ -85,5 +92,8 @@ def root(
 
 
 def main() -> None:
-    """The console script `mubiao`."""
+    """The console script `mubiao`. Python's warnings (a library's RuntimeWarning with its source line) are for
+    developers: shown with --debug only, like a traceback."""
+    if "--debug" not in sys.argv[1:] and os.environ.get("MUBIAO_DEBUG") != "1":
+        warnings.simplefilter("ignore")
     app(prog_name="mubiao")

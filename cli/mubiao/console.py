@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Callable, Iterator
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.text import Text
 
 
@@ -28,21 +30,50 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+#: Characters a terminal obeys instead of showing: C0 controls but tab and line feed (a carriage return only
+#: before a line feed, as CSV ends its lines), DEL and the C1 controls. A county's note or a file name holding
+#: `ESC [2J` would otherwise clear the screen, set the window title or forge the lines above it.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+def _shown(match: re.Match) -> str:
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"  # ␛ ␡, else �
+
+
+def printable(text: str) -> str:
+    """`text` safe to show on a terminal: each control character as its visible picture (ESC as ␛, DEL as ␡, a C1
+    control as �); tabs, line feeds and CRLF line ends as they are."""
+    return _CONTROL.sub(_shown, text)
+
+
+class _Printable:
+    """A renderable whose text segments go through `printable` (rich's own control segments stay)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            yield segment if segment.control else Segment(printable(segment.text), segment.style)
+
+
 def emit(output: str | RenderableType) -> None:
-    """Print a renderer's output: plain text as it is (no markup, no wrapping), anything else through rich."""
+    """Print a renderer's output: plain text as it is (no markup, no wrapping), anything else through rich;
+    never a control character from the data (see `printable`)."""
     if isinstance(output, str):
-        sys.stdout.write(output)
+        sys.stdout.write(printable(output))
     elif stdout().is_terminal:
-        stdout().print(output)
+        stdout().print(_Printable(output))
     else:  # piped: no styles, no padding at line ends, one line per record
-        sys.stdout.write(_captured(stdout(), output))
+        sys.stdout.write(printable(_captured(stdout(), output)))
     sys.stdout.flush()
 
 
 def plain(renderable: RenderableType, width: int = 120) -> str:
     """A renderable as plain text (no colours), for writing a terminal view to a file."""
-    return _captured(Console(width=width, no_color=True, highlight=False, force_terminal=False, color_system=None),
-                     renderable)
+    return printable(_captured(Console(width=width, no_color=True, highlight=False, force_terminal=False,
+                                       color_system=None), renderable))
 
 
 def _captured(console: Console, renderable: RenderableType) -> str:
@@ -55,7 +86,7 @@ def _captured(console: Console, renderable: RenderableType) -> str:
 def error(message: str) -> None:
     """`error: <message>` on stderr, on one line."""
     line = Text("error: ", style="bold red")
-    line.append(" ".join(message.split()))
+    line.append(printable(" ".join(message.split())))
     stderr().print(line)
 
 

@@ -46,8 +46,11 @@ class MubiaoError(Exception):
         return f"{self.message}({self.hint})" if self.hint else self.message
 
     def one_line(self) -> str:
-        """The whole error on one line: `file:line:col: message(hint)`."""
-        text = f"{self.location()}: {self.described()}" if self.location() else self.described()
+        """The whole error on one line: `file:line:col: CODE message(hint)` (the code when it has one)."""
+        described = self.described()
+        if self.code and not described.startswith(self.code):
+            described = f"{self.code} {described}"
+        text = f"{self.location()}: {described}" if self.location() else described
         return " ".join(text.split())
 
 

@@ -1,18 +1,88 @@
-"""Writing outputs without ever leaving a half-written file behind."""
+"""Writing outputs without ever leaving a half-written file behind, nor a file outside the output folder."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, Mapping
+
+from mubiao.errors import WorkspaceError
+
+#: Names Windows keeps for devices, with or without an extension (`con.xlsx` is the console, not a file).
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)]
+)
+
+
+def is_device_name(name: str) -> bool:
+    """True when Windows would take a file or folder of this name (its part before the first dot, in any case)
+    for a device."""
+    return name.split(".")[0].strip().lower() in WINDOWS_DEVICE_NAMES
+
+
+def file_in(folder: str | Path, name: str) -> Path:
+    """`folder / name` for a file named after an id (a county's form, a county's draft): one plain file name, so
+    the file is in `folder` and nowhere else. Raises WorkspaceError for a name with a path separator, `..`, a
+    control character or a Windows device name (ids are checked by their patterns; this is the last guard)."""
+    if (not name or name in (".", "..") or any(ch in name for ch in "/\\:") or any(ord(ch) < 32 for ch in name)
+            or is_device_name(name)):
+        raise WorkspaceError(f"不能用“{name}”作文件名", file=folder, hint="编号应只含字母、数字、-、_ 和 .")
+    return Path(folder) / name
+
+
+@contextmanager
+def locked(folder: str | Path) -> Iterator[Path]:
+    """Hold `folder` (made if missing) while a set of files is written into it: another mubiao writing into the
+    same folder waits until this one is done, so the folder ends with every file of one run, never a mix of two.
+
+    The lock is POSIX `flock` on the folder itself (nothing is left in it); it goes when the process does. Where
+    there is no `flock` (Windows), each file is still written atomically, but two runs at once may mix."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield folder
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        os.close(descriptor)  # closing it releases the lock
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename.
 
-    Readers see the old file or the new one, never a mix; text is written as UTF-8 with '\\n' line ends.
+    Readers see the old file or the new one, never a mix; text is written as UTF-8 with '\\n' line ends. A failure
+    or an interrupt (a full disk, Ctrl-C) leaves the old file as it was and no temporary file behind.
     """
-    path = Path(path)
+    return write_all_atomic({path: data})[0]
+
+
+def write_all_atomic(files: Mapping[str | Path, str | bytes]) -> list[Path]:
+    """Write several files as one (`write_atomic` for each): every file goes to a temporary file beside it first,
+    and only when all of them are written and on disk are they renamed into place, one after the other. A failure
+    or an interrupt while writing leaves every old file as it was and no temporary file behind."""
+    done: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path = Path(path)
+            done.append((_temporary_copy(path, data), path))
+        for temp, path in done:
+            os.replace(temp, path)
+    except BaseException:
+        for temp, _ in done:
+            Path(temp).unlink(missing_ok=True)  # those already renamed are gone already
+        raise
+    return [path for _, path in done]
+
+
+def _temporary_copy(path: Path, data: str | bytes) -> str:
+    """A temporary file beside `path` (hidden, `.<name>.<random>.tmp`) holding `data`, flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -22,11 +92,12 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # "No space left on device" says which file it was writing
         raise
-    return path
+    return temp
 
 
 def _mode_for(path: Path) -> int:

@@ -7,6 +7,7 @@ the line and column to edit, and a message that says what to write instead.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,6 +15,7 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from mubiao.checks.findings import RULES, Finding
 from mubiao.errors import PlanError
+from mubiao.io import is_device_name
 from mubiao.models import StatusThresholds
 from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.toml_document import TomlDate, TomlDocument, read_toml
@@ -64,6 +66,7 @@ def check_document(document: TomlDocument) -> list[Finding]:
     if document.had_bom:
         report.add("P003", (), "文件以 UTF-8 BOM 开头,请另存为无 BOM 的 UTF-8")
     _schema_findings(report, document.json_data())
+    _values_in_range(report, document.data)
     _PlanRules(report, document.data).run()
     return sorted(set(report.findings), key=Finding.sort_key)
 
@@ -112,6 +115,12 @@ def _schema_findings(report: _Report, data: Any) -> None:
             report.add("P103", path, where.of(path[:-1]) + _wrong_type_message(path, error), at_value=True)
 
 
+def _shown(text: str) -> str:
+    """Text as a message quotes it: on one line, each control character as its escape (`\\n`, `\\x1b`), so that
+    an id with a line break or a terminal escape in it is seen, not obeyed."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def _key_name(path: KeyPath) -> str:
     names = [str(p) for p in path if isinstance(p, str)]
     return names[-1] if names else "文件"
@@ -119,13 +128,13 @@ def _key_name(path: KeyPath) -> str:
 
 def _unknown_key_message(key: str, allowed: list[str], where: str) -> str:
     if guess := closest(key, allowed):
-        return f"{where}有未知的键 `{key}`,是否应为 `{guess}`?"
-    return f"{where}有未知的键 `{key}`;可用的键:{', '.join(allowed)}"
+        return f"{where}有未知的键 `{_shown(key)}`,是否应为 `{guess}`?"
+    return f"{where}有未知的键 `{_shown(key)}`;可用的键:{', '.join(allowed)}"
 
 
 def _bad_id_message(path: KeyPath, value: str, pattern: str) -> str:
     rule = pattern.strip("^$")
-    return f"`{_key_name(path)}` = \"{value}\" 不符合编号规则 {rule}:只用字母、数字和 {_allowed_punct(rule)},且以字母或数字开头"
+    return f"`{_key_name(path)}` = \"{_shown(value)}\" 不符合编号规则 {rule}:只用字母、数字和 {_allowed_punct(rule)},且以字母或数字开头"
 
 
 def _allowed_punct(rule: str) -> str:
@@ -138,7 +147,7 @@ def _bad_value_message(path: KeyPath, error: Any) -> str:
         options = [str(o) for o in error.validator_value]
         guess = closest(str(value), options, cutoff=0.5)
         hint = f";是否应为 \"{guess}\"?" if guess else ""
-        return f"`{key}` = \"{value}\" 无效,应为 {'、'.join(options)} 之一{hint}"
+        return f"`{key}` = \"{_shown(str(value))}\" 无效,应为 {'、'.join(options)} 之一{hint}"
     return f"`{key}` = {format_number(value) if isinstance(value, int | float) else value} 太小,应大于 {'或等于 ' if error.validator == 'minimum' else ''}{format_number(error.validator_value)}"
 
 
@@ -167,7 +176,7 @@ def _type_of(value: Any) -> str:
     if isinstance(value, TomlDate):
         return f"日期 {value}"
     if isinstance(value, str):
-        return f"文本 \"{value[:40]}\""
+        return f"文本 \"{_shown(value[:40])}\""
     if isinstance(value, int | float):
         return f"数字 {format_number(value)}"
     if isinstance(value, list):
@@ -198,7 +207,7 @@ class _Where:
                 if parent_key == "milestones":
                     label = f"{label}的第 {part + 1} 个阶段性目标"
                 elif parent_key in names:
-                    label = f"{names[parent_key]} {ident}" if ident else f"第 {part + 1} 个 [[{parent_key}]]"
+                    label = f"{names[parent_key]} {_shown(ident)}" if ident else f"第 {part + 1} 个 [[{parent_key}]]"
             if node is None:
                 break
         return label + " "
@@ -206,6 +215,36 @@ class _Where:
     def of(self, path: KeyPath) -> str:
         """`指标 G02-dibao 的 `: the owner of a key, for messages about that key."""
         return self(path) + "的 "
+
+
+# -- values a schema cannot bound ----------------------------------------------------------------
+
+#: Dates a plan can mean: a typo such as 0001-01-01 or 9999-12-31 is valid TOML, and would make a plan of
+#: tens of thousands of months.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def _values_in_range(report: _Report, data: Any) -> None:
+    """P105 for a number that is not finite (nan, inf, or an integer no float holds) and for a date outside
+    EARLIEST_DATE..LATEST_DATE, wherever it stands."""
+    stack: list[tuple[KeyPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((path + (key,), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((path + (n,), item) for n, item in enumerate(value))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int | float) and _number(value) is None:
+            shown = str(value) if isinstance(value, float) else f"{str(value)[:12]}…({len(str(value))} 位)"
+            report.add("P105", path, f"`{_key_name(path)}` = {shown} 不是有限的数字;请写实际的数", at_value=True)
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            if not EARLIEST_DATE <= value <= LATEST_DATE:
+                report.add("P105", path, f"`{_key_name(path)}` = {value.isoformat()} 不像真实的日期"
+                                         f"(应在 {EARLIEST_DATE.year} 至 {LATEST_DATE.year} 年之间);是否年份写错了?",
+                           at_value=True)
 
 
 # -- the meaning: rules a schema cannot say -------------------------------------------------------
@@ -216,7 +255,15 @@ def _tables(value: Any) -> list[tuple[int, dict]]:
 
 
 def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A finite number as a float; None for anything else (a non-finite or too large number is found by
+    `_values_in_range`)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits: TOML reads it, no float holds it
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _date(value: Any) -> dt.date | None:
@@ -246,6 +293,7 @@ class _PlanRules:
 
     def run(self) -> None:
         self.plan_table()
+        self.device_names()
         self.unique("counties", self.counties, "id", "县编号")
         self.unique("counties", self.counties, "name", "县名称")
         self.unique("owners", _tables(self.data.get("owners")), "id", "处室编号")
@@ -268,6 +316,15 @@ class _PlanRules:
         if any_county_scope and not self.counties:
             self.report.add("P217", ("plan",), "有按县报送的指标,但计划没有声明任何县;请添加 [[counties]](id、name)")
 
+    def device_names(self) -> None:
+        """P104 for a plan or county id that Windows takes for a device (see WINDOWS_DEVICE_NAMES)."""
+        ids: list[tuple[KeyPath, Any]] = [(("plan", "id"), self.plan.get("id"))]
+        ids += [(("counties", n, "id"), county.get("id")) for n, county in self.counties]
+        for path, value in ids:
+            if isinstance(value, str) and value == value.lower() and is_device_name(value):  # `CON`: the id rule
+                self.report.add("P104", path, f"`id` = \"{value}\" 是 Windows 保留的设备名,不能用作文件名"
+                                              f"(报告目录和填报表以编号命名);请换一个编号", at_value=True)
+
     def plan_table(self) -> None:
         plan_id = _text(self.plan.get("id"))
         stem = self.report.document.path.stem
@@ -275,7 +332,8 @@ class _PlanRules:
             self.report.add(
                 "P107",
                 ("plan", "id"),
-                f"plan.id 为 \"{plan_id}\",文件名却是 {stem}.toml;改为 id = \"{stem}\",或把文件改名为 {plan_id}.toml",
+                f"plan.id 为 \"{_shown(plan_id)}\",文件名却是 {stem}.toml;改为 id = \"{stem}\","
+                f"或把文件改名为 {_shown(plan_id)}.toml",
                 at_value=True,
             )
         if self.start and self.end and self.start >= self.end:
@@ -302,7 +360,8 @@ class _PlanRules:
                 continue
             if value in first:
                 line = self.report.line_of(first[value])  # positions are only scanned when something is wrong
-                self.report.add("P106", path, f"{what} \"{value}\" 重复,第 {line} 行已用过;请换一个", at_value=True)
+                self.report.add("P106", path, f"{what} \"{_shown(value)}\" 重复,第 {line} 行已用过;请换一个",
+                                at_value=True)
             else:
                 first[value] = path
 
@@ -315,7 +374,7 @@ class _PlanRules:
 def _unknown_ref(what: str, value: str, known: set[str], where: str) -> str:
     guess = closest(value, sorted(known))
     hint = f";是否应为 \"{guess}\"?" if guess else f";请在 {where} 中声明,或改用已声明的编号"
-    return f"未声明的{what} \"{value}\"{hint}"
+    return f"未声明的{what} \"{_shown(value)}\"{hint}"
 
 
 class _IndicatorRules:
@@ -325,7 +384,7 @@ class _IndicatorRules:
         self.path = path
         self.goal = goal
         self.ind = indicator
-        self.id = _text(indicator.get("id")) or f"第 {path[-1] + 1} 个指标"
+        self.id = _shown(_text(indicator.get("id")) or f"第 {path[-1] + 1} 个指标")
         self.kind = indicator.get("kind")
         self.target = 1.0 if self.kind == "milestone" and "target" not in indicator else _number(indicator.get("target"))
         self.baseline = _number(indicator.get("baseline", 0))
@@ -494,3 +553,17 @@ class _IndicatorRules:
             guess = closest(name, SENTENCE_VARIABLES)
             hint = f";是不是 {guess}?" if guess else ";可用变量见 docs/summary.md"
             self.add("P218", "summary", f"summary 模板用了未知变量 {name}{hint}")
+        if inside := _private_attribute(parsed):
+            self.add("P218", "summary", f"summary 模板不能取以 _ 开头的属性({inside});模板只用来填写变量的值")
+
+
+def _private_attribute(template: Any) -> str | None:
+    """The first `x.__name__` or `x['_name']` in a parsed jinja2 template: the way from a variable into Python's
+    insides (server-side template injection), which no sentence needs."""
+    from jinja2 import nodes
+
+    for node in template.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            return name
+    return None

@@ -43,7 +43,7 @@ def form(
     # imported here, not at the top: `mubiao --help` and `mubiao check` should not pay for forms and workbooks
     from mubiao import console
     from mubiao.forms import build_forms, check_period, form_counties
-    from mubiao.io import write_atomic
+    from mubiao.io import file_in, write_atomic
     from mubiao.readers.progress import read_progress
     from mubiao.render.forms import RENDERERS, render_written
     from mubiao.workspace import open_plan, output_path, reports_folder
@@ -56,7 +56,7 @@ def form(
     progress = read_progress(the_plan, workspace)
     forms = build_forms(the_plan, progress.records, month, chosen)
     written = [
-        write_atomic(folder / f"{each.county.id}.{output_format.value}", RENDERERS[output_format](each))
+        write_atomic(file_in(folder, f"{each.county.id}.{output_format.value}"), RENDERERS[output_format](each))
         for each in forms
     ]
     console.emit(render_written(forms, written, len(progress.errors)))

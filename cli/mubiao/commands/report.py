@@ -40,7 +40,7 @@ def report(
     from functools import partial
 
     from mubiao import console
-    from mubiao.io import write_atomic
+    from mubiao.io import locked, write_all_atomic
     from mubiao.render.report import REPORT_FILES
     from mubiao.workspace import open_report, output_path, reports_folder
 
@@ -51,8 +51,11 @@ def report(
     folder = output_path(workspace, output if output is not None else
                          reports_folder(workspace, result.plan) / result.gaps.period)
     with console.progress("生成月度通报", len(REPORT_FILES), min_items=1) as advance:
+        files = {}
         for name, render in REPORT_FILES.items():
-            write_atomic(folder / name, render(result))
+            files[name] = render(result)
             advance()
+    with locked(folder):  # another report into this folder waits: the four files are always one run's
+        write_all_atomic({folder / name: data for name, data in files.items()})  # all four, or none
     console.emit(f"已写入 {folder}/:{'、'.join(REPORT_FILES)}\n")
     raise typer.Exit(ExitCode.FINDINGS if result.gaps.fails(fail_on) else ExitCode.OK)

@@ -57,7 +57,7 @@ def summary(
     from functools import partial
 
     from mubiao import console
-    from mubiao.io import write_atomic
+    from mubiao.io import file_in, write_atomic
     from mubiao.render.summary import Templates, draft_summary, render_draft
     from mubiao.workspace import open_summaries, output_path, reports_folder
 
@@ -81,9 +81,9 @@ def summary(
         for result in summaries:
             name = f"summary-{result.county or 'city'}.{output_format.value}"
             if output is None:
-                path = reports_folder(workspace, result.plan) / result.gaps.period / name
+                path = file_in(reports_folder(workspace, result.plan) / result.gaps.period, name)
             else:
-                path = output / name if all_counties else output
+                path = file_in(output, name) if all_counties else output
             rendered = render_draft(draft_summary(result, templates), output_format, templates, trace)
             if to_stdout:
                 console.emit(rendered)

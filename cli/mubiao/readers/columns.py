@@ -60,14 +60,16 @@ def is_reference_column(cell: Cell) -> bool:
     return key in _REFERENCE_KEYS or _TRAILING_BRACKETS.sub("", key) in _REFERENCE_KEYS
 
 
+_ALIAS_BY_KEY = {_key(alias): alias for aliases in ALIASES.values() for alias in aliases}
+
+
 def suggest_field(cell: Cell) -> str | None:
     """The known header closest to an unknown one (`完成数` -> `完成值`), or None when nothing is close."""
     key = _key(cell_text(cell))
     if not key:
         return None
-    by_key = {_key(alias): alias for aliases in ALIASES.values() for alias in aliases}
-    guess = closest(key, by_key)
-    return by_key[guess] if guess else None
+    guess = closest(key, _ALIAS_BY_KEY)
+    return _ALIAS_BY_KEY[guess] if guess else None
 
 
 def header_row(rows: Sequence[Sequence[Cell]]) -> int | None:

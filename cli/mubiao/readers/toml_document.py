@@ -82,7 +82,36 @@ def read_toml(path: str | Path) -> TomlDocument:
         raise PlanError(f"TOML 语法错误:{message}", file=path, line=line, column=column, code="P001") from exc
     except RecursionError as exc:
         raise PlanError("TOML 嵌套过深", file=path, code="P001") from exc
+    except ValueError as exc:  # tomllib lets Python's int() refuse an integer of thousands of digits
+        found = _LONG_DIGITS.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        raise PlanError(f"数字太长,无法读取({exc})", file=path, line=line, code="P001") from exc
+    if _nesting(data) > MAX_NESTING:
+        raise PlanError(f"TOML 嵌套过深(超过 {MAX_NESTING} 层);计划最多只有几层表和数组", file=path, code="P001")
     return TomlDocument(path=path, text=text, data=data, had_bom=had_bom)
+
+
+#: How deep tables and arrays may nest: a plan needs 5 (goals, indicators, milestones, a milestone, its date);
+#: thousands of levels (`a.a.a….a = 1` is one line) would exhaust the stack of everything that walks the data.
+MAX_NESTING = 32
+
+_LONG_DIGITS = re.compile(r"\d{1000,}")
+
+
+def _nesting(data: Any) -> int:
+    """How deep the tables and arrays of `data` go (walked without recursion)."""
+    deepest = 0
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return deepest
 
 
 def _error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 from mubiao.analysis.scoreboard import CountyScore
 from mubiao.labels import Labels
 from mubiao.models import Plan, Status
+from mubiao.render.cells import text_only
 from mubiao.render.colours import STATUS_COLOURS
 from mubiao.render.gaps import SUMMARY_ORDER, area_name
 
@@ -130,30 +131,35 @@ def _legend(shown: Iterable[Status], words: Labels, x: float, middle: float) -> 
 
 
 def _open(chart_id: str, title: str, width: float, height: float) -> str:
-    chart_id = html.escape(chart_id)
+    chart_id = _escape(chart_id)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" id="{chart_id}" class="chart" role="img" '
             f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
             f'aria-labelledby="{chart_id}-title">\n'
-            f'<title id="{chart_id}-title">{html.escape(title)}</title>')
+            f'<title id="{chart_id}-title">{_escape(title)}</title>')
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", size: float = _FONT_SIZE, bold: bool = False,
           fill: str = _TEXT_GREY) -> str:
     weight = ' font-weight="bold"' if bold else ""
     return (f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" dominant-baseline="central" '
-            f'font-family="{html.escape(FONT_STACK)}" font-size="{_n(size)}"{weight} fill="{fill}">'
-            f"{html.escape(text)}</text>")
+            f'font-family="{_escape(FONT_STACK)}" font-size="{_n(size)}"{weight} fill="{fill}">'
+            f"{_escape(text)}</text>")
 
 
 def _rect(x: float, y: float, width: float, height: float, fill: str, tooltip: str | None = None) -> str:
     shape = f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" fill="{fill}"'
     if tooltip is None:
         return shape + "/>"
-    return shape + f"><title>{html.escape(tooltip)}</title></rect>"
+    return shape + f"><title>{_escape(tooltip)}</title></rect>"
 
 
 def _colour(status: Status) -> str:
     return "#" + STATUS_COLOURS[status].strong
+
+
+def _escape(text: str) -> str:
+    """Text for the SVG: escaped, and without control characters (which XML cannot hold)."""
+    return html.escape(text_only(text))
 
 
 def _n(value: float) -> str:

@@ -15,7 +15,7 @@ from mubiao.forms import HEADERS, INPUT_HEADERS, REFERENCE_HEADERS, Form, FormRo
 from mubiao.models import Kind
 from mubiao.numbers import format_number
 from mubiao.render.cells import csv_bytes, neutralise_formula
-from mubiao.render.xlsx import stable_xlsx
+from mubiao.render.xlsx import put_text, stable_xlsx, storable
 
 def _reference_cells(form: Form, row: FormRow) -> list[str]:
     ind = row.indicator
@@ -49,8 +49,8 @@ def render_xlsx(form: Form) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
-    book.properties.creator = form.plan.organization
-    book.properties.title = form.title
+    book.properties.creator = storable(form.plan.organization)  # properties are XML too: no control characters
+    book.properties.title = storable(form.title)
     sheet = book.active
     sheet.title = "填报表"
     last_column = get_column_letter(len(HEADERS))
@@ -60,11 +60,9 @@ def render_xlsx(form: Form) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     open_cell = Protection(locked=False)
 
-    sheet["A1"] = form.title
-    sheet["A1"].font = Font(bold=True, size=16)
+    put_text(sheet["A1"], form.title).font = Font(bold=True, size=16)
     sheet.merge_cells(f"A1:{last_column}1")
-    sheet["A2"] = f"{form.subtitle}。{FORM_NOTE}"
-    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    put_text(sheet["A2"], f"{form.subtitle}。{FORM_NOTE}").alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells(f"A2:{last_column}2")
     sheet.row_dimensions[2].height = 48
     for column, header in enumerate(HEADERS, start=1):
@@ -84,8 +82,9 @@ def render_xlsx(form: Form) -> bytes:
     inputs = {name: len(REFERENCE_HEADERS) + index for index, name in enumerate(INPUT_HEADERS, start=1)}
     for number, row in enumerate(form.rows, start=4):
         for column, text in enumerate(_reference_cells(form, row), start=1):
-            cell = sheet.cell(row=number, column=column, value=text or None)
-            cell.data_type = "s"  # text stays text: a name starting with = must not become a formula
+            cell = sheet.cell(row=number, column=column)
+            if text:
+                put_text(cell, text)  # text stays text: a name starting with = is no formula
             cell.fill, cell.border = grey, border
             cell.alignment = Alignment(vertical="center", wrap_text=column in (4, 7, 8))
         kind = row.indicator.kind

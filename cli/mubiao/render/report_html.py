@@ -20,6 +20,7 @@ from mubiao.analysis.gaps import GapRow
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, report_labels
 from mubiao.models import Plan, Status
+from mubiao.render.cells import template_text
 from mubiao.render.charts import county_bars, status_bars, statuses_to_show
 from mubiao.render.colours import STATUS_COLOURS
 from mubiao.render.gaps import (
@@ -125,6 +126,7 @@ def _template():
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("mubiao", "templates"),
         autoescape=True,  # always: plan titles, indicator names and county notes are text, never markup
+        finalize=template_text,  # and never a control character
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -34,7 +34,7 @@ from mubiao.models import Kind, Plan, Status
 from mubiao.render.cells import FORMULA_STARTS
 from mubiao.render.colours import STATUS_COLOURS
 from mubiao.render.gaps import SUMMARY_ORDER, actual_text, area_name, owner_name
-from mubiao.render.xlsx import stable_xlsx
+from mubiao.render.xlsx import put_text, stable_xlsx, storable
 
 if TYPE_CHECKING:
     from openpyxl.cell import Cell
@@ -108,8 +108,6 @@ HEADER_FILL = "D9E1F2"
 BORDER_GREY = "A6A6A6"
 #: Column widths in characters (a CJK character counts 2), and the height of one line of text in points.
 MIN_WIDTH, MAX_WIDTH, LINE_HEIGHT = 6, 60, 15
-#: Excel holds at most this many characters in a cell, and asks to "repair" a file with more.
-MAX_CELL_TEXT = 32767
 #: The title line is row 1, the header row 2; the rows start on row 3.
 TITLE_ROW, HEADER_ROW = 1, 2
 
@@ -147,8 +145,8 @@ def render_xlsx(report: Report) -> bytes:
     words = Words(labels(plan.language), report_labels(plan.language),
                   HEADINGS_EN if plan.language == "en" else HEADINGS_ZH)
     book = Workbook()
-    book.properties.creator = plan.organization
-    book.properties.title = title = words.report.title.format(title=plan.title)
+    book.properties.creator = storable(plan.organization)  # properties are XML too: no control characters
+    book.properties.title = storable(title := words.report.title.format(title=plan.title))
     byline = words.report.byline.format(organization=plan.organization, as_of=report.as_of.isoformat(),
                                         period=report.gaps.period)
     heading = f"{title} · {byline}"
@@ -361,32 +359,19 @@ def _cell_value(value: Any, statuses: Mapping[Status, str]) -> Any:
     if isinstance(value, Status):
         return StatusWord(value, statuses[value])
     if isinstance(value, str):
-        return _storable(value)
+        return storable(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
 
-def _storable(text: str) -> str:
-    """The text without the characters XML cannot hold (control characters), cut at Excel's MAX_CELL_TEXT."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
-
-
 def _put_value(cell: "Cell", value: Any) -> "Cell":
     """Write a value: None leaves the cell empty (missing is never 0); text is stored as text whatever it starts
-    with (and `_storable`).
-
-    openpyxl makes any str starting with `=` a formula, so the type is set back to string. Text that starts
-    like a formula also gets Excel's quote prefix, which keeps it text when someone edits the cell."""
+    with (`put_text`)."""
     if isinstance(value, StatusWord):
         value = value.word
     if isinstance(value, str):
-        cell.value = _storable(value)
-        cell.data_type = "s"
-        if cell.value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
+        put_text(cell, value)
     elif value is not None:
         cell.value = value
     return cell

@@ -21,7 +21,7 @@ from mubiao.analysis.summary import Fact, Summary
 from mubiao.errors import MubiaoError
 from mubiao.labels import Labels, SummaryLabels, labels, summary_labels
 from mubiao.models import Status
-from mubiao.render.cells import md_cell, md_inline
+from mubiao.render.cells import md_cell, md_inline, template_text
 from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph, Span
 from mubiao.render.gaps import area_name, display_number, owner_name, percent
 
@@ -56,9 +56,13 @@ class Templates:
         if self.folder is not None:
             folders.insert(0, self.folder / self.language)
             folders.insert(1, self.folder)
-        # Plain text, not HTML: escaping happens in each output format's renderer.
-        return jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]), autoescape=False,
-                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+        # Plain text, not HTML: escaping happens in each output format's renderer. Sandboxed: a plan's own
+        # `summary` template comes with the plan, and a sentence has no business with Python's insides
+        # (`{{ name.__class__.__mro__ }}` raises instead of climbing out; `mubiao check` refuses it as P218).
+        from jinja2.sandbox import SandboxedEnvironment
+
+        return SandboxedEnvironment(loader=jinja2.FileSystemLoader([str(f) for f in folders]), autoescape=False,
+                                    undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
 
     def sentence(self, names: list[str], values: dict[str, Any], own: str | None = None, where: str = "") -> str:
         """The first of the templates `names` that exists (or the indicator's `own` template) rendered with
@@ -268,7 +272,8 @@ def render_html(draft: Draft, trace: bool = False) -> str:
     import jinja2
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                                     finalize=template_text, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                     lstrip_blocks=True)
     return environment.get_template("draft.html.j2").render(draft=draft, trace=trace, fonts=DocumentFonts(),
                                                             is_heading=lambda b: isinstance(b, Heading))
 

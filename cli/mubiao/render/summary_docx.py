@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
+from mubiao.render.cells import text_only
 from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph
 from mubiao.render.package import DEFAULT_STAMP, stable_package
 
@@ -55,14 +55,8 @@ LATIN_LANGUAGE = "en-US"
 #: The document's language in its properties (dc:language), by Draft.language.
 _DOCUMENT_LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
 
-#: What XML 1.0 cannot hold: C0 controls other than tab, line feed and carriage return; lone surrogates; and the
-#: non-characters U+FFFE/U+FFFF. Dropped, so a stray control character from a spreadsheet cell cannot stop a draft.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot hold (control characters); everything else as it is."""
-    return _NOT_XML.sub("", text)
+#: Text Word can hold: control characters dropped, so a stray one from a spreadsheet cell cannot stop a draft.
+xml_text = text_only
 
 
 def render_docx(draft: Draft, fonts: DocumentFonts = DocumentFonts(), *, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:

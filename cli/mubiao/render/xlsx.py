@@ -10,9 +10,35 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from typing import TYPE_CHECKING
+
+from mubiao.render.cells import FORMULA_STARTS, text_only
 from mubiao.render.package import DEFAULT_STAMP, stable_package
 
-__all__ = ["DEFAULT_STAMP", "stable_xlsx"]
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+
+__all__ = ["DEFAULT_STAMP", "MAX_CELL_TEXT", "put_text", "stable_xlsx", "storable"]
+
+#: The most characters an Excel cell holds.
+MAX_CELL_TEXT = 32767
+
+
+def storable(text: str) -> str:
+    """Text a workbook can hold: without control characters (which XML cannot carry), cut at MAX_CELL_TEXT."""
+    return text_only(text)[:MAX_CELL_TEXT]
+
+
+def put_text(cell: "Cell", text: str) -> "Cell":
+    """Store `text` in `cell` as text (`storable`), whatever it starts with.
+
+    openpyxl makes any str starting with `=` a formula, so the type is set back to string; text that starts like
+    a formula also gets Excel's quote prefix, which keeps it text when someone edits the cell."""
+    cell.value = storable(text)
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
 
 
 def stable_xlsx(book, stamp: dt.datetime = DEFAULT_STAMP, compress: bool = True) -> bytes:
