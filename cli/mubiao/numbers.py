@@ -32,6 +32,16 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says what was found and what to write instead."""
 
 
+class UncomputedFormula(str):
+    """An xlsx cell holding a formula whose result was never saved (the workbook was written by a program that
+    does not calculate: a script, an online converter). Its text is the formula; no parser takes it for a value."""
+
+
+def _refuse_uncomputed(cell: Cell) -> None:
+    if isinstance(cell, UncomputedFormula):
+        raise CellError(f"“{_shorten(str(cell))}”是公式,文件里没有它的计算结果;请用 Excel 或 WPS 打开后保存,再报送")
+
+
 class Number(NamedTuple):
     """A number read from a cell: its value and whether it was written with a trailing `%`."""
 
@@ -55,6 +65,8 @@ def cell_text(cell: Cell) -> str:
 
 def is_blank(cell: Cell) -> bool:
     """True for a cell that says nothing: empty, spaces only, or a placeholder dash or slash."""
+    if cell is None or cell == "":  # most blank cells, quickly: a sheet saved down to row 1,048,576 has millions
+        return True
     text = cell_text(cell)
     return not text or text in PLACEHOLDERS
 
@@ -65,6 +77,7 @@ def parse_number(cell: Cell, unit: str | None = None) -> Number | None:
     Accepts full-width digits and punctuation, thousands separators (`1,500`), and a trailing `%` or the
     indicator's own `unit` (`41家`, `900 元/年`). Raises CellError for anything else (`约40`, `1,5`, `四十一`).
     """
+    _refuse_uncomputed(cell)
     if isinstance(cell, bool):
         raise CellError(f"“{cell}”是逻辑值,不是数字")
     if isinstance(cell, (int, float)):
@@ -112,9 +125,14 @@ def normalise_number(cell: Cell, unit: str | None = None) -> str | None:
 
 
 def format_number(value: float | int | None) -> str:
-    """`10500` rather than `10500.0`, `0.95` rather than `0.9500000001`; '—' for a missing number."""
+    """`10500` rather than `10500.0`, `0.95` rather than `0.9500000001`; '—' for a missing number. An integer
+    too large for a float (a plan may hold one; it is refused as P105) is shown in scientific notation."""
     if value is None:
         return "—"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        from decimal import Decimal
+
+        return f"{Decimal(value):.10g}"
     if float(value).is_integer() and abs(value) < 1e16:
         return str(int(value))
     return f"{value:.10g}"
@@ -126,6 +144,7 @@ _NOT_DONE = frozenset({"0", "否", "未完成", "no", "n", "false", "×", "✗"}
 
 def parse_done_flag(cell: Cell) -> float | None:
     """A milestone's done flag: 1.0 (是/已完成/1/yes/true), 0.0 (否/未完成/0/no/false), None when blank."""
+    _refuse_uncomputed(cell)
     if isinstance(cell, bool):
         return 1.0 if cell else 0.0
     if isinstance(cell, (int, float)) and cell in (0, 1):
@@ -147,6 +166,7 @@ _COMPACT_MONTH = re.compile(r"(\d{4})(\d{2})")
 def parse_period(cell: Cell) -> str | None:
     """A month as `YYYY-MM`, from `2021-06`, `2021-6`, `2021/6`, `2021年6月`, `202106`, a date in that month
     (`2021/6/1`, as Excel saves a month it took for a date) or an xlsx date cell. None when blank."""
+    _refuse_uncomputed(cell)
     if isinstance(cell, (dt.date, dt.datetime)):
         return f"{cell.year:04d}-{cell.month:02d}"
     text = cell_text(cell)
@@ -169,6 +189,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 def parse_date(cell: Cell) -> dt.date | None:
     """A date from `2021-08-16`, `2021/8/16`, `2021年8月16日`, `2021.8.16`, an xlsx date cell, or an Excel day
     number (44424, as a date column saved without its format shows). None when blank."""
+    _refuse_uncomputed(cell)
     if isinstance(cell, dt.datetime):
         return cell.date()
     if isinstance(cell, dt.date):
@@ -182,7 +203,7 @@ def parse_date(cell: Cell) -> dt.date | None:
             return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
         except ValueError:
             raise CellError(f"“{_shorten(str(cell))}”不是有效的日期") from None
-    if text.isdigit() and _SERIAL_RANGE[0] <= int(text) <= _SERIAL_RANGE[1]:
+    if text.isascii() and text.isdigit() and _SERIAL_RANGE[0] <= int(text) <= _SERIAL_RANGE[1]:  # not ¹ or ⑤
         return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     raise CellError(f"“{_shorten(str(cell))}”不是日期(应写 2021-08-16 或 2021年8月16日)")
 

@@ -118,7 +118,7 @@ def test_dates(cell):
     assert parse_date(cell) == dt.date(2021, 8, 16)
 
 
-@pytest.mark.parametrize("cell", ["2021-02-30", "8月16日", "12", "soon"])
+@pytest.mark.parametrize("cell", ["2021-02-30", "8月16日", "12", "soon", "¹", "⁴⁴⁴²⁴", "④"])
 def test_what_is_not_a_date_says_so(cell):
     with pytest.raises(CellError):
         parse_date(cell)

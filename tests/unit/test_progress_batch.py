@@ -85,7 +85,9 @@ def _workspace(root: Path, seed: int) -> None:
             if rng.random() < 0.2:
                 rows.append(["填报人:张三", "", "", "", "联系电话:123"])  # a footer
             if rng.random() < 0.2:
-                rows.append(rows[0][:3])  # a ragged row
+                rows.append(rows[0][:3])  # a short row
+            if rng.random() < 0.2:
+                rows.append([*_row(rng, county), "800"])  # a long row: `10,800` typed without quotes (D107)
             header = list(HEADER)
             if rng.random() < 0.2:
                 header[1] = "期间"
@@ -121,7 +123,7 @@ def test_the_generated_files_hold_clean_rows_and_every_kind_of_finding(tmp_path)
         codes |= {f.code for f in read.findings}
         records += len(read.frame)
     assert records > 400
-    assert {"D110", "D111", "D112", "D113", "D114", "D116", "D120", "D121", "D122", "D124", "D125", "D126",
+    assert {"D107", "D110", "D111", "D112", "D113", "D114", "D116", "D120", "D121", "D122", "D124", "D125", "D126",
             "D128", "D201", "D202"} <= codes
 
 

@@ -464,7 +464,9 @@ class _Records:
         is_ratio = ~np.isnan(num) & (np.abs(den) > TOLERANCE)  # (a nullable column may still hold a NaN)
         is_ratio &= ~np.isnan(scale[indicator[both]])  # of a ratio indicator
         ratios, num, den = both[is_ratio], num[is_ratio], den[is_ratio]
-        x[ratios] = num / den * scale[indicator[ratios]]
+        with np.errstate(over="ignore"):  # the reader refuses such a record (D120); a caller's own table may not
+            rate = num / den * scale[indicator[ratios]]
+        x[ratios] = np.where(np.isfinite(rate), rate, np.nan)
         has_both = np.zeros(len(x), dtype=bool)
         has_both[ratios] = True
         return cls(indicator=indicator, area=area, period=period, periods=periods, city_area=city_area,
@@ -917,12 +919,13 @@ def _city_figures(layout: _CountyLayout, records: _Records, latest: "numpy.ndarr
     numerator, denominator = sums["numerator"].to_numpy(), sums["denominator"].to_numpy()
     scale = np.array([_ratio_scale(ind) for ind in chosen], dtype="float64")
     increase = np.array([ind.direction is Direction.INCREASE for ind in chosen], dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         value = np.select(
             [kind == Kind.COUNT.value, kind == Kind.LEVEL.value, kind == Kind.RATIO.value],
             [sums["x"].to_numpy(), np.where(increase, lowest, highest),
              np.where(denominator != 0, numerator / denominator * scale, np.nan)],
             default=done / layout.sizes)
+    value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the counties' are refused)
     fed_any = reporting > 0
     return _CityFigures(x=np.where(fed_any, value, np.nan), period=np.where(fed_any, latest_period, -1),
                         stale=fed_any & stale, reporting=reporting)

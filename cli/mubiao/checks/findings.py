@@ -129,6 +129,7 @@ RULES: dict[str, Rule] = {
         Rule("D104", "duplicate-column", _E, "两列对应同一字段,只读取第一列"),
         Rule("D105", "no-county", _E, "无法确定填报单位(没有县列,文件名也不是县的编号或名称)"),
         Rule("D106", "no-period", _E, "无法确定报告期(不在 YYYY-MM 目录下,也没有月份列)"),
+        Rule("D107", "ragged-row", _E, "一行在表头之外还有单元格(多半是数字中的逗号把一格拆成了两格),这一行未读取"),
         Rule("D110", "unknown-indicator", _E, "计划中没有这个指标编号,或有数字的行缺少指标编号"),
         Rule("D111", "unknown-county", _E, "计划中没有这个县"),
         Rule("D112", "bad-period", _E, "月份无法识别"),

@@ -26,6 +26,7 @@ import numpy as np
 
 from mubiao.checks.findings import Finding
 from mubiao.models import CITY, Kind, Plan, Scope
+from mubiao.readers.columns import FIGURE_FIELDS
 from mubiao.numbers import (
     TOLERANCE,
     CellError,
@@ -36,7 +37,6 @@ from mubiao.numbers import (
     parse_number,
     parse_period,
 )
-from mubiao.readers.tables import trim_row
 
 if TYPE_CHECKING:
     from mubiao.readers.progress import Record, _FileReader, _PlanLookup
@@ -312,8 +312,13 @@ class BatchReader:
             file=rows.file[clean],
             row=rows.number[clean],
         )
+        # a row with no indicator and no figure (a blank line, a footer, the empty rows of a sheet Excel saved
+        # down to row 1,048,576) gives the row rules nothing to say: no record, no finding
+        silent = ~rows.ragged
+        for name in ("indicator", *FIGURE_FIELDS):
+            silent &= rows.distinct(name).read(is_blank, bool, False)
         slow, slow_files = [], []
-        for position in np.flatnonzero(~clean):
+        for position in np.flatnonzero(~clean & ~silent):
             if (record := self._by_row_rules(rows, position)) is not None:
                 slow.append(record)
                 slow_files.append(rows.file[position])
@@ -323,7 +328,7 @@ class BatchReader:
         reader, cells, number = rows.origin(position)
         if all(is_blank(cell) for cell in cells):
             return None  # a blank line is no row
-        return reader.record(number, tuple(trim_row(cells)))
+        return reader.row(number, cells)
 
     def _clean_rows(self, rows: "_Rows") -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Which rows are certainly clean, and every row's fields as the row rules would read them (valid
@@ -331,9 +336,9 @@ class BatchReader:
         table = self.indicators
         lookup = self.lookup
 
-        indicator = _Distinct(rows.column("indicator")).read(
+        indicator = rows.distinct("indicator").read(
             lambda text: self._indicator_code.get(cell_text(text), _UNREADABLE), np.int32, _UNREADABLE)
-        clean = indicator >= 0
+        clean = (indicator >= 0) & ~rows.ragged
         indicator = np.where(clean, indicator, 0)
 
         def county_code(text: str) -> int:
@@ -342,7 +347,7 @@ class BatchReader:
             county = lookup.find(text)
             return _UNREADABLE if county is None else self._county_code[county]
 
-        county = _Distinct(rows.column("county")).read(county_code, np.int32, _UNREADABLE)
+        county = rows.distinct("county").read(county_code, np.int32, _UNREADABLE)
         clean &= (county == _BLANK) | (county >= 0) & ((rows.path_county < 0) | (county == rows.path_county))
         county = np.where(county == _BLANK, rows.path_county, county)
         clean &= county >= 0
@@ -352,7 +357,7 @@ class BatchReader:
                 return _BLANK
             return self._period_code.get(parse_period(text), _UNREADABLE)
 
-        period = _Distinct(rows.column("period")).read(period_code, np.int32, _UNREADABLE)
+        period = rows.distinct("period").read(period_code, np.int32, _UNREADABLE)
         clean &= (period == _BLANK) | (period >= 0) & ((rows.path_period < 0) | (period == rows.path_period))
         period = np.where(period == _BLANK, rows.path_period, period)
         clean &= period >= 0
@@ -361,24 +366,24 @@ class BatchReader:
         clean &= table.allowed[indicator, county]
         kind = table.kind[indicator]
 
-        done_on, done_ok = self._dates(rows.column("done_on"))
+        done_on, done_ok = self._dates(rows.distinct("done_on"))
         clean &= done_ok
         value, numerator, denominator, figures_ok = self._figures(rows, kind, indicator, done_on)
         clean &= figures_ok
         clean &= ~self._far_above_target(kind, indicator, county, value, numerator, denominator)
 
-        notes = _Distinct(rows.column("note")).read(lambda text: None if is_blank(text) else str(text).strip(),
+        notes = rows.distinct("note").read(lambda text: None if is_blank(text) else str(text).strip(),
                                                     object, None)
         return clean, {"county": county, "period": period, "indicator": indicator, "value": value,
                        "numerator": numerator, "denominator": denominator, "done_on": done_on, "note": notes}
 
-    def _dates(self, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _dates(self, column: "_Distinct") -> tuple[np.ndarray, np.ndarray]:
         """The 完成日期 column as dates (NaT when blank), and which rows read without a finding."""
         def day(text: str) -> int:
             found = parse_date(text)
             return _NAT if found is None else (found - _EPOCH).days
 
-        days = _Distinct(column).read(day, np.int64, _BAD_DATE)
+        days = column.read(day, np.int64, _BAD_DATE)
         ok = days != _BAD_DATE
         return np.where(ok, days, _NAT).view("datetime64[D]"), ok
 
@@ -389,7 +394,7 @@ class BatchReader:
         table = self.indicators
         milestone = kind == _MILESTONE
         ratio = kind == _RATIO
-        values = _Distinct(rows.column("value"))
+        values = rows.distinct("value")
         number, number_ok = self._numbers(values, ~milestone, indicator)
         flag = values.read(lambda text: np.nan if (f := parse_done_flag(text)) is None else f,
                                       np.float64, np.inf)
@@ -399,14 +404,17 @@ class BatchReader:
         ok = np.where(milestone, flag_ok, number_ok)
         ok &= ~((kind == _COUNT) & (value < 0))  # D121
 
-        numerator, numerator_ok = self._numbers(_Distinct(rows.column("numerator")), ratio)
-        denominator, denominator_ok = self._numbers(_Distinct(rows.column("denominator")), ratio)
+        numerator, numerator_ok = self._numbers(rows.distinct("numerator"), ratio)
+        denominator, denominator_ok = self._numbers(rows.distinct("denominator"), ratio)
         numerator = np.where(ratio, numerator, np.nan)
         denominator = np.where(ratio, denominator, np.nan)
         has_numerator, has_denominator = ~np.isnan(numerator), ~np.isnan(denominator)
-        with np.errstate(invalid="ignore"):
+        scale = table.scale[indicator]
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            rate = numerator / denominator * np.where(scale == 0, 100.0, scale)
             ratio_findings = (
                 ~numerator_ok | ~denominator_ok
+                | has_numerator & has_denominator & ~np.isfinite(rate)  # D120: beyond what a float holds
                 | (numerator < 0) | (denominator < 0)  # D121
                 | has_denominator & (np.abs(denominator) <= TOLERANCE)  # D122
                 | (table.scale[indicator] == 100) & (numerator > denominator + TOLERANCE)  # D123
@@ -445,7 +453,7 @@ class BatchReader:
         """D127: rows whose figure is more than ten times their target."""
         table = self.indicators
         scale = table.scale[indicator]
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             from_parts = (kind == _RATIO) & ~np.isnan(numerator) & ~np.isnan(denominator) & (denominator != 0) \
                 & (scale != 0)
             actual = np.where(from_parts, numerator / denominator * scale, value)
@@ -473,11 +481,16 @@ class _Rows:
     def __init__(self, pending: list, county_code: dict[str, int], period_code: dict[str, int]) -> None:
         self._files = pending
         buffers: dict[str, list] = {name: [] for name in FIELDS}
-        files, numbers, starts, path_counties, path_periods = [], [], [], [], []
+        files, numbers, starts, path_counties, path_periods, ragged = [], [], [], [], [], []
         start = 0
         for file_index, reader, body, header_row in pending:
             count = len(body)
             transposed = list(zip_longest(*body, fillvalue=""))
+            width = reader.table.width
+            if len(transposed) > width:  # some row has a cell beyond the header (D107): the row rules say which
+                ragged.append(np.fromiter((len(row) > width for row in body), dtype=bool, count=count))
+            else:
+                ragged.append(np.zeros(count, dtype=bool))
             for name, buffer in buffers.items():
                 column = reader.columns.get(name)
                 buffer.extend(transposed[column - 1] if column is not None and column <= len(transposed)
@@ -489,9 +502,12 @@ class _Rows:
             path_counties.append(county_code.get(reader.path_county, -1))
             path_periods.append(period_code.get(reader.path_period, -1))
         self._columns = buffers
+        self._distinct: dict[str, _Distinct] = {}
         self._starts = np.array(starts)
         self.file = np.concatenate(files)
         self.number = np.concatenate(numbers)
+        #: Rows with a cell beyond the header (D107).
+        self.ragged = np.concatenate(ragged)
         counts = [len(body) for _, _, body, _ in pending]
         #: The county and month each row's path gives (-1: none).
         self.path_county = np.repeat(np.array(path_counties, dtype=np.int32), counts)
@@ -499,6 +515,12 @@ class _Rows:
 
     def column(self, name: str) -> list[str]:
         return self._columns[name]
+
+    def distinct(self, name: str) -> _Distinct:
+        """The distinct texts of a column (made once)."""
+        if name not in self._distinct:
+            self._distinct[name] = _Distinct(self._columns[name])
+        return self._distinct[name]
 
     def origin(self, position: int) -> tuple["_FileReader", list, int]:
         """The reader, the cells and the row number of the row at `position`."""

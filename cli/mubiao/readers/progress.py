@@ -11,6 +11,7 @@ A blank cell is "not reported" and stays None (a missing figure in the DataFrame
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,7 +34,7 @@ from mubiao.numbers import (
     parse_period,
 )
 from mubiao.readers.columns import FIGURE_FIELDS, header_field, is_reference_column, suggest_field
-from mubiao.readers.tables import TABLE_SUFFIXES, RawTable, read_raw_table
+from mubiao.readers.tables import TABLE_SUFFIXES, RawTable, read_raw_table, trim_row
 from mubiao.suggest import closest
 
 if TYPE_CHECKING:
@@ -409,6 +410,7 @@ class _FileReader:
         self.columns: dict[str, int] = {}
         self.path_county: str | None = None
         self.path_period: str | None = None
+        self.table: RawTable | None = None
 
     def add(self, code: str, message: str, row: int | None = None, column: int | None = None) -> None:
         self.findings.append(cell_finding(self.file, code, message, row, column))
@@ -426,6 +428,7 @@ class _FileReader:
         if path_county is False or path_period is False:
             return None
         self.path_county, self.path_period = path_county, path_period
+        self.table = raw
         return raw
 
     def read(self) -> tuple[list[Record], list[Finding]]:
@@ -433,7 +436,22 @@ class _FileReader:
         raw = self.open()
         if raw is None:
             return [], self.findings
-        return [r for number, cells in raw.table().rows if (r := self.record(number, cells))], self.findings
+        records = []
+        for number, cells in enumerate(raw.body, start=raw.header_row + 1):
+            if not all(is_blank(cell) for cell in cells) and (record := self.row(number, cells)):
+                records.append(record)
+        return records, self.findings
+
+    def row(self, number: int, cells: list[Cell]) -> Record | None:
+        """The record of a row of the opened file as read (not blank; trailing empty cells still there)."""
+        if (column := self.table.beyond_header(cells)) is not None:
+            extra = "、".join(f"“{cell_text(cell)}”" for cell in cells[column - 1:] if not is_blank(cell))
+            cell_count = len(cells) if self.table.csv else len(trim_row(cells))
+            self.add("D107", f"这一行有 {cell_count} 格,表头只有 {self.table.width} 列"
+                             f"{(',多出' + extra) if extra else ''};数字中的逗号(10,800)会把一格拆成两格,"
+                             f"请去掉逗号或给单元格加引号。这一行未读取", number, column)
+            return None
+        return self.record(number, tuple(trim_row(cells)))
 
     def _map_columns(self, table: RawTable) -> None:
         for column, cell in enumerate(table.header, start=1):
@@ -639,7 +657,10 @@ class _Figures:
         if denominator is not None and abs(denominator) <= TOLERANCE:
             self.add("D122", "分母为 0,比例无法计算", "denominator")
         elif numerator is not None and denominator is not None:
-            if self.indicator.scale == 100 and numerator > denominator + TOLERANCE:
+            if not math.isfinite(numerator / denominator * (self.indicator.scale or 100)):
+                self.add("D120", f"分子 {format_number(numerator)} ÷ 分母 {format_number(denominator)} 超出了可计算的"
+                                 f"范围,请核对单位或位数", "numerator")
+            elif self.indicator.scale == 100 and numerator > denominator + TOLERANCE:
                 self.add("D123", f"分子 {format_number(numerator)} 大于分母 {format_number(denominator)},"
                                  f"百分比将超过 100%", "numerator")
         elif (numerator is None) != (denominator is None):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 
 from mubiao.errors import ProgressError
-from mubiao.numbers import Cell, is_blank
+from mubiao.numbers import Cell, UncomputedFormula, is_blank
 from mubiao.readers.columns import HEADER_SEARCH_ROWS, header_row
 
 #: Suffixes of the progress files mubiao reads.
@@ -59,6 +60,21 @@ class RawTable:
     body: list[list[Cell]]
     """The rows under the header; `body[i]` is row `header_row + 1 + i`, 1-based as Excel shows it."""
     encoding: str | None = None
+    width: int = 0
+    """How many cells the header row has as written: for a CSV its fields, trailing empty ones too (a row with
+    more fields than that has a cell beyond the last column); for an xlsx the header's last non-empty cell (a
+    sheet's rows all run to its widest row)."""
+    csv: bool = True
+
+    def beyond_header(self, row: list[Cell]) -> int | None:
+        """The 1-based column of the first cell of `row` beyond the header (D107), or None when there is none:
+        in a CSV any field beyond the header row's (typed separators say the cell is there, as `10,800` without
+        quotes makes two cells of one), in an xlsx a cell beyond the header that is not empty."""
+        if len(row) <= self.width:
+            return None
+        if self.csv:
+            return self.width + 1
+        return next((self.width + 1 + n for n, cell in enumerate(row[self.width:]) if not is_blank(cell)), None)
 
     def table(self) -> Table:
         """The Table: blank rows dropped, trailing empty cells trimmed."""
@@ -129,13 +145,15 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         raise _error("D001", "文件含有 NUL 字节,不是文本表格", path, _line_of(data, data.index(b"\x00")))
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        not_utf8 = exc.start
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise _error("D002", "无法识别文件编码:既不是 UTF-8,也不是 GB18030/GBK", path, _line_of(data, exc.start),
-                     hint=_SAVE_AS_UTF8) from None
+        # the encoding that read further is the file's, and the line where it stopped is the one to mend: a GBK
+        # file with a stray byte, or a UTF-8 file with a row pasted in from a GBK one
+        raise _error("D002", "无法识别文件编码:既不是 UTF-8,也不是 GB18030/GBK(是否混入了别的编码的内容?)",
+                     path, _line_of(data, max(not_utf8, exc.start)), hint=_SAVE_AS_UTF8) from None
 
 
 def _looks_like_utf16(data: bytes) -> bool:
@@ -153,9 +171,25 @@ def _line_of(data: bytes, offset: int) -> int:
 
 def _all_csv_rows(text: str, delimiter: str, path: Path) -> list[list[str]]:
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         return list(_csv_rows(text, delimiter, path))  # again, row by row, to say in which row
+    if text.count('"') % 2:  # quotes come in pairs, unless one is stray (12"寸, read as it is) or never closed
+        _refuse_unclosed_quote(rows, text, delimiter, path)
+    return rows
+
+
+def _refuse_unclosed_quote(rows: list[list[str]], text: str, delimiter: str, path: Path) -> None:
+    """D001 when a quoted cell is never closed: Python's lenient reader would take the rest of the file, rows and
+    all, into that one cell. (Its strict reader refuses that, and also a quote after a closing one, `"a"b`, which
+    the lenient reading keeps as it is, as Excel does.)"""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise _error("D001", "CSV 格式错误:这一行的引号没有配对,之后的内容都会被读进同一格", path, len(rows),
+                         hint="请检查这一行的引号(\"),或在 Excel 中重新另存为 CSV") from None
 
 
 def _csv_rows(text: str, delimiter: str, path: Path):
@@ -169,39 +203,74 @@ def _csv_rows(text: str, delimiter: str, path: Path):
 
 
 def _xlsx_rows(path: Path) -> list[list[Cell]]:
-    _refuse_unsafe_archive(path)
+    has_formulas = _refuse_unsafe_archive(path)
+    rows = _sheet_rows(path, data_only=True)
+    if has_formulas:  # a formula's cell holds the value Excel saved with it, or nothing where none was saved
+        _mark_uncomputed(rows, _sheet_rows(path, data_only=False))
+    return rows
+
+
+def _sheet_rows(path: Path, data_only: bool) -> list[list[Cell]]:
+    """The cells of the first sheet: with `data_only` the values saved with the formulas, otherwise the formulas."""
     import openpyxl  # only when there is an xlsx to read: it costs a third of a second to import
 
+    # openpyxl raises many kinds of exception for a damaged file; all mean the same to a county
     try:
-        with warnings.catch_warnings():
+        with open(path, "rb") as handle, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about sheet features it drops; they carry no data
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same to a county
-        raise _error("D001", f"无法读取 xlsx 文件:{type(exc).__name__}: {exc}", path) from None
-    try:
-        if not book.worksheets:
-            raise _error("D001", "xlsx 文件没有工作表", path)
-        return [list(row) for row in book.worksheets[0].iter_rows(min_row=1, values_only=True)]
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=data_only)
+            try:
+                if not book.worksheets:
+                    raise _error("D001", "xlsx 文件没有工作表", path)
+                return [list(row) for row in book.worksheets[0].iter_rows(min_row=1, values_only=True)]
+            finally:
+                book.close()
     except ProgressError:
         raise
     except Exception as exc:
         raise _error("D001", f"无法读取 xlsx 文件:{type(exc).__name__}: {exc}", path) from None
-    finally:
-        book.close()
 
 
-def _refuse_unsafe_archive(path: Path) -> None:
+def _mark_uncomputed(values: list[list[Cell]], formulas: list[list[Cell]]) -> None:
+    """Put an UncomputedFormula in each cell of `values` that is empty where `formulas` has a formula."""
+    for row, formula_row in zip(values, formulas):
+        for column, (value, formula) in enumerate(zip(row, formula_row)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                row[column] = UncomputedFormula(formula)
+
+
+def _refuse_unsafe_archive(path: Path) -> bool:
+    """Refuse a file that is not a sane zip archive (D001) or unpacks far beyond its size (D005); say whether its
+    sheets hold formulas."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise _error("D001", f"不是有效的 xlsx 文件({exc})", path,
+            unpacked = sum(member.file_size for member in members)
+            packed = sum(member.compress_size for member in members) or 1
+            if unpacked > MAX_XLSX_UNPACKED or (unpacked > 2**20 and unpacked / packed > MAX_XLSX_RATIO):
+                raise _error("D005", f"xlsx 解压后有 {unpacked // 2**20} MB(压缩比 {unpacked // packed}:1),拒绝读取",
+                             path, hint="可能是压缩炸弹;请重新导出")
+            return any(_holds_formulas(archive, member) for member in members
+                       if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"))
+    except ProgressError:
+        raise
+    except Exception as exc:  # not a zip, a damaged directory, a zip feature Python lacks, names not in UTF-8…
+        raise _error("D001", f"不是有效的 xlsx 文件({type(exc).__name__}: {exc})", path,
                      hint="旧版 .xls 请在 Excel 中另存为 .xlsx") from None
-    unpacked = sum(member.file_size for member in members)
-    packed = sum(member.compress_size for member in members) or 1
-    if unpacked > MAX_XLSX_UNPACKED or (unpacked > 2**20 and unpacked / packed > MAX_XLSX_RATIO):
-        raise _error("D005", f"xlsx 解压后有 {unpacked // 2**20} MB(压缩比 {unpacked // packed}:1),拒绝读取",
-                     path, hint="可能是压缩炸弹;请重新导出")
+
+
+def _holds_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether a sheet's XML has a formula element (`<f>`, `<f t=…>`, or with a namespace prefix)."""
+    with archive.open(member) as part:
+        tail = b""
+        while chunk := part.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 def _table(path: Path, rows: list[list[Cell]], encoding: str | None) -> RawTable:
@@ -209,8 +278,10 @@ def _table(path: Path, rows: list[list[Cell]], encoding: str | None) -> RawTable
     if index is None:
         raise _error("D101", "找不到表头:前 10 行中没有“指标编号”(indicator)列", path,
                      hint="表头应有 指标编号、完成值 等列,见 mubiao form 生成的填报表")
-    return RawTable(path=path, header=tuple(trim_row(rows[index])), header_row=index + 1, body=rows[index + 1 :],
-                    encoding=encoding)
+    header = trim_row(rows[index])
+    is_csv = encoding is not None
+    return RawTable(path=path, header=tuple(header), header_row=index + 1, body=rows[index + 1 :],
+                    encoding=encoding, width=len(rows[index]) if is_csv else len(header), csv=is_csv)
 
 
 def trim_row(row: list[Cell]) -> list[Cell]:
