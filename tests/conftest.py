@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from mubiao.app import app
+
+# Property tests run a few examples in `make test` (hypothesis's default, or what a test sets); `make fuzz` runs the
+# ones in tests/fuzz/ with `--hypothesis-profile=fuzz`: many more, however long they take.
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("MUBIAO_FUZZ_EXAMPLES", "10000")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -60,3 +71,20 @@ def golden(request):
         assert text == path.read_bytes().decode("utf-8"), f"{name} differs from its golden file"
 
     return check
+
+
+# -- the bad-input corpus (issue 8): how many inputs it holds, printed at the end of every run that collected it
+
+
+def pytest_terminal_summary(terminalreporter):
+    from_corpus = [report for reports in terminalreporter.stats.values() for report in reports
+                   if getattr(report, "when", None) == "call" and "test_bad_input_corpus.py::test_every_command" in
+                   getattr(report, "nodeid", "")]
+    if not from_corpus:
+        return
+    passed = sum(report.passed for report in from_corpus)
+    names = [report.nodeid.split("[", 1)[1].rstrip("]") for report in from_corpus]
+    plans = sum(name.startswith("plans/") for name in names)
+    terminalreporter.write_line(
+        f"bad-input corpus (tests/fixtures/bad/): {len(names)} inputs, {plans} plans and {len(names) - plans} "
+        f"progress files; {passed} answered as they must")
