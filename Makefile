@@ -15,7 +15,7 @@ run: $(STAMP)
 	$(BIN)/mubiao summary --plan jinhua-2021
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Everything that reads what people type (cells, tables, county files, plans) fed any input by hypothesis
 # (tests/fuzz/, issue 8): `make test` runs a few examples of each, this runs FUZZ_EXAMPLES of each (on a 2-core
