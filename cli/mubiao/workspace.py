@@ -11,12 +11,11 @@ from mubiao.models import Plan
 if TYPE_CHECKING:
     import datetime as dt
 
-    import pandas
-
     from mubiao.analysis.gaps import Gaps
     from mubiao.analysis.history import History
     from mubiao.analysis.report import Report
     from mubiao.analysis.summary import Summary
+    from mubiao.readers.progress import ProgressRead
 
 #: `reading(total)`: a context around reading `total` progress files, yielding a callback to call per file.
 Reading = Callable[[int], ContextManager[Callable[[], None]]]
@@ -57,7 +56,7 @@ def open_plan(root: str | Path, plan: str | None = None) -> Plan:
     """Load the plan a command means (see `plan_path`). Raises WorkspaceError or PlanError."""
     from mubiao.readers.plan import load_plan
 
-    return load_plan(plan_path(root, plan))
+    return load_plan(plan_path(root, plan), cache_root=root)
 
 
 def reports_folder(root: str | Path, plan: Plan) -> Path:
@@ -88,7 +87,7 @@ def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = Non
     from mubiao.analysis.gaps import compute_gaps
 
     the_plan, progress, day = _open_progress(root, plan, as_of, reading)
-    return compute_gaps(the_plan, progress, day)
+    return compute_gaps(the_plan, progress, day)  # from the coded records: no table, no pandas
 
 
 def open_report(root: str | Path, plan: str | None = None, as_of: str | None = None,
@@ -97,7 +96,7 @@ def open_report(root: str | Path, plan: str | None = None, as_of: str | None = N
     from mubiao.analysis.report import build_report
 
     the_plan, progress, day = _open_progress(root, plan, as_of, reading)
-    return build_report(the_plan, progress, day)
+    return build_report(the_plan, progress.frame, day)
 
 
 def open_summaries(root: str | Path, counties: list[str | None] | None, plan: str | None = None,
@@ -112,7 +111,7 @@ def open_summaries(root: str | Path, counties: list[str | None] | None, plan: st
 
     the_plan, progress, day = _open_progress(root, plan, as_of, reading)
     gaps = compute_gaps(the_plan, progress, day)
-    notes = latest_notes(the_plan, progress, gaps.period)
+    notes = latest_notes(the_plan, progress.frame, gaps.period)
     if counties is None:
         counties = [county.id for county in the_plan.counties]
     areas = [None if c is None else choose("县", [c], county_options(the_plan))[0] for c in counties]
@@ -127,13 +126,14 @@ def open_history(root: str | Path, indicator: str, plan: str | None = None, as_o
 
     the_plan, progress, day = _open_progress(root, plan, as_of, reading)
     [indicator_id] = choose("指标", [indicator], indicator_options(the_plan))
-    return indicator_history(the_plan, progress, indicator_id, day)
+    return indicator_history(the_plan, progress.frame, indicator_id, day)
 
 
 def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
-                   reading: Reading | None) -> tuple[Plan, "pandas.DataFrame", "dt.date | None"]:
+                   reading: Reading | None) -> tuple[Plan, "ProgressRead", "dt.date | None"]:
+    """The plan, its progress files read (ProgressError at the first error, as `load_progress`) and the date."""
     from mubiao.numbers import CellError, parse_as_of
-    from mubiao.readers.progress import load_progress, progress_files
+    from mubiao.readers.progress import progress_files, read_progress_or_raise
 
     the_plan = open_plan(root, plan)
     day = None
@@ -143,7 +143,7 @@ def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
         except CellError as exc:
             raise WorkspaceError(f"--as-of {exc}") from None
     if reading is None:
-        return the_plan, load_progress(the_plan, root), day
+        return the_plan, read_progress_or_raise(the_plan, root), day
     files = progress_files(the_plan, root)
     with reading(len(files)) as advance:
-        return the_plan, load_progress(the_plan, root, files, on_file=lambda _path: advance()), day
+        return the_plan, read_progress_or_raise(the_plan, root, files, on_file=lambda _path: advance()), day

@@ -187,3 +187,57 @@ def test_files_outside_the_workspace_are_read_but_not_kept(workspace, tmp_path_f
     files_read.clear()
     read_progress(plan, workspace, files=[elsewhere])
     assert files_read == [elsewhere]
+
+
+def test_findings_across_files_come_from_the_cache_only_while_every_file_is_as_it_was(workspace, monkeypatch):
+    import mubiao.checks.progress
+
+    path = a_csv(workspace)
+    original = path.read_bytes()
+    lines = original.splitlines(keepends=True)
+    path.write_bytes(b"".join([*lines, lines[1] if lines[-1].endswith(b"\n") else b"\n" + lines[1]]))  # repeated
+    os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
+    first = same_as_uncached(workspace)
+    assert "D202" in {f.code for f in first.findings}
+
+    computed = []
+    real = mubiao.checks.progress.cross_record_findings
+    monkeypatch.setattr(mubiao.checks.progress, "cross_record_findings",
+                        lambda *args: computed.append(1) or real(*args))
+    again = read_progress(plan_of(workspace), workspace)
+    assert computed == [] and again.findings == first.findings  # every file as it was: from the cache
+
+    monkeypatch.chdir(workspace.parent)  # the same files, the root spelled another way: messages name them so
+    relative = read_progress(plan_of(workspace), Path(workspace.name))
+    assert computed == [1]
+    assert [f.file for f in relative.findings if f.code == "D202"] == [os.path.relpath(path, workspace.parent)]
+
+    path.write_bytes(original)  # the repeat taken out: found again, and gone
+    os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
+    mended = same_as_uncached(workspace)
+    assert "D202" not in {f.code for f in mended.findings}
+
+
+def test_a_plan_is_checked_again_whenever_its_text_changes(workspace, monkeypatch):
+    import mubiao.readers.plan
+    from mubiao.errors import PlanError
+    from mubiao.workspace import open_plan
+
+    checks = []
+    real = mubiao.readers.plan.check_document
+    monkeypatch.setattr(mubiao.readers.plan, "check_document", lambda document: checks.append(1) or real(document))
+    first = open_plan(workspace, PLAN_ID)
+    assert open_plan(workspace, PLAN_ID) == first and checks == [1]  # the same text: found free of errors before
+
+    path = workspace / "targets" / f"{PLAN_ID}.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('kind = "count"', 'kind = "cuont"', 1), encoding="utf-8")
+    with pytest.raises(PlanError, match="cuont"):
+        open_plan(workspace, PLAN_ID)
+    with pytest.raises(PlanError):  # and again: a plan with errors is never remembered
+        open_plan(workspace, PLAN_ID)
+
+    path.write_text(text, encoding="utf-8")
+    (workspace / cache.CACHE_FOLDER / cache.PLANS_CHECKED).write_bytes(b"\xff not json")  # damaged: checked again
+    checks.clear()
+    assert open_plan(workspace, PLAN_ID) == first and checks == [1]

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     import numpy
     import pandas
 
+    from mubiao.readers.progress import ProgressRead
+
 #: How many of a row's latest records set the pace of its projection.
 PROJECTION_RECORDS = 3
 
@@ -344,14 +346,15 @@ def _plain(row: GapRow) -> dict:
 
 def compute_gaps(
     plan: Plan,
-    progress: "pandas.DataFrame",
+    progress: "pandas.DataFrame | ProgressRead",
     as_of: dt.date | None = None,
     *,
     indicators: Sequence[str] | None = None,
 ) -> Gaps:
     """Every row of the plan at `as_of` (default: the last day of the latest month with data), FORMATS §4.
 
-    `progress` is the tidy table of `load_progress` (or any DataFrame with its columns). Records of counties
+    `progress` is the tidy table of `load_progress` (or any DataFrame with its columns), or the `ProgressRead` of
+    `read_progress`, whose coded columns are used as they are (no table is built). Records of counties
     the plan does not list for an indicator, and blank records, are not counted. `indicators` narrows the
     computation to some indicator ids (plan order is kept)."""
     chosen = plan.indicators if indicators is None else tuple(i for i in plan.indicators if i.id in set(indicators))
@@ -369,7 +372,7 @@ def compute_gaps(
     return Gaps(plan=plan, as_of=as_of, table=table, completeness=completeness)
 
 
-def default_as_of(plan: Plan, progress: "pandas.DataFrame") -> dt.date:
+def default_as_of(plan: Plan, progress: "pandas.DataFrame | ProgressRead") -> dt.date:
     """The last day of the latest month with a record that reports a figure (FORMATS §1). With no data at all:
     today, kept within the plan's period, so that the expected values still say where things should be."""
     return _latest_month_end(plan, _Records.of(plan, progress).latest_period())
@@ -438,19 +441,51 @@ class _Records:
     """Records whose value x is a number."""
 
     @classmethod
-    def of(cls, plan: Plan, progress: "pandas.DataFrame") -> _Records:
+    def of(cls, plan: Plan, progress: "pandas.DataFrame | ProgressRead") -> _Records:
+        """The records of the tidy table, or of a `ProgressRead` (its coded columns: no table to build)."""
+        import numpy as np
+
+        if not hasattr(progress, "coded"):
+            return cls._of_frame(plan, progress)
+        coded, vocabulary = progress.coded, progress.vocabulary
+        if vocabulary.indicators != tuple(ind.id for ind in plan.indicators) or \
+                vocabulary.counties != (CITY, *(county.id for county in plan.counties)):
+            return cls._of_frame(plan, progress.frame)  # read against another plan: by the ids, as a table
+        # the vocabulary's counties are the city, then the plan's; its months every month of the plan, in order
+        area = coded.county.astype(np.int32) - 1
+        area[coded.county == 0] = len(plan.counties)
+        return cls._of_arrays(plan, indicator=coded.indicator.astype(np.int32), area=area,
+                              period=coded.period.astype(np.int32), periods=vocabulary.periods,
+                              value=coded.value, numerator=coded.numerator, denominator=coded.denominator,
+                              done_on=~np.isnat(coded.done_on))
+
+    @classmethod
+    def _of_frame(cls, plan: Plan, progress: "pandas.DataFrame") -> _Records:
         import numpy as np
 
         areas = {county.id: position for position, county in enumerate(plan.counties)}
-        city_area = areas.setdefault(CITY, len(plan.counties))  # a plan county called `city` would be the city
-        indicator = _codes(progress["indicator"], {ind.id: i for i, ind in enumerate(plan.indicators)})
-        area = _codes(progress["county"], areas)
+        areas.setdefault(CITY, len(plan.counties))  # a plan county called `city` would be the city
         period, periods = _period_codes(progress["period"])
+        return cls._of_arrays(
+            plan, indicator=_codes(progress["indicator"], {ind.id: i for i, ind in enumerate(plan.indicators)}),
+            area=_codes(progress["county"], areas), period=period, periods=periods,
+            value=progress["value"].to_numpy(dtype="float64", na_value=np.nan),
+            numerator=progress["numerator"], denominator=progress["denominator"],
+            done_on=progress["done_on"].notna().to_numpy())
 
-        x = progress["value"].to_numpy(dtype="float64", na_value=np.nan, copy=True)  # a copy: x is written below
+    @classmethod
+    def _of_arrays(cls, plan: Plan, *, indicator: "numpy.ndarray", area: "numpy.ndarray", period: "numpy.ndarray",
+                   periods: tuple[str, ...], value: "numpy.ndarray", numerator, denominator,
+                   done_on: "numpy.ndarray") -> _Records:
+        """`numerator` and `denominator`: float arrays (NaN: none) or the table's nullable columns; `done_on`:
+        whether a record has a completion date."""
+        import numpy as np
+
+        city_area = len(plan.counties) if CITY not in {county.id for county in plan.counties} else \
+            next(i for i, county in enumerate(plan.counties) if county.id == CITY)
+        x = np.array(value, dtype="float64", copy=True)  # a copy: x is written below
         no_value = np.isnan(x)
-        no_numerator, no_denominator = (progress[name].isna().to_numpy() for name in ("numerator", "denominator"))
-        done_on = progress["done_on"].notna().to_numpy()
+        no_numerator, no_denominator = (_missing(part) for part in (numerator, denominator))
         reported = done_on | ~(no_value & no_numerator & no_denominator)
 
         # per indicator once, then read for the records concerned; the extra last entry is read by code −1
@@ -460,7 +495,7 @@ class _Records:
         x[undated[is_milestone[indicator[undated]]]] = 1.0  # a completion date alone says done
 
         both = np.flatnonzero(~(no_numerator | no_denominator))  # only these records' parts are read
-        num, den = (progress[name].array[both].to_numpy(dtype="float64") for name in ("numerator", "denominator"))
+        num, den = (_floats_at(part, both) for part in (numerator, denominator))
         is_ratio = ~np.isnan(num) & (np.abs(den) > TOLERANCE)  # (a nullable column may still hold a NaN)
         is_ratio &= ~np.isnan(scale[indicator[both]])  # of a ratio indicator
         ratios, num, den = both[is_ratio], num[is_ratio], den[is_ratio]
@@ -501,6 +536,22 @@ class _Records:
         import bisect
 
         return bisect.bisect_right(self.periods, month)
+
+
+def _missing(part) -> "numpy.ndarray":
+    """Where a figure column (a float array with NaN, or a nullable table column) has no number."""
+    import numpy as np
+
+    return np.isnan(part) if isinstance(part, np.ndarray) else part.isna().to_numpy()
+
+
+def _floats_at(part, positions: "numpy.ndarray") -> "numpy.ndarray":
+    """A figure column's numbers at these positions, as floats."""
+    import numpy as np
+
+    if isinstance(part, np.ndarray):
+        return part[positions].astype("float64", copy=False)
+    return part.array[positions].to_numpy(dtype="float64")
 
 
 def _codes(column: "pandas.Series", known: Mapping[str, int]) -> "numpy.ndarray":

@@ -49,10 +49,11 @@ def form(
     from mubiao.workspace import open_plan, output_path, reports_folder
 
     workspace = workspace_root(root)
+    given = output_path(workspace, output) if output else None  # refused before anything is read or written
     the_plan = open_plan(workspace, plan)
     month = check_period(the_plan, period)
     chosen = form_counties(the_plan, counties)
-    folder = output_path(workspace, output) if output else reports_folder(workspace, the_plan) / "forms" / month
+    folder = given or reports_folder(workspace, the_plan) / "forms" / month
     progress = read_progress(the_plan, workspace)
     forms = build_forms(the_plan, progress.records, month, chosen)
     written = [

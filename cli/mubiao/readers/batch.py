@@ -117,6 +117,7 @@ class RecordColumns:
     @classmethod
     def concat(cls, parts: Sequence["RecordColumns"]) -> "RecordColumns":
         """The records of `parts`, one after the other."""
+        parts = [part for part in parts if len(part)] or parts[:1]  # no copy of a cache's millions for nothing
         if not parts:
             return cls(*(np.empty(0, dtype=dtype) for dtype in _DTYPES))
         if len(parts) == 1:

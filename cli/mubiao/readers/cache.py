@@ -28,7 +28,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -103,25 +103,34 @@ def fingerprint(plan: Plan) -> str:
     return hashlib.sha256(f"{FORMAT}|{__version__}|{plan!r}".encode()).hexdigest()
 
 
-def load(root: str | Path, plan: Plan, vocabulary: Vocabulary) -> tuple[dict[str, Cached], RecordColumns]:
-    """The cached entries by file name (relative to the workspace root) and the records of all of them (`file`
-    is the entry's number); none when there is no usable cache (missing, damaged, another plan)."""
+class Loaded(NamedTuple):
+    """What a cache holds: the entries by file name (relative to the workspace root), the records of all of them
+    (`file` is the entry's number), and the findings across records (D201–D203) of exactly these files as they
+    were, when they were saved with them (None otherwise)."""
+
+    entries: dict[str, Cached]
+    records: RecordColumns
+    across: list[Finding] | None = None
+
+
+def load(root: str | Path, plan: Plan, vocabulary: Vocabulary) -> Loaded:
+    """What the cache of `plan` in `root` holds; nothing when there is no usable cache (missing, damaged, another
+    plan)."""
     path = cache_path(root, plan)
     if not path.is_file():
-        return {}, RecordColumns.empty()
+        return Loaded({}, RecordColumns.empty())
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
             arrays = {name: stored[f"r_{name}"] for name in [*_ARRAYS, "note_at", "note_text", "index"]}
-        return _entries(arrays, plan, vocabulary)
+        return _entries(arrays, plan, vocabulary, root)
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, EOFError, UnicodeError):
-        return {}, RecordColumns.empty()  # rebuilt by the next save
+        return Loaded({}, RecordColumns.empty())  # rebuilt by the next save
 
 
-def _entries(arrays: Mapping[str, np.ndarray], plan: Plan,
-             vocabulary: Vocabulary) -> tuple[dict[str, Cached], RecordColumns]:
+def _entries(arrays: Mapping[str, np.ndarray], plan: Plan, vocabulary: Vocabulary, root: str | Path) -> Loaded:
     index = json.loads(arrays["index"].tobytes().decode("utf-8"))
     if index.get("fingerprint") != fingerprint(plan):
-        return {}, RecordColumns.empty()
+        return Loaded({}, RecordColumns.empty())
     count = len(arrays["row"])
     for name, dtype in _ARRAYS.items():
         if arrays[name].dtype != dtype or arrays[name].shape != (count,):
@@ -145,14 +154,19 @@ def _entries(arrays: Mapping[str, np.ndarray], plan: Plan,
         for finding in findings:
             Severity(finding[3])  # raises ValueError when damaged
         entries[entry["name"]] = Cached(Stamp(*entry["stamp"]), dict(entry["columns"]), findings, number)
-    return entries, records
+    across = index.get("across")
+    if across is not None and across["root"] == str(Path(root)):  # their messages name files as the root spells them
+        return Loaded(entries, records, [Finding(file, line, column, code, Severity(severity), message)
+                                         for file, line, column, code, severity, message in across["findings"]])
+    return Loaded(entries, records)
 
 
 def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileRead]],
-         records: RecordColumns) -> None:
+         records: RecordColumns, across: Sequence[Finding] | None = None) -> None:
     """Keep these files' entries (name relative to the root, stamp, what it gave) and their records (`file`:
-    the entry's place in `entries`), replacing the whole cache. Silently nothing when the workspace is
-    read-only: the cache only saves time."""
+    the entry's place in `entries`), replacing the whole cache; `across`: the findings across records of exactly
+    these files (None when the read had others). Silently nothing when the workspace is read-only: the cache
+    only saves time."""
     files = [
         {
             "name": name,
@@ -168,7 +182,11 @@ def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileR
     arrays["done_on"] = records.done_on.view(np.int64)
     arrays["note_at"] = noted
     arrays["note_text"] = _utf8(json.dumps(records.note[noted].tolist(), ensure_ascii=False))
-    arrays["index"] = _utf8(json.dumps({"fingerprint": fingerprint(plan), "files": files}, ensure_ascii=False))
+    index = {"fingerprint": fingerprint(plan), "files": files}
+    if across is not None:
+        index["across"] = {"root": str(Path(root)), "findings": [
+            [f.file, f.line, f.column, f.code, f.severity.value, f.message] for f in across]}
+    arrays["index"] = _utf8(json.dumps(index, ensure_ascii=False))
     path = cache_path(root, plan)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,6 +194,50 @@ def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileR
         try:
             with os.fdopen(fd, "wb") as handle:
                 np.savez(handle, **{f"r_{name}": array for name, array in arrays.items()})
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+#: The plans (by the hash of their text and of this mubiao) found free of errors, newest last; a few are kept.
+PLANS_CHECKED = "plans-checked.json"
+PLANS_REMEMBERED = 16
+
+
+def _plan_key(text: str) -> str:
+    from mubiao import __version__
+
+    return hashlib.sha256(f"{FORMAT}|{__version__}|{text}".encode()).hexdigest()
+
+
+def _plans_checked(root: str | Path) -> list[str]:
+    try:
+        known = json.loads((Path(root) / CACHE_FOLDER / PLANS_CHECKED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [key for key in known if isinstance(key, str)] if isinstance(known, list) else []
+
+
+def plan_checked(root: str | Path, text: str) -> bool:
+    """True when a plan of exactly this text was checked free of errors by this mubiao (`mubiao.checks.plan`
+    is a function of the text alone: the same text, the same findings)."""
+    return _plan_key(text) in _plans_checked(root)
+
+
+def remember_plan_checked(root: str | Path, text: str) -> None:
+    """Note that a plan of this text is free of errors (silently nothing in a read-only workspace)."""
+    key = _plan_key(text)
+    known = [k for k in _plans_checked(root) if k != key][-(PLANS_REMEMBERED - 1):] + [key]
+    path = Path(root) / CACHE_FOLDER / PLANS_CHECKED
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(known, handle)
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -27,14 +27,23 @@ from mubiao.readers.toml_document import read_toml
 _DEFAULT_PACE = {Kind.COUNT: Pace.LINEAR, Kind.RATIO: Pace.LINEAR, Kind.LEVEL: Pace.STEP, Kind.MILESTONE: Pace.STEP}
 
 
-def load_plan(path: str | Path) -> Plan:
+def load_plan(path: str | Path, *, cache_root: str | Path | None = None) -> Plan:
     """Read a plan file into a frozen `Plan`.
 
     Raises PlanError at the first error-level finding (with its line and column) when the file is not a valid
-    plan; warnings do not stop loading. `mubiao check` lists every finding.
+    plan; warnings do not stop loading. `mubiao check` lists every finding. With `cache_root` (a workspace),
+    a plan whose exact text was found free of errors before is not checked again (a national plan's check takes
+    most of a second; `mubiao.readers.cache`).
     """
     document = read_toml(path)
-    raise_first_error(check_document(document), PlanError, document.path)
+    if cache_root is None:
+        raise_first_error(check_document(document), PlanError, document.path)
+    else:
+        from mubiao.readers import cache
+
+        if not cache.plan_checked(cache_root, document.text):
+            raise_first_error(check_document(document), PlanError, document.path)
+            cache.remember_plan_checked(cache_root, document.text)
     return build_plan(document.data, path=document.path)
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from mubiao.checks.findings import RULES, Finding, Severity, raise_first_error
 from mubiao.errors import ProgressError
@@ -123,23 +123,29 @@ def progress_files(plan: Plan, root: str | Path = ".") -> list[Path]:
     """Every progress file of the plan (`data/<plan-id>/**/*.csv|.tsv|.xlsx`), sorted by path.
 
     Hidden files and folders, and the `~$…` lock files Excel leaves beside an open workbook, are not read."""
-    import os
-
     folder = progress_folder(plan, root)
     if not folder.is_dir():
         return []
     found: list[tuple[tuple[str, ...], str]] = []
-    for here, folders, names in os.walk(folder):  # os.walk tells files from folders without a stat per file
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        parts = tuple(Path(here).relative_to(folder).parts)
-        found.extend(
-            ((*parts, name), os.path.join(here, name))
-            for name in names
-            if os.path.splitext(name)[1].lower() in TABLE_SUFFIXES
-            and not name.startswith(("~$", "."))
-            and os.path.isfile(os.path.join(here, name))
-        )
+    _scan(str(folder), (), found)
     return [Path(path) for _, path in sorted(found)]  # sorted by parts, as paths sort
+
+
+def _scan(folder: str, parts: tuple[str, ...], found: list[tuple[tuple[str, ...], str]]) -> None:
+    """Add the progress files under `folder` to `found` as (parts of the path below the plan's folder, path).
+    `os.scandir` says what each entry is without a stat (but for a link)."""
+    import os
+
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):  # a linked folder is not walked (it could loop)
+                _scan(entry.path, (*parts, name), found)
+            elif (os.path.splitext(name)[1].lower() in TABLE_SUFFIXES and not name.startswith("~$")
+                  and entry.is_file()):  # not a pipe or a socket that happens to end in .csv
+                found.append(((*parts, name), entry.path))
 
 
 def read_progress(
@@ -170,9 +176,10 @@ def read_progress(
     reader = BatchReader(plan, _PlanLookup(plan))
     use_cache = cache and not by_row
     started = kept.now_ns()
-    names = [_cache_name(path, root) if use_cache else None for path in files]
+    names = _cache_names(files, root) if use_cache else [None] * len(files)
     stamps = [kept.Stamp.of(path) if name else None for path, name in zip(files, names)]
-    cached, kept_records = kept.load(root, plan, reader.vocabulary) if use_cache else ({}, None)
+    loaded = kept.load(root, plan, reader.vocabulary) if use_cache else kept.Loaded({}, RecordColumns.empty())
+    cached, kept_records = loaded.entries, loaded.records
     hits = {i: cached[name] for i, name in enumerate(names)
             if name in cached and stamps[i] is not None and cached[name].stamp == stamps[i]}
 
@@ -190,27 +197,34 @@ def read_progress(
             by_file[i] = entry.file_read(files[i])
             if on_file is not None:
                 on_file(files[i])
-    if use_cache and unread:
-        _keep(root, plan, names, stamps, [by_file[i] for i in range(len(files))], records, started)
-
     ordered = [by_file[i] for i in range(len(files))]
     columns = {str(file.path): file.columns for file in ordered}
     text_names = [str(path) for path in files]
     findings = [finding for file in ordered for finding in file.findings]
-    findings.extend(cross_record_findings(plan, records, reader.vocabulary, text_names, columns))
+    if not unread and len(hits) == len(cached) and loaded.across is not None:
+        across = loaded.across  # the same files as they were when these were found: the same findings
+    else:
+        across = cross_record_findings(plan, records, reader.vocabulary, text_names, columns)
+    findings.extend(across)
+    if use_cache and (unread or loaded.across is None):  # (a cache of an earlier mubiao may lack them)
+        _keep(root, plan, names, stamps, ordered, records, started, across, only_if_whole=not unread)
     return ProgressRead(files=tuple(files), coded=records, vocabulary=reader.vocabulary,
                         findings=tuple(sorted(findings, key=Finding.sort_key)), columns=columns)
 
 
-def _cache_name(path: Path, root: str | Path) -> str | None:
-    """A file's name in the cache: its path from the workspace root (None for a file outside it: not kept)."""
-    text, prefix = str(path), str(Path(root))
+def _cache_names(files: Sequence[Path], root: str | Path) -> list[str | None]:
+    """Each file's name in the cache: its path from the workspace root (None for a file outside it: not kept)."""
+    prefix = str(Path(root))
+    return [_cache_name(str(path), prefix) for path in files]
+
+
+def _cache_name(text: str, prefix: str) -> str | None:
     if prefix == ".":
-        return None if Path(text).is_absolute() or text.startswith("..") else Path(text).as_posix()
+        return None if text.startswith(("/", "..")) else Path(text).as_posix()
     if text.startswith(prefix + "/"):  # how progress_files spells them: cheaper than Path.relative_to
         return text[len(prefix) + 1 :]
     try:
-        return Path(path).relative_to(root).as_posix()
+        return Path(text).relative_to(prefix).as_posix()
     except ValueError:
         return None
 
@@ -228,22 +242,24 @@ def _still_valid(records: "RecordColumns", hits: Mapping[int, "Cached"], count: 
 
 
 def _keep(root, plan: Plan, names: list[str | None], stamps: list, files: list["FileRead"],
-          records: "RecordColumns", started: int) -> None:
-    """Save what every settled file gave (see `mubiao.readers.cache`)."""
+          records: "RecordColumns", started: int, across: list[Finding], only_if_whole: bool = False) -> None:
+    """Save what every settled file gave (see `mubiao.readers.cache`), and the findings across records when
+    every file is kept (they are of these files and no others). `only_if_whole`: save only then."""
     import numpy as np
 
     from mubiao.readers import cache as kept
 
     chosen = [i for i, (name, stamp) in enumerate(zip(names, stamps))
               if name is not None and stamp is not None and stamp.settled(started)]
-    if not chosen:
+    if not chosen or (only_if_whole and len(chosen) < len(files)):
         return
     number = np.full(len(files), -1, dtype=np.int64)  # each kept file's number in the cache
     number[chosen] = np.arange(len(chosen))
     if len(chosen) < len(files):
         records = records.take(number[records.file] >= 0)
     records = records.in_files(number[records.file])
-    kept.save(root, plan, [(names[i], stamps[i], files[i]) for i in chosen], records)
+    kept.save(root, plan, [(names[i], stamps[i], files[i]) for i in chosen], records,
+              across if len(chosen) == len(files) else None)
 
 
 #: Files per batch, and from how many files a read is spread over processes (below it, starting them costs
@@ -309,9 +325,16 @@ def load_progress(
     `read_progress`.
     Raises ProgressError at the first error-level finding; warnings do not stop loading.
     """
+    return read_progress_or_raise(plan, root, files, on_file).frame
+
+
+def read_progress_or_raise(plan: Plan, root: str | Path = ".", files: Iterable[Path] | None = None,
+                           on_file: Callable[[Path], None] | None = None) -> ProgressRead:
+    """`read_progress`, raising ProgressError at the first error-level finding as `load_progress` does; the
+    records stay coded (`compute_gaps` takes them so, without building the table)."""
     read = read_progress(plan, root, files, on_file)
     raise_first_error(read.findings, ProgressError, progress_folder(plan, root))
-    return read.frame
+    return read
 
 
 def tidy_frame(vocabulary: "Vocabulary", files: list[str], records: "RecordColumns") -> "pandas.DataFrame":
