@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test fuzz install system-deps schema sample-data bench clean
+.PHONY: help run test fuzz install system-deps schema sample-data install-check bench clean
 
 # The main job on the bundled sample workspace: check every file, the gap report as of the latest month, then
 # the monthly report and the city's year-end draft (into reports/jinhua-2021/<YYYY-MM>/).
@@ -41,9 +41,18 @@ $(STAMP): pyproject.toml
 schema: $(STAMP)
 	$(BIN)/mubiao schema -o targets/plan.schema.json
 
-# Regenerate the sample progress files under data/jinhua-2021 (deterministic; a test keeps them equal).
+# Regenerate the sample progress files under data/jinhua-2021 (deterministic; a test keeps them equal), and the
+# package's copy of the sample that `mubiao init --example` writes (another test keeps that equal).
 sample-data: $(STAMP)
 	$(BIN)/python data/make_sample.py
+	$(BIN)/python data/bundle_sample.py
+
+# A fresh virtual environment outside the repository, pip and then pipx install of this checkout (from PyPI,
+# about half a minute each), then init --example, check, gaps, report and summary in it (issue 9; not part of
+# `make test`, which must not need the network).
+install-check:
+	bash tests/install-check.sh
+	bash tests/install-check.sh --pipx
 
 # mubiao against DuckDB on synthetic province and national workspaces (issue 7; not part of `make test`):
 # generated once under .bench/; a smoke run is `make bench BENCH_ARGS=--quick`, and see run.py --help.
@@ -59,6 +68,7 @@ help:
 	@echo "make test         the whole test suite (property tests with a few examples each)"
 	@echo "make fuzz         the property tests of tests/fuzz/ with FUZZ_EXAMPLES (default $(FUZZ_EXAMPLES)) examples each"
 	@echo "make schema       regenerate targets/plan.schema.json"
-	@echo "make sample-data  regenerate data/jinhua-2021/"
+	@echo "make sample-data  regenerate data/jinhua-2021/ and the package's copy of it"
+	@echo "make install-check  pip and pipx install of this checkout into fresh environments, then every command"
 	@echo "make bench        mubiao against DuckDB on synthetic workspaces (BENCH_ARGS=--quick for a smoke run)"
 	@echo "make clean        remove .venv/ and the test caches"

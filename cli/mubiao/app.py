@@ -15,6 +15,7 @@ from mubiao import __version__, console
 from mubiao.commands.check import check
 from mubiao.commands.form import form
 from mubiao.commands.gaps import gaps
+from mubiao.commands.init import init
 from mubiao.commands.report import report
 from mubiao.commands.schema import schema
 from mubiao.commands.show import show
@@ -66,6 +67,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.command()(init)
 app.command()(check)
 app.command()(gaps)
 app.command()(show)

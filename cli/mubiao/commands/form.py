@@ -36,8 +36,8 @@ def form(
 
     示例:
 
+    \b
         mubiao form --plan jinhua-2021 --period 2021-06
-
         mubiao form --plan jinhua-2021 --period 2021-07 --county wucheng --format csv -o 发县/
     """
     # imported here, not at the top: `mubiao --help` and `mubiao check` should not pay for forms and workbooks
