@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from mubiao.checks.findings import CheckResult, Finding
-from mubiao.readers.plan import read_plan
-from mubiao.checks.progress import check_progress_files
 from mubiao.errors import WorkspaceError
+from mubiao.readers.plan import read_plan
 from mubiao.readers.tables import TABLE_SUFFIXES
 
 PLAN_SUFFIXES = (".toml",)
@@ -58,7 +57,10 @@ def check_files(files: Sequence[Path], on_file: Callable[[], None] | None = None
             findings.extend(plans[file.resolve()][0])
             advance()
     progress = [f for f in files if f.suffix.lower() in TABLE_SUFFIXES]
-    findings.extend(check_progress_files(progress, advance, plans))
+    if progress:  # imported only then: `mubiao check targets/` runs in hooks and must start fast
+        from mubiao.checks.progress import check_progress_files
+
+        findings.extend(check_progress_files(progress, advance, plans))
     order = {str(file): index for index, file in enumerate(files)}
     findings.sort(key=lambda f: (order.get(f.file, len(order)), f.sort_key()))
     return CheckResult(files=tuple(str(f) for f in files), findings=tuple(findings))
