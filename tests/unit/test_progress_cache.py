@@ -241,3 +241,12 @@ def test_a_plan_is_checked_again_whenever_its_text_changes(workspace, monkeypatc
     (workspace / cache.CACHE_FOLDER / cache.PLANS_CHECKED).write_bytes(b"\xff not json")  # damaged: checked again
     checks.clear()
     assert open_plan(workspace, PLAN_ID) == first and checks == [1]
+
+
+def test_the_root_spelled_another_way_reads_the_same_cache(workspace, files_read, monkeypatch):
+    same_as_uncached(workspace)
+    monkeypatch.chdir(workspace)
+    files_read.clear()
+    read = read_progress(load_plan(Path("targets") / f"{PLAN_ID}.toml"), Path("."))  # the plan's path differs too
+    assert files_read == []
+    assert len(read.frame) == len(read_progress(plan_of(workspace), workspace, cache=False).frame)

@@ -26,7 +26,7 @@ import os
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, NamedTuple, Sequence
 
@@ -100,7 +100,8 @@ def fingerprint(plan: Plan) -> str:
     """What the cache was built for: this plan, this mubiao, this format."""
     from mubiao import __version__
 
-    return hashlib.sha256(f"{FORMAT}|{__version__}|{plan!r}".encode()).hexdigest()
+    content = replace(plan, path=None)  # the plan, not where it was read from: `--root .` and `--root /abs` agree
+    return hashlib.sha256(f"{FORMAT}|{__version__}|{content!r}".encode()).hexdigest()
 
 
 class Loaded(NamedTuple):
