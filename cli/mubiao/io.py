@@ -6,7 +6,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from mubiao.errors import WorkspaceError
 
@@ -54,7 +54,7 @@ def locked(folder: str | Path) -> Iterator[Path]:
         os.close(descriptor)  # closing it releases the lock
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
+def write_atomic(path: str | Path, data: str | bytes | Iterable[bytes]) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename.
 
     Readers see the old file or the new one, never a mix; text is written as UTF-8 with '\\n' line ends. A failure
@@ -63,7 +63,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     return write_all_atomic({path: data})[0]
 
 
-def write_all_atomic(files: Mapping[str | Path, str | bytes]) -> list[Path]:
+def write_all_atomic(files: Mapping[str | Path, str | bytes | Iterable[bytes]]) -> list[Path]:
     """Write several files as one (`write_atomic` for each): every file goes to a temporary file beside it first,
     and only when all of them are written and on disk are they renamed into place, one after the other. A failure
     or an interrupt while writing leaves every old file as it was and no temporary file behind."""
@@ -81,15 +81,18 @@ def write_all_atomic(files: Mapping[str | Path, str | bytes]) -> list[Path]:
     return [path for _, path in done]
 
 
-def _temporary_copy(path: Path, data: str | bytes) -> str:
-    """A temporary file beside `path` (hidden, `.<name>.<random>.tmp`) holding `data`, flushed to disk."""
+def _temporary_copy(path: Path, data: str | bytes | Iterable[bytes]) -> str:
+    """A temporary file beside `path` (hidden, `.<name>.<random>.tmp`) holding `data` (text, bytes, or bytes in
+    pieces as a renderer makes them: a national JSON report is hundreds of megabytes, never held whole), flushed
+    to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp makes the file private; a report is for sharing
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for piece in pieces:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException as exc:

@@ -355,6 +355,8 @@ def test_every_format_has_a_renderer_for_rows_and_for_the_scoreboard(sample, out
 
 
 def _text(rendered) -> str:
+    if not isinstance(rendered, (str, bytes)) and hasattr(rendered, "__next__"):
+        rendered = b"".join(rendered)
     if isinstance(rendered, bytes):
         return rendered.decode("utf-8-sig")
     return rendered if isinstance(rendered, str) else console.plain(rendered)

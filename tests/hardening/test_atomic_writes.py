@@ -71,6 +71,21 @@ def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_temporary(tmp_pat
     assert leftovers(tmp_path) == []
 
 
+def test_bytes_in_pieces_are_written_as_they_come_and_a_failing_renderer_leaves_the_old_file(tmp_path):
+    target = tmp_path / "gaps.json"
+    write_atomic(target, (piece for piece in [b'{"rows": [', b"1, 2", b"]}\n"]))
+    assert target.read_bytes() == b'{"rows": [1, 2]}\n'
+
+    def failing():
+        yield b'{"rows": ['
+        raise ValueError("Out of range float values are not JSON compliant")
+
+    with pytest.raises(ValueError):
+        write_atomic(target, failing())
+    assert target.read_bytes() == b'{"rows": [1, 2]}\n'
+    assert leftovers(tmp_path) == []
+
+
 def test_a_set_of_files_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     """The third of four files fails: the first two are not put in place either."""
     import mubiao.io

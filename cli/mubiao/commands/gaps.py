@@ -68,6 +68,7 @@ def gaps(
 
         mubiao gaps --plan jinhua-2021 --fail-on behind         # CI:有滞后或未完成即失败
     """
+    from collections.abc import Iterator
     from functools import partial
 
     from mubiao import console
@@ -88,9 +89,11 @@ def gaps(
     )
     renderers = SCOREBOARD_RENDERERS if by is GapsView.COUNTY else RENDERERS
     rendered = renderers[output_format](selected)
+    if isinstance(rendered, Iterator) and output is None:
+        rendered = b"".join(rendered)  # bytes in pieces (the JSON): written as they come, printed whole
     if output is not None:
-        written = write_atomic(destination,
-                               rendered if isinstance(rendered, (str, bytes)) else console.plain(rendered))
+        written = write_atomic(destination, rendered if isinstance(rendered, (str, bytes, Iterator))
+                               else console.plain(rendered))
         console.emit(f"已写入 {written}\n")
     else:
         console.emit(rendered.decode("utf-8-sig") if isinstance(rendered, bytes) else rendered)

@@ -598,9 +598,11 @@ class GapsTable:
         yield Text(words.other_views, style="dim")
 
 
+#: The renderer of each format: a rich renderable, text, or bytes (JSON: bytes in pieces, `json_chunks`, which the
+#: command writes as they come or joins for the terminal).
 RENDERERS: dict[GapsFormat, Callable[[Gaps], Any]] = {
     GapsFormat.TABLE: GapsTable,
-    GapsFormat.JSON: render_json,
+    GapsFormat.JSON: json_chunks,
     GapsFormat.CSV: render_csv,
     GapsFormat.MD: render_md,
 }
