@@ -14,14 +14,17 @@ import csv
 import io
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mubiao.errors import ProgressError
 from mubiao.numbers import Cell, UncomputedFormula, is_blank
 from mubiao.readers.columns import HEADER_SEARCH_ROWS, header_row
+
+if TYPE_CHECKING:
+    import zipfile
 
 #: Suffixes of the progress files mubiao reads.
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")
@@ -242,6 +245,8 @@ def _mark_uncomputed(values: list[list[Cell]], formulas: list[list[Cell]]) -> No
 def _refuse_unsafe_archive(path: Path) -> bool:
     """Refuse a file that is not a sane zip archive (D001) or unpacks far beyond its size (D005); say whether its
     sheets hold formulas."""
+    import zipfile  # only when there is an xlsx: `mubiao check targets/` starts without it
+
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
