@@ -28,7 +28,7 @@ import time
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import BinaryIO, Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -188,13 +188,20 @@ def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileR
         index["across"] = {"root": str(Path(root)), "findings": [
             [f.file, f.line, f.column, f.code, f.severity.value, f.message] for f in across]}
     arrays["index"] = _utf8(json.dumps(index, ensure_ascii=False))
-    path = cache_path(root, plan)
+    _write_quietly(cache_path(root, plan),
+                   lambda handle: np.savez(handle, **{f"r_{name}": array for name, array in arrays.items()}))
+
+
+def _write_quietly(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """A cache file written through a temporary file and a rename (no reader sees half of one); silently nothing
+    when the workspace cannot be written, since the cache only saves time. No fsync: a cache lost in a crash is
+    found damaged or missing and rebuilt."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **{f"r_{name}": array for name, array in arrays.items()})
+                write(handle)
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
@@ -232,19 +239,7 @@ def remember_plan_checked(root: str | Path, text: str) -> None:
     """Note that a plan of this text is free of errors (silently nothing in a read-only workspace)."""
     key = _plan_key(text)
     known = [k for k in _plans_checked(root) if k != key][-(PLANS_REMEMBERED - 1):] + [key]
-    path = Path(root) / CACHE_FOLDER / PLANS_CHECKED
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(known, handle)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    _write_quietly(Path(root) / CACHE_FOLDER / PLANS_CHECKED, lambda handle: handle.write(json.dumps(known).encode()))
 
 
 def _utf8(text: str) -> np.ndarray:
