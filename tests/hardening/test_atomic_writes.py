@@ -132,8 +132,11 @@ def test_a_report_that_cannot_be_written_leaves_the_old_report(cli, tmp_path, mo
 
 
 _SLOW_WRITER = textwrap.dedent("""
-    import os, sys, time
+    import os, signal, sys, time
     import mubiao.io
+
+    # Ctrl-C as at a terminal: a test runner's worker may ignore SIGINT, and a child inherits that
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def slow_fsync(fd):  # the new bytes are in the temporary file, not yet in place: interrupt here
         print("writing", flush=True)
