@@ -39,10 +39,17 @@ def cross_record_findings(plan: Plan, records: "RecordColumns", vocabulary: "Voc
 
     key = (records.county.astype(np.int64) * len(vocabulary.periods) + records.period) * len(vocabulary.indicators) \
         + records.indicator
-    _, first_index, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
-    findings = _repeated(records_at(np.flatnonzero(counts[inverse] > 1))) if (counts > 1).any() else []
-    first = np.zeros(len(key), dtype=bool)
-    first[first_index] = True
+    # most tables repeat nothing: one plain sort says so, and only the records of repeated keys are looked at
+    ordered = np.sort(key)
+    repeated_keys = ordered[1:][ordered[1:] == ordered[:-1]]
+    first = np.ones(len(key), dtype=bool)  # the first record of its key, in table order
+    findings = []
+    if len(repeated_keys):
+        repeated = np.flatnonzero(np.isin(key, repeated_keys))
+        findings = _repeated(records_at(repeated))
+        _, first_of_key = np.unique(key[repeated], return_index=True)  # (a stable sort: the first of each)
+        first[repeated] = False
+        first[repeated[first_of_key]] = True
     findings.extend(_cumulative_decreases(plan, [records_at(group) for group in _decreasing(plan, records, first)]))
     return findings
 
