@@ -9,6 +9,7 @@ ones, and blank lines, footers, ragged rows, repeated and conflicting rows, coun
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from pathlib import Path
 
@@ -132,3 +133,17 @@ def test_the_sample_workspace_reads_the_same_both_ways():
     by_row = read_progress(PLAN, REPO, by_row=True)
     assert fast.findings == by_row.findings
     pandas.testing.assert_frame_equal(fast.frame, by_row.frame)
+
+
+@pytest.mark.parametrize("seed", range(0, 40, 4))
+def test_the_gap_engine_gives_the_same_from_the_coded_records_as_from_the_table(tmp_path, seed):
+    # `mubiao gaps` hands the engine the coded records; the library's callers hand it the tidy table
+    from mubiao.analysis.gaps import compute_gaps
+
+    _workspace(tmp_path, seed)
+    read = read_progress(PLAN, tmp_path)
+    for as_of in (None, "2021-05-31", "2021-06-30", "2021-12-31"):
+        day = None if as_of is None else dt.date.fromisoformat(as_of)
+        coded, table = compute_gaps(PLAN, read, day), compute_gaps(PLAN, read.frame, day)
+        assert coded.as_of == table.as_of and coded.completeness == table.completeness
+        assert coded.rows == table.rows
