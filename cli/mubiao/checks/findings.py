@@ -125,7 +125,7 @@ RULES: dict[str, Rule] = {
         Rule("D005", "archive-too-large", _E, "xlsx 解压后过大或压缩比异常,拒绝读取"),
         Rule("D101", "no-header", _E, "找不到表头:前 10 行没有指标编号列"),
         Rule("D102", "no-figure-column", _E, "没有完成值、分子、分母或完成日期列"),
-        Rule("D103", "unknown-column", _W, "未知的列名,像是某个已知列名写错了(附建议)"),
+        Rule("D103", "unknown-column", _W, "未知的列名,像是某个已知列名写错了(附建议),或文件没有完成值列时的任何未知列"),
         Rule("D104", "duplicate-column", _E, "两列对应同一字段,只读取第一列"),
         Rule("D105", "no-county", _E, "无法确定填报单位(没有县列,文件名也不是县的编号或名称)"),
         Rule("D106", "no-period", _E, "无法确定报告期(不在 YYYY-MM 目录下,也没有月份列)"),

@@ -477,12 +477,16 @@ class _FileReader:
         return self.record(number, tuple(trim_row(cells)))
 
     def _map_columns(self, table: RawTable) -> None:
+        unknown: list[tuple[int, Cell]] = []  # columns no field is read from, and no suggestion was made for
         for column, cell in enumerate(table.header, start=1):
             name = header_field(cell)
             if name is None:
-                if not is_blank(cell) and not is_reference_column(cell) and (guess := suggest_field(cell)):
-                    self.add("D103", f"未知的列“{cell_text(cell)}”,不会被读取(是不是“{guess}”?)",
-                             table.header_row, column)
+                if not is_blank(cell) and not is_reference_column(cell):
+                    if guess := suggest_field(cell):
+                        self.add("D103", f"未知的列“{cell_text(cell)}”,不会被读取(是不是“{guess}”?)",
+                                 table.header_row, column)
+                    else:
+                        unknown.append((column, cell))
             elif name in self.columns:
                 first = cell_ref(table.header_row, self.columns[name])
                 self.add("D104", f"“{cell_text(cell)}”与 {first} 是同一列({name}),只读取第一列",
@@ -491,6 +495,11 @@ class _FileReader:
                 self.columns[name] = column
         if not any(name in self.columns for name in FIGURE_FIELDS):
             self.add("D102", "没有完成值、分子、分母或完成日期列,读不出任何数字", table.header_row)
+        elif "value" not in self.columns:  # a renamed 完成值 column: the counts in it would go unread, unsaid
+            for column, cell in unknown:
+                self.add("D103", f"未知的列“{cell_text(cell)}”,不会被读取;文件没有“完成值”列,累计数、水平值和"
+                                 f"完成标志都读不到(如果这一列就是完成值,请把列名改为“完成值”)",
+                         table.header_row, column)
 
     def _from_path(self, table: RawTable) -> tuple[str | None | bool, str | None | bool]:
         """The county and period the path gives (None: it gives none; False: the file cannot be read on)."""
