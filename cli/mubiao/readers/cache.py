@@ -40,7 +40,7 @@ from mubiao.readers.batch import FileRead, RecordColumns, Vocabulary
 CACHE_FOLDER = ".mubiao-cache"
 
 #: Bump when what is stored changes.
-FORMAT = 1
+FORMAT = 2
 
 #: A file changed less than this long before it was read is not kept (see the module's docstring).
 RACY_SECONDS = 2.0
@@ -86,10 +86,11 @@ class Cached:
     """The file's number in the cache: its records are those whose `file` is this number."""
 
     def file_read(self, path: Path) -> FileRead:
-        """The file's findings and columns, named as `path`."""
+        """The file's findings and columns, named as `path` (the columns shared with the other files that have the
+        same: a reader never changes them)."""
         findings = [Finding(str(path), line, column, code, Severity(severity), message)
                     for line, column, code, severity, message in self.findings]
-        return FileRead(path, findings, dict(self.columns))
+        return FileRead(path, findings, self.columns)
 
 
 def cache_path(root: str | Path, plan: Plan) -> Path:
@@ -122,7 +123,8 @@ def load(root: str | Path, plan: Plan, vocabulary: Vocabulary) -> Loaded:
         return Loaded({}, RecordColumns.empty())
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
-            arrays = {name: stored[f"r_{name}"] for name in [*_ARRAYS, "note_at", "note_text", "index"]}
+            arrays = {name: stored[f"r_{name}"] for name in [*_ARRAYS, "note_at", "note_text", "index", "stamps",
+                                                                   "layout_of"]}
         return _entries(arrays, plan, vocabulary, root)
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, EOFError, UnicodeError):
         return Loaded({}, RecordColumns.empty())  # rebuilt by the next save
@@ -136,9 +138,13 @@ def _entries(arrays: Mapping[str, np.ndarray], plan: Plan, vocabulary: Vocabular
     for name, dtype in _ARRAYS.items():
         if arrays[name].dtype != dtype or arrays[name].shape != (count,):
             raise ValueError(f"cache array {name} damaged")
-    files = index["files"]
+    names, layouts, layout_of = index["names"], index["columns"], arrays["layout_of"]
+    stamps = arrays["stamps"]
+    if stamps.dtype != np.int64 or stamps.shape != (len(names), 4) or layout_of.shape != (len(names),) or \
+            (len(names) and not (0 <= layout_of.min() and layout_of.max() < len(layouts))):
+        raise ValueError("cache index damaged")
     for name, size in (("county", len(vocabulary.counties)), ("period", len(vocabulary.periods)),
-                       ("indicator", len(vocabulary.indicators)), ("file", len(files))):
+                       ("indicator", len(vocabulary.indicators)), ("file", len(names))):
         if count and not (0 <= arrays[name].min() and arrays[name].max() < size):
             raise ValueError(f"cache array {name} out of range")
     notes = np.full(count, None, dtype=object)
@@ -149,12 +155,13 @@ def _entries(arrays: Mapping[str, np.ndarray], plan: Plan, vocabulary: Vocabular
         numerator=arrays["numerator"], denominator=arrays["denominator"],
         done_on=arrays["done_on"].view("datetime64[D]"), note=notes, file=arrays["file"], row=arrays["row"],
     )
-    entries = {}
-    for number, entry in enumerate(files):
-        findings = [tuple(finding) for finding in entry["findings"]]
-        for finding in findings:
+    findings = {int(number): [tuple(finding) for finding in found] for number, found in index["findings"].items()}
+    for found in findings.values():
+        for finding in found:
             Severity(finding[3])  # raises ValueError when damaged
-        entries[entry["name"]] = Cached(Stamp(*entry["stamp"]), dict(entry["columns"]), findings, number)
+    columns = [dict(layout) for layout in layouts]
+    entries = {name: Cached(Stamp(*stamp), columns[layout], findings.get(number, []), number)
+               for number, (name, stamp, layout) in enumerate(zip(names, stamps.tolist(), layout_of.tolist()))}
     across = index.get("across")
     if across is not None and across["root"] == str(Path(root)):  # their messages name files as the root spells them
         return Loaded(entries, records, [Finding(file, line, column, code, Severity(severity), message)
@@ -168,22 +175,26 @@ def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileR
     the entry's place in `entries`), replacing the whole cache; `across`: the findings across records of exactly
     these files (None when the read had others). Silently nothing when the workspace is read-only: the cache
     only saves time."""
-    files = [
-        {
-            "name": name,
-            "stamp": [stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode],
-            "columns": file.columns,
-            "findings": [[f.line, f.column, f.code, f.severity.value, f.message] for f in file.findings],
-        }
-        for name, stamp, file in entries
-    ]
+    # the index kept small, as a national one has tens of thousands of files: stamps as an array, each distinct
+    # column layout once, findings only for the files that have any
+    layouts: dict[str, int] = {}
+    layout_of = [layouts.setdefault(json.dumps(file.columns, sort_keys=True), len(layouts)) for _, _, file in entries]
+    index = {
+        "fingerprint": fingerprint(plan),
+        "names": [name for name, _, _ in entries],
+        "columns": [json.loads(layout) for layout in layouts],
+        "findings": {str(number): [[f.line, f.column, f.code, f.severity.value, f.message] for f in file.findings]
+                     for number, (_, _, file) in enumerate(entries) if file.findings},
+    }
     noted = np.flatnonzero(records.note != None)  # noqa: E711 (element-wise)
     arrays = {name: getattr(records, name).astype(dtype, copy=False) for name, dtype in _ARRAYS.items()
               if name != "done_on"}
     arrays["done_on"] = records.done_on.view(np.int64)
     arrays["note_at"] = noted
     arrays["note_text"] = _utf8(json.dumps(records.note[noted].tolist(), ensure_ascii=False))
-    index = {"fingerprint": fingerprint(plan), "files": files}
+    arrays["stamps"] = np.array([[stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode] for _, stamp, _ in entries],
+                                dtype=np.int64).reshape(len(entries), 4)
+    arrays["layout_of"] = np.array(layout_of, dtype=np.int32)
     if across is not None:
         index["across"] = {"root": str(Path(root)), "findings": [
             [f.file, f.line, f.column, f.code, f.severity.value, f.message] for f in across]}
