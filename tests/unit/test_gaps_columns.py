@@ -395,3 +395,23 @@ def test_a_table_of_plain_numpy_columns_gives_the_same_rows():
                              "numerator": "float64", "denominator": "float64"})
     assert compute_gaps(the_plan, plain, JUNE).rows == compute_gaps(the_plan, nullable, JUNE).rows
     assert plain["value"].tolist()[:2] == [1.0, 3.0]  # the caller's table is left as it was
+
+
+def test_the_city_sums_are_added_exactly_as_pandas_adds_a_group():
+    # the city rows' sums have always been pandas' compensated sums; compensated_sums must give the same bits
+    import numpy as np
+    import pandas as pd
+
+    from mubiao.analysis.gaps import compensated_sums
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        rows, columns = int(rng.integers(0, 60)), int(rng.integers(1, 12))
+        values = np.round(rng.normal(0, 10.0 ** rng.integers(-3, 12), (rows, columns)), int(rng.integers(0, 4)))
+        values[rng.random((rows, columns)) < 0.2] = np.nan
+        values[rng.random((rows, columns)) < 0.02] = rng.choice([0.1, 1e-300, 1e15, -1e15, 123456789.123])
+        frame = pd.DataFrame({"value": values.T.ravel(), "group": np.repeat(np.arange(columns), rows)})
+        expected = frame.groupby("group")["value"].sum().reindex(range(columns), fill_value=0.0).to_numpy()
+        assert np.array_equal(compensated_sums(values), expected)
+    # a sum beyond what a float holds is no figure either way (the city row maps it to none)
+    assert not np.isfinite(compensated_sums(np.array([[1e308], [1e308], [0.0]])))[0]

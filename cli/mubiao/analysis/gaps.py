@@ -940,9 +940,8 @@ def _city_figures(layout: _CountyLayout, records: _Records, latest: "numpy.ndarr
     """The city figure of each chosen indicator from its county rows' latest records up to `month` (FORMATS §2):
     count the sum, level the worst county, ratio Σnumerator / Σdenominator × scale over records with both,
     milestone the share of counties done among all counties. Only the counties that fed the figure count as
-    reporting. Sums are pandas' (compensated, in row order), as the figures have always been added up."""
+    reporting. Sums are compensated, in row order (`compensated_sums`)."""
     import numpy as np
-    import pandas as pd
 
     chosen = layout.chosen
     kind = np.array([ind.kind.value for ind in chosen], dtype=object)
@@ -952,34 +951,63 @@ def _city_figures(layout: _CountyLayout, records: _Records, latest: "numpy.ndarr
     feeds = np.where(is_ratio, _at(records.has_both, latest, False), ~np.isnan(x))
     parts_numerator, parts_denominator = records.ratio_parts(latest)
 
-    fed = pd.DataFrame({
-        "x": np.where(feeds, x, np.nan),
-        "numerator": np.where(feeds, parts_numerator, np.nan),
-        "denominator": np.where(feeds, parts_denominator, np.nan),
-        "period": np.where(feeds, period, -1),
-    }).groupby(layout.block)
-    every = pd.RangeIndex(len(chosen))
-    sums = fed[["x", "numerator", "denominator"]].sum().reindex(every, fill_value=0.0)
-    lowest = fed["x"].min().reindex(every).to_numpy(dtype="float64")
-    highest = fed["x"].max().reindex(every).to_numpy(dtype="float64")
-    latest_period = fed["period"].max().reindex(every, fill_value=-1).to_numpy(dtype=np.int64)
+    fed_x = _by_block(np.where(feeds, x, np.nan), layout, np.nan)
+    sums = compensated_sums(np.hstack([fed_x, _by_block(np.where(feeds, parts_numerator, np.nan), layout, np.nan),
+                                       _by_block(np.where(feeds, parts_denominator, np.nan), layout, np.nan)]))
+    blocks = len(chosen)
+    summed_x, numerator, denominator = sums[:blocks], sums[blocks:2 * blocks], sums[2 * blocks:]
+    if len(fed_x):
+        lowest, highest = np.fmin.reduce(fed_x, axis=0), np.fmax.reduce(fed_x, axis=0)  # NaN: none fed it
+        latest_period = _by_block(np.where(feeds, period, -1).astype(np.int64), layout, -1).max(axis=0)
+    else:  # no county rows at all (every chosen indicator is the city's own)
+        lowest = highest = np.full(blocks, np.nan)
+        latest_period = np.full(blocks, -1, dtype=np.int64)
     reporting = np.bincount(layout.block[feeds], minlength=len(chosen))
     done = np.bincount(layout.block[feeds & (x >= 0.5)], minlength=len(chosen))
     stale = np.bincount(layout.block[feeds & (period < records.periods_before(month))], minlength=len(chosen)) > 0
 
-    numerator, denominator = sums["numerator"].to_numpy(), sums["denominator"].to_numpy()
     scale = np.array([_ratio_scale(ind) for ind in chosen], dtype="float64")
     increase = np.array([ind.direction is Direction.INCREASE for ind in chosen], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         value = np.select(
             [kind == Kind.COUNT.value, kind == Kind.LEVEL.value, kind == Kind.RATIO.value],
-            [sums["x"].to_numpy(), np.where(increase, lowest, highest),
+            [summed_x, np.where(increase, lowest, highest),
              np.where(denominator != 0, numerator / denominator * scale, np.nan)],
             default=done / layout.sizes)
     value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the counties' are refused)
     fed_any = reporting > 0
     return _CityFigures(x=np.where(fed_any, value, np.nan), period=np.where(fed_any, latest_period, -1),
                         stale=fed_any & stale, reporting=reporting)
+
+
+def _by_block(values: "numpy.ndarray", layout: _CountyLayout, fill: object) -> "numpy.ndarray":
+    """The county rows' values as a matrix of (the largest block's size) × (blocks): column b holds block b's rows
+    in their order, then `fill`."""
+    import numpy as np
+
+    matrix = np.full((int(layout.sizes.max(initial=0)), len(layout.sizes)), fill, dtype=values.dtype)
+    matrix[np.arange(len(values)) - layout.starts[layout.block], layout.block] = values
+    return matrix
+
+
+def compensated_sums(matrix: "numpy.ndarray") -> "numpy.ndarray":
+    """The sum of each column, NaN skipped (0 for none), added row by row with Kahan's compensation, exactly as
+    pandas sums a group (`groupby(...).sum()`, whose figures the city rows have always shown; a test holds the two
+    together): y = value − c; t = sum + y; c = (t − sum) − y, reset to 0 when an infinity makes it NaN."""
+    import numpy as np
+
+    total = np.zeros(matrix.shape[1])
+    compensation = np.zeros(matrix.shape[1])
+    with np.errstate(invalid="ignore", over="ignore"):
+        for row in matrix:  # one pass per county at most, each over every column at once
+            present = ~np.isnan(row)
+            y = row - compensation
+            t = total + y
+            c = (t - total) - y
+            c[np.isnan(c)] = 0.0
+            total = np.where(present, t, total)
+            compensation = np.where(present, c, compensation)
+    return total
 
 
 def _city_rows(plan: Plan, as_of: dt.date, layout: _CountyLayout, county_assessed: _Assessed, county_found: _Found,
