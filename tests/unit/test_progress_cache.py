@@ -238,7 +238,10 @@ def test_a_plan_is_checked_again_whenever_its_text_changes(workspace, monkeypatc
         open_plan(workspace, PLAN_ID)
 
     path.write_text(text, encoding="utf-8")
-    (workspace / cache.CACHE_FOLDER / cache.PLANS_CHECKED).write_bytes(b"\xff not json")  # damaged: checked again
+    checks.clear()
+    assert open_plan(workspace, PLAN_ID) == first and checks == []  # the old text again: remembered
+    for memo in (workspace / cache.CACHE_FOLDER / cache.PLANS_FOLDER).glob("*.json"):
+        memo.write_bytes(b"\xff not json")  # damaged: read and checked again
     checks.clear()
     assert open_plan(workspace, PLAN_ID) == first and checks == [1]
 

@@ -20,6 +20,7 @@ Deleting `.mubiao-cache/` is always safe.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -221,36 +222,58 @@ def _write_quietly(path: Path, write: Callable[[BinaryIO], object]) -> None:
         pass
 
 
-#: The plans (by the hash of their text and of this mubiao) found free of errors, newest last; a few are kept.
-PLANS_CHECKED = "plans-checked.json"
+#: The plans found free of errors, in `.mubiao-cache/plans/`: their TOML data as JSON, by the hash of the file's
+#: bytes and of this mubiao, so that the next run neither parses nor checks them again. The newest few are kept.
+PLANS_FOLDER = "plans"
 PLANS_REMEMBERED = 16
 
 
-def _plan_key(text: str) -> str:
+def _plan_memo(root: str | Path, raw: bytes) -> Path:
     from mubiao import __version__
 
-    return hashlib.sha256(f"{FORMAT}|{__version__}|{text}".encode()).hexdigest()
+    key = hashlib.sha256(f"{FORMAT}|{__version__}|".encode() + raw).hexdigest()
+    return Path(root) / CACHE_FOLDER / PLANS_FOLDER / f"{key}.json"
 
 
-def _plans_checked(root: str | Path) -> list[str]:
+def checked_plan_data(root: str | Path, raw: bytes) -> dict | None:
+    """The data of a plan file of exactly these bytes that this mubiao found free of errors before (its check is a
+    function of the bytes alone: the same bytes, the same findings), or None."""
     try:
-        known = json.loads((Path(root) / CACHE_FOLDER / PLANS_CHECKED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [key for key in known if isinstance(key, str)] if isinstance(known, list) else []
+        data = json.loads(_plan_memo(root, raw).read_text(encoding="utf-8"), object_hook=_toml_value)
+    except (OSError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("plan"), dict) else None
 
 
-def plan_checked(root: str | Path, text: str) -> bool:
-    """True when a plan of exactly this text was checked free of errors by this mubiao (`mubiao.checks.plan`
-    is a function of the text alone: the same text, the same findings)."""
-    return _plan_key(text) in _plans_checked(root)
+def remember_checked_plan(root: str | Path, raw: bytes, data: dict) -> None:
+    """Keep the data of a plan file found free of errors (silently nothing in a read-only workspace)."""
+    path = _plan_memo(root, raw)
+    text = json.dumps(data, ensure_ascii=False, default=_json_value, allow_nan=False)
+    _write_quietly(path, lambda handle: handle.write(text.encode("utf-8")))
+    try:
+        kept = sorted(path.parent.glob("*.json"), key=lambda memo: memo.stat().st_mtime_ns, reverse=True)
+        for stale in kept[PLANS_REMEMBERED:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
-def remember_plan_checked(root: str | Path, text: str) -> None:
-    """Note that a plan of this text is free of errors (silently nothing in a read-only workspace)."""
-    key = _plan_key(text)
-    known = [k for k in _plans_checked(root) if k != key][-(PLANS_REMEMBERED - 1):] + [key]
-    _write_quietly(Path(root) / CACHE_FOLDER / PLANS_CHECKED, lambda handle: handle.write(json.dumps(known).encode()))
+def _json_value(value: object) -> dict:
+    """TOML's dates and times as JSON (`{"$date": "2021-06-30"}`); no plan key starts with `$`."""
+    for kind, type_ in (("$datetime", dt.datetime), ("$date", dt.date), ("$time", dt.time)):
+        if isinstance(value, type_):
+            return {kind: value.isoformat()}
+    raise TypeError(f"{type(value).__name__} is not TOML data")
+
+
+def _toml_value(obj: dict) -> object:
+    if len(obj) == 1:
+        (key, value), = obj.items()
+        parse = {"$datetime": dt.datetime.fromisoformat, "$date": dt.date.fromisoformat,
+                 "$time": dt.time.fromisoformat}.get(key)
+        if parse is not None:
+            return parse(value)
+    return obj
 
 
 def _utf8(text: str) -> np.ndarray:

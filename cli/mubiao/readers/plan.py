@@ -31,19 +31,25 @@ def load_plan(path: str | Path, *, cache_root: str | Path | None = None) -> Plan
     """Read a plan file into a frozen `Plan`.
 
     Raises PlanError at the first error-level finding (with its line and column) when the file is not a valid
-    plan; warnings do not stop loading. `mubiao check` lists every finding. With `cache_root` (a workspace),
-    a plan whose exact text was found free of errors before is not checked again (a national plan's check takes
-    most of a second; `mubiao.readers.cache`).
+    plan; warnings do not stop loading. `mubiao check` lists every finding. With `cache_root` (a workspace), a
+    plan file whose exact bytes were found free of errors before is neither parsed nor checked again (a national
+    plan's TOML and its check take most of a second; `mubiao.readers.cache`).
     """
-    document = read_toml(path)
-    if cache_root is None:
-        raise_first_error(check_document(document), PlanError, document.path)
-    else:
+    raw = None
+    if cache_root is not None:
         from mubiao.readers import cache
 
-        if not cache.plan_checked(cache_root, document.text):
-            raise_first_error(check_document(document), PlanError, document.path)
-            cache.remember_plan_checked(cache_root, document.text)
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            pass  # read_toml says why
+        data = cache.checked_plan_data(cache_root, raw) if raw is not None else None
+        if data is not None:
+            return build_plan(data, path=Path(path))
+    document = read_toml(path)
+    raise_first_error(check_document(document), PlanError, document.path)
+    if raw is not None:
+        cache.remember_checked_plan(cache_root, raw, document.data)
     return build_plan(document.data, path=document.path)
 
 
