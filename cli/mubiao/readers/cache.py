@@ -14,6 +14,9 @@ The cache is invisible: a command gives the same result with it, without it, and
 - Anything wrong with the file (truncated, garbled, another format, codes out of range) makes it be rebuilt,
   never trusted: the zip's CRC catches damaged bytes, and every array is checked before it is used.
 - It is written through a temporary file and a rename, so two runs at once leave one or the other whole.
+- Beside the records it keeps the findings across records (D201–D203) of exactly the files it holds, reused only
+  while every one of them is as it was, and the data of plan files found free of errors (`plans/`, by the hash
+  of the file's bytes), so that an unchanged plan is neither parsed nor checked again.
 
 Deleting `.mubiao-cache/` is always safe.
 """

@@ -168,17 +168,21 @@ def read_progress(
     """
     import numpy as np
 
+    from concurrent.futures import ThreadPoolExecutor
+
     from mubiao.checks.progress import cross_record_findings  # the rules that span records live with the checks
     from mubiao.readers import cache as kept
     from mubiao.readers.batch import BatchReader, RecordColumns
 
-    files = list(progress_files(plan, root) if files is None else files)
     reader = BatchReader(plan, _PlanLookup(plan))
     use_cache = cache and not by_row
-    started = kept.now_ns()
-    names = _cache_names(files, root) if use_cache else [None] * len(files)
-    stamps = [kept.Stamp.of(path) if name else None for path, name in zip(files, names)]
-    loaded = kept.load(root, plan, reader.vocabulary) if use_cache else kept.Loaded({}, RecordColumns.empty())
+    with ThreadPoolExecutor(1) as loader:  # the cache is read while the files are listed and stat-ed: both wait on I/O
+        loading = loader.submit(kept.load, root, plan, reader.vocabulary) if use_cache else None
+        files = list(progress_files(plan, root) if files is None else files)
+        started = kept.now_ns()
+        names = _cache_names(files, root) if use_cache else [None] * len(files)
+        stamps = [kept.Stamp.of(path) if name else None for path, name in zip(files, names)]
+        loaded = loading.result() if loading else kept.Loaded({}, RecordColumns.empty())
     cached, kept_records = loaded.entries, loaded.records
     hits = {i: cached[name] for i, name in enumerate(names)
             if name in cached and stamps[i] is not None and cached[name].stamp == stamps[i]}
