@@ -6,7 +6,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from mubiao.errors import WorkspaceError
 
@@ -81,20 +81,44 @@ def write_all_atomic(files: Mapping[str | Path, str | bytes | Iterable[bytes]]) 
     return [path for _, path in done]
 
 
+def replace_with(path: str | Path, write: Callable[[BinaryIO], object], *, durable: bool = True) -> Path:
+    """`write(handle)` into a temporary file beside `path`, then renamed over it, as `write_atomic` does; for a
+    writer that needs a file to write into (numpy's savez). `durable` False skips the fsync, for a file that
+    may be lost in a crash (a cache is rebuilt)."""
+    path = Path(path)
+    temp = _temporary_file(path, write, durable)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def _temporary_copy(path: Path, data: str | bytes | Iterable[bytes]) -> str:
-    """A temporary file beside `path` (hidden, `.<name>.<random>.tmp`) holding `data` (text, bytes, or bytes in
-    pieces as a renderer makes them: a national JSON report is hundreds of megabytes, never held whole), flushed
-    to disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """A temporary file beside `path` holding `data` (text, bytes, or bytes in pieces as a renderer makes them: a
+    national JSON report is hundreds of megabytes, never held whole), flushed to disk."""
     pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
+
+    def write(handle: BinaryIO) -> None:
+        for piece in pieces:
+            handle.write(piece)
+
+    return _temporary_file(path, write, durable=True)
+
+
+def _temporary_file(path: Path, write: Callable[[BinaryIO], object], durable: bool) -> str:
+    """A temporary file beside `path` (hidden, `.<name>.<random>.tmp`) that `write` filled, on disk when `durable`;
+    nothing is left behind when writing fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp makes the file private; a report is for sharing
         with os.fdopen(fd, "wb") as handle:
-            for piece in pieces:
-                handle.write(piece)
+            write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.filename is None:

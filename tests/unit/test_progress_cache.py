@@ -173,7 +173,9 @@ def test_a_read_only_workspace_reads_without_a_cache(workspace, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError("read-only")
 
-    monkeypatch.setattr(cache.tempfile, "mkstemp", refuse)
+    import mubiao.io
+
+    monkeypatch.setattr(mubiao.io.tempfile, "mkstemp", refuse)  # the cache writes through io.replace_with
     same_as_uncached(workspace)
     assert not cache.cache_path(workspace, plan_of(workspace)).exists()
 

@@ -26,8 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, replace
@@ -208,19 +206,13 @@ def save(root: str | Path, plan: Plan, entries: Sequence[tuple[str, Stamp, FileR
 
 
 def _write_quietly(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """A cache file written through a temporary file and a rename (no reader sees half of one); silently nothing
-    when the workspace cannot be written, since the cache only saves time. No fsync: a cache lost in a crash is
-    found damaged or missing and rebuilt."""
+    """A cache file written through a temporary file and a rename (`io.replace_with`: no reader sees half of one);
+    silently nothing when the workspace cannot be written, since the cache only saves time. No fsync: a cache
+    lost in a crash is found damaged or missing and rebuilt."""
+    from mubiao.io import replace_with
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                write(handle)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        replace_with(path, write, durable=False)
     except OSError:
         pass
 
