@@ -327,8 +327,6 @@ class BatchReader:
 
     def _by_row_rules(self, rows: "_Rows", position: int) -> "Record | None":
         reader, cells, number = rows.origin(position)
-        if all(is_blank(cell) for cell in cells):
-            return None  # a blank line is no row
         return reader.row(number, cells)
 
     def _clean_rows(self, rows: "_Rows") -> tuple[np.ndarray, dict[str, np.ndarray]]:

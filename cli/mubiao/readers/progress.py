@@ -463,14 +463,15 @@ class _FileReader:
         raw = self.open()
         if raw is None:
             return [], self.findings
-        records = []
-        for number, cells in enumerate(raw.body, start=raw.header_row + 1):
-            if not all(is_blank(cell) for cell in cells) and (record := self.row(number, cells)):
-                records.append(record)
+        records = [record for number, cells in enumerate(raw.body, start=raw.header_row + 1)
+                   if (record := self.row(number, cells))]
         return records, self.findings
 
     def row(self, number: int, cells: list[Cell]) -> Record | None:
-        """The record of a row of the opened file as read (not blank; trailing empty cells still there)."""
+        """The record of a row of the opened file as read (trailing empty cells still there), or None (with
+        findings) when it has none; a blank line is no row."""
+        if all(is_blank(cell) for cell in cells):
+            return None
         if (column := self.table.beyond_header(cells)) is not None:
             extra = "、".join(f"“{cell_text(cell)}”" for cell in cells[column - 1:] if not is_blank(cell))
             cell_count = len(cells) if self.table.csv else len(trim_row(cells))
