@@ -453,8 +453,8 @@ class _Records:
             return cls._of_frame(plan, progress.frame)  # read against another plan: by the ids, as a table
         # the vocabulary's counties are the city, then the plan's; its months every month of the plan, in order
         area = coded.county.astype(np.int32) - 1
-        area[coded.county == 0] = len(plan.counties)
-        return cls._of_arrays(plan, indicator=coded.indicator.astype(np.int32), area=area,
+        area[coded.county == 0] = city_area = len(plan.counties)
+        return cls._of_arrays(plan, indicator=coded.indicator.astype(np.int32), area=area, city_area=city_area,
                               period=coded.period.astype(np.int32), periods=vocabulary.periods,
                               value=coded.value, numerator=coded.numerator, denominator=coded.denominator,
                               done_on=~np.isnat(coded.done_on))
@@ -464,25 +464,23 @@ class _Records:
         import numpy as np
 
         areas = {county.id: position for position, county in enumerate(plan.counties)}
-        areas.setdefault(CITY, len(plan.counties))  # a plan county called `city` would be the city
+        city_area = areas.setdefault(CITY, len(plan.counties))  # a plan county called `city` would be the city
         period, periods = _period_codes(progress["period"])
         return cls._of_arrays(
             plan, indicator=_codes(progress["indicator"], {ind.id: i for i, ind in enumerate(plan.indicators)}),
-            area=_codes(progress["county"], areas), period=period, periods=periods,
+            area=_codes(progress["county"], areas), city_area=city_area, period=period, periods=periods,
             value=progress["value"].to_numpy(dtype="float64", na_value=np.nan),
             numerator=progress["numerator"], denominator=progress["denominator"],
             done_on=progress["done_on"].notna().to_numpy())
 
     @classmethod
-    def _of_arrays(cls, plan: Plan, *, indicator: "numpy.ndarray", area: "numpy.ndarray", period: "numpy.ndarray",
-                   periods: tuple[str, ...], value: "numpy.ndarray", numerator, denominator,
+    def _of_arrays(cls, plan: Plan, *, indicator: "numpy.ndarray", area: "numpy.ndarray", city_area: int,
+                   period: "numpy.ndarray", periods: tuple[str, ...], value: "numpy.ndarray", numerator, denominator,
                    done_on: "numpy.ndarray") -> _Records:
-        """`numerator` and `denominator`: float arrays (NaN: none) or the table's nullable columns; `done_on`:
-        whether a record has a completion date."""
+        """`area`'s code `city_area` is the city's own records; `numerator` and `denominator`: float arrays (NaN:
+        none) or the table's nullable columns; `done_on`: whether a record has a completion date."""
         import numpy as np
 
-        city_area = len(plan.counties) if CITY not in {county.id for county in plan.counties} else \
-            next(i for i, county in enumerate(plan.counties) if county.id == CITY)
         x = np.array(value, dtype="float64", copy=True)  # a copy: x is written below
         no_value = np.isnan(x)
         no_numerator, no_denominator = (_missing(part) for part in (numerator, denominator))
