@@ -98,13 +98,56 @@ def replace_with(path: str | Path, write: Callable[[BinaryIO], object], *, durab
 def _temporary_copy(path: Path, data: str | bytes | Iterable[bytes]) -> str:
     """A temporary file beside `path` holding `data` (text, bytes, or bytes in pieces as a renderer makes them: a
     national JSON report is hundreds of megabytes, never held whole), flushed to disk."""
-    pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
+    if isinstance(data, (str, bytes)):
+        whole = data.encode("utf-8") if isinstance(data, str) else data
+        return _temporary_file(path, lambda handle: handle.write(whole), durable=True)
+    return _temporary_file(path, lambda handle: _write_behind(handle, data), durable=True)
 
-    def write(handle: BinaryIO) -> None:
+
+#: Pieces made and not yet written, at most; and how many bytes a writing thread hands to the disk at a time.
+_PIECES_AHEAD = 16
+_SYNC_EVERY = 64 * 2**20
+
+
+def _write_behind(handle: BinaryIO, pieces: Iterable[bytes]) -> None:
+    """Write `pieces` as they are made, in a second thread: the next pieces are made (Python code, holding the
+    GIL) while the ones before go to the system and on to the disk (which needs no GIL). The bytes are synced
+    as they are written, so that little is left for the final fsync. The first failure of either side (a
+    renderer's error, a full disk, Ctrl-C) stops both and is raised here."""
+    import queue
+    import threading
+
+    waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=_PIECES_AHEAD)
+    failed: list[BaseException] = []
+    sync = getattr(os, "fdatasync", os.fsync)  # (macOS has no fdatasync)
+
+    def write() -> None:
+        unsynced = 0
+        while (piece := waiting.get()) is not None:
+            if failed:
+                continue  # take the rest, so that the maker never waits on a full queue
+            try:
+                handle.write(piece)
+                unsynced += len(piece)
+                if unsynced >= _SYNC_EVERY:
+                    handle.flush()
+                    sync(handle.fileno())
+                    unsynced = 0
+            except BaseException as exc:  # handed to the maker's thread, raised there
+                failed.append(exc)
+
+    writer = threading.Thread(target=write, name="mubiao-write-behind", daemon=True)
+    writer.start()
+    try:
         for piece in pieces:
-            handle.write(piece)
-
-    return _temporary_file(path, write, durable=True)
+            if failed:
+                break
+            waiting.put(piece)
+    finally:
+        waiting.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
 def _temporary_file(path: Path, write: Callable[[BinaryIO], object], durable: bool) -> str:

@@ -86,6 +86,48 @@ def test_bytes_in_pieces_are_written_as_they_come_and_a_failing_renderer_leaves_
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("error", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk-full", "ctrl-c"])
+def test_pieces_written_behind_by_a_thread_that_fails_stop_the_renderer_and_leave_the_old_file(
+        tmp_path, monkeypatch, error):
+    """Pieces are written by a second thread while the next are made: its failure reaches the caller, and the
+    renderer is not run on to the end for nothing."""
+    import mubiao.io
+
+    target = tmp_path / "gaps.json"
+    target.write_text("the old report\n", encoding="utf-8")
+    fdopen = os.fdopen
+    monkeypatch.setattr(mubiao.io.os, "fdopen", lambda fd, mode: _HalfThenFail(fdopen(fd, mode), error))
+    made = []
+
+    def renderer():
+        for number in range(10_000):
+            made.append(number)
+            yield b"row %d\n" % number
+
+    with pytest.raises(type(error)):
+        write_atomic(target, renderer())
+    assert target.read_text(encoding="utf-8") == "the old report\n"
+    assert leftovers(tmp_path) == []
+    assert len(made) < 10_000
+
+
+def test_pieces_are_synced_as_they_are_written(tmp_path, monkeypatch):
+    """A big file in pieces is handed to the disk on the way (so little is left for the last fsync), and is
+    whole and in order at the end."""
+    import mubiao.io
+
+    synced = []
+    sync = getattr(mubiao.io.os, "fdatasync", mubiao.io.os.fsync)
+    monkeypatch.setattr(mubiao.io, "_SYNC_EVERY", 1000)
+    monkeypatch.setattr(mubiao.io.os, "fdatasync" if hasattr(os, "fdatasync") else "fsync",
+                        lambda fd: synced.append(fd) or sync(fd))
+    pieces = [b"%04d" % number * 100 for number in range(50)]
+    write_atomic(tmp_path / "gaps.json", iter(pieces))
+    assert (tmp_path / "gaps.json").read_bytes() == b"".join(pieces)
+    assert len(synced) >= 10
+
+
 def test_a_set_of_files_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     """The third of four files fails: the first two are not put in place either."""
     import mubiao.io
