@@ -142,8 +142,10 @@ def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
             day = parse_as_of(as_of)
         except CellError as exc:
             raise WorkspaceError(f"--as-of {exc}") from None
+    # a command's process waits for its cache to be written, which goes on while the gaps are worked out
     if reading is None:
-        return the_plan, read_progress_or_raise(the_plan, root), day
+        return the_plan, read_progress_or_raise(the_plan, root, cache_behind=True), day
     files = progress_files(the_plan, root)
     with reading(len(files)) as advance:
-        return the_plan, read_progress_or_raise(the_plan, root, files, on_file=lambda _path: advance()), day
+        return the_plan, read_progress_or_raise(the_plan, root, files, on_file=lambda _path: advance(),
+                                                cache_behind=True), day

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
@@ -156,6 +156,7 @@ def read_progress(
     *,
     by_row: bool = False,
     cache: bool = True,
+    cache_behind: bool = False,
 ) -> ProgressRead:
     """Read the plan's progress files (by default every file `progress_files` finds) into records and findings;
     `on_file(path)` is called as each file is read (for a progress bar).
@@ -164,7 +165,9 @@ def read_progress(
     CSV rows are read column by column, many files at once (`mubiao.readers.batch`); `by_row` reads every row
     by the row rules instead, which gives the same result more slowly (the reference the tests hold the fast
     way to). With `cache`, what each file gave is kept under `.mubiao-cache/` in the root and only files that
-    changed since are read again (`mubiao.readers.cache`; never with `by_row`).
+    changed since are read again (`mubiao.readers.cache`; never with `by_row`). `cache_behind`: the cache is
+    written by a thread while the caller goes on (a command's process waits for it before it ends; the next
+    read in the same process waits for it before it starts).
     """
     import numpy as np
 
@@ -176,6 +179,7 @@ def read_progress(
 
     reader = BatchReader(plan, _PlanLookup(plan))
     use_cache = cache and not by_row
+    wait_for_caches()  # one still being written by an earlier read: read it whole (and fork no thread)
     with ThreadPoolExecutor(1) as loader:  # the cache is read while the files are listed and stat-ed: both wait on I/O
         loading = loader.submit(kept.load, root, plan, reader.vocabulary) if use_cache else None
         files = list(progress_files(plan, root) if files is None else files)
@@ -211,7 +215,11 @@ def read_progress(
         across = cross_record_findings(plan, records, reader.vocabulary, text_names, columns)
     findings.extend(across)
     if use_cache and (unread or loaded.across is None):  # (a cache of an earlier mubiao may lack them)
-        _keep(root, plan, names, stamps, ordered, records, started, across, only_if_whole=not unread)
+        keep = partial(_keep, root, plan, names, stamps, ordered, records, started, across, only_if_whole=not unread)
+        if cache_behind:
+            _keep_behind(keep)
+        else:
+            keep()
     return ProgressRead(files=tuple(files), coded=records, vocabulary=reader.vocabulary,
                         findings=tuple(sorted(findings, key=Finding.sort_key)), columns=columns)
 
@@ -243,6 +251,32 @@ def _still_valid(records: "RecordColumns", hits: Mapping[int, "Cached"], count: 
     if (place >= 0).all():  # every file as it was: no copy
         return records.in_files(place)
     return records.take(place >= 0).in_files(place[place >= 0])
+
+
+#: Caches being written by a thread (`read_progress(cache_behind=True)`).
+_caches_behind: list["threading.Thread"] = []
+
+
+def _keep_behind(keep: Callable[[], None]) -> None:
+    """Run `keep` in a thread: writing a national cache (hundreds of megabytes, mostly copied and checksummed
+    without the GIL) goes on while the gaps are computed and rendered. Not a daemon: the process waits for it."""
+    import threading
+
+    def quietly() -> None:
+        try:
+            keep()
+        except Exception:  # noqa: BLE001 - a cache not written costs time next run, never this run's result
+            pass
+
+    thread = threading.Thread(target=quietly, name="mubiao-cache-behind")
+    _caches_behind.append(thread)
+    thread.start()
+
+
+def wait_for_caches() -> None:
+    """Wait until every cache being written behind (`cache_behind`) is written."""
+    while _caches_behind:
+        _caches_behind.pop().join()
 
 
 def _keep(root, plan: Plan, names: list[str | None], stamps: list, files: list["FileRead"],
@@ -333,10 +367,11 @@ def load_progress(
 
 
 def read_progress_or_raise(plan: Plan, root: str | Path = ".", files: Iterable[Path] | None = None,
-                           on_file: Callable[[Path], None] | None = None) -> ProgressRead:
+                           on_file: Callable[[Path], None] | None = None, *,
+                           cache_behind: bool = False) -> ProgressRead:
     """`read_progress`, raising ProgressError at the first error-level finding as `load_progress` does; the
     records stay coded (`compute_gaps` takes them so, without building the table)."""
-    read = read_progress(plan, root, files, on_file)
+    read = read_progress(plan, root, files, on_file, cache_behind=cache_behind)
     raise_first_error(read.findings, ProgressError, progress_folder(plan, root))
     return read
 
