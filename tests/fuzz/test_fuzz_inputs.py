@@ -292,6 +292,7 @@ def test_any_plan_gives_findings_and_loads_or_says_why_not(data, scratch):
     path.write_bytes(data)
     findings = check_plan_file(path)
     assert all(f.code.startswith("P") and f.message for f in findings)
+    _quick_schema_check_is_never_laxer(path)
     try:
         plan = load_plan(path)
     except PlanError as exc:
@@ -300,3 +301,16 @@ def test_any_plan_gives_findings_and_loads_or_says_why_not(data, scratch):
     else:
         assert not [f for f in findings if f.severity.value == "error"], "load_plan took a plan with errors"
         assert plan.id == "demo"
+
+
+def _quick_schema_check_is_never_laxer(path) -> None:
+    """What the quick (fastjsonschema) check passes, jsonschema passes too: otherwise a finding would be lost."""
+    from mubiao.checks.plan import _passes_schema_quickly, _validator
+    from mubiao.readers.toml_document import read_toml
+
+    try:
+        data = read_toml(path).json_data()
+    except PlanError:
+        return
+    if _passes_schema_quickly(data):
+        assert not list(_validator().iter_errors(data))

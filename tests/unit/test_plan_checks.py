@@ -52,3 +52,42 @@ def test_codes_are_well_formed_and_documented():
         assert rule.severity in (Severity.ERROR, Severity.WARNING)
         page = (REPO / "docs" / docs[code[0]]).read_text(encoding="utf-8")
         assert f"| {code} |" in page, f"{code} is not in docs/{docs[code[0]]}"
+
+
+def _every_plan_fixture():
+    from conftest import FIXTURES
+
+    return [*INVALID_PLANS, *VALID_PLANS, *SAMPLE_PLANS, *sorted((FIXTURES / "bad" / "plans").glob("*.toml"))]
+
+
+def test_a_plan_the_quick_schema_check_passes_has_no_schema_error():
+    """`mubiao check` first runs the schema compiled by fastjsonschema and asks jsonschema only when that fails:
+    whatever the quick one passes, the full one must pass too, or a finding would be lost."""
+    from mubiao.checks.plan import _passes_schema_quickly, _validator
+    from mubiao.errors import PlanError
+    from mubiao.readers.toml_document import read_toml
+
+    refused, with_errors = 0, 0
+    for path in _every_plan_fixture():
+        try:
+            data = read_toml(path).json_data()
+        except PlanError:
+            continue
+        errors = list(_validator().iter_errors(data))
+        with_errors += bool(errors)
+        if _passes_schema_quickly(data):
+            assert not errors, f"{path.name}: {errors[0].message}"
+        else:
+            refused += 1
+    assert with_errors >= 10 and refused >= with_errors  # not vacuous: many plans break the schema
+
+
+def test_checking_a_valid_plan_does_not_import_jsonschema():
+    """Importing jsonschema and validating with it took most of `mubiao check targets/`'s 0.3 s."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from mubiao.checks.plan import check_plan_file; "
+            f"assert check_plan_file({str(SAMPLE_PLANS[0])!r}) == []; print('jsonschema' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
