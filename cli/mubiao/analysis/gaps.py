@@ -511,11 +511,18 @@ class _Records:
         `ratio_records`, or for −1)."""
         import numpy as np
 
-        found = np.searchsorted(self.ratio_records, positions)
-        found = np.clip(found, 0, max(len(self.ratio_records) - 1, 0))
-        is_ratio = _at(self.has_both, positions, False)
-        return (np.where(is_ratio, _at(self.ratio_numerator, found, np.nan), np.nan),
-                np.where(is_ratio, _at(self.ratio_denominator, found, np.nan), np.nan))
+        found = _at(self._ratio_number, positions, -1)
+        return _at(self.ratio_numerator, found, np.nan), _at(self.ratio_denominator, found, np.nan)
+
+    @cached_property
+    def _ratio_number(self) -> "numpy.ndarray":
+        """Each record's place among `ratio_records` (−1: not one of them): looked up, not searched, for the
+        hundreds of thousands of rows asked about."""
+        import numpy as np
+
+        number = np.full(len(self.x), -1, dtype=np.int32 if len(self.ratio_records) < 2**31 else np.int64)
+        number[self.ratio_records] = np.arange(len(self.ratio_records))
+        return number
 
     def latest_period(self) -> str | None:
         """The latest month of a record that reports something for an indicator of the plan (None: none)."""
@@ -842,6 +849,13 @@ class _CountyLayout:
 
         return np.cumsum(self.sizes) - self.sizes
 
+    @cached_property
+    def row_in_block(self) -> "numpy.ndarray":
+        """Each county row's place among its indicator's rows."""
+        import numpy as np
+
+        return np.arange(len(self.block)) - self.starts[self.block]
+
 
 @dataclass(frozen=True)
 class _Rows:
@@ -934,48 +948,58 @@ class _CityFigures:
     """How many counties fed it."""
 
 
-def _city_figures(layout: _CountyLayout, records: _Records, latest: "numpy.ndarray", month: str) -> _CityFigures:
-    """The city figure of each chosen indicator from its county rows' latest records up to `month` (FORMATS §2):
-    count the sum, level the worst county, ratio Σnumerator / Σdenominator × scale over records with both,
-    milestone the share of counties done among all counties. Only the counties that fed the figure count as
-    reporting. Sums are compensated, in row order (`compensated_sums`)."""
+def _city_figures(layout: _CountyLayout, records: _Records,
+                  moments: Sequence[tuple["numpy.ndarray", str]]) -> list[_CityFigures]:
+    """The city figure of each chosen indicator at each moment, from its county rows' latest records up to that
+    month (a moment: those records' positions, and the month) (FORMATS §2): count the sum, level the worst county,
+    ratio Σnumerator / Σdenominator × scale over records with both, milestone the share of counties done among all
+    counties. Only the counties that fed the figure count as reporting. Sums are compensated, in row order
+    (`compensated_sums`), all moments' at once: the sum runs row by row."""
     import numpy as np
 
     chosen = layout.chosen
-    kind = np.array([ind.kind.value for ind in chosen], dtype=object)
-    x = _at(records.x, latest, np.nan)
-    period = _at(records.period, latest, -1)
-    is_ratio = (kind == Kind.RATIO.value)[layout.block]
-    feeds = np.where(is_ratio, _at(records.has_both, latest, False), ~np.isnan(x))
-    parts_numerator, parts_denominator = records.ratio_parts(latest)
-
-    fed_x = _by_block(np.where(feeds, x, np.nan), layout, np.nan)
-    sums = compensated_sums(np.hstack([fed_x, _by_block(np.where(feeds, parts_numerator, np.nan), layout, np.nan),
-                                       _by_block(np.where(feeds, parts_denominator, np.nan), layout, np.nan)]))
     blocks = len(chosen)
-    summed_x, numerator, denominator = sums[:blocks], sums[blocks:2 * blocks], sums[2 * blocks:]
-    if len(fed_x):
-        lowest, highest = np.fmin.reduce(fed_x, axis=0), np.fmax.reduce(fed_x, axis=0)  # NaN: none fed it
-        latest_period = _by_block(np.where(feeds, period, -1).astype(np.int64), layout, -1).max(axis=0)
-    else:  # no county rows at all (every chosen indicator is the city's own)
-        lowest = highest = np.full(blocks, np.nan)
-        latest_period = np.full(blocks, -1, dtype=np.int64)
-    reporting = np.bincount(layout.block[feeds], minlength=len(chosen))
-    done = np.bincount(layout.block[feeds & (x >= 0.5)], minlength=len(chosen))
-    stale = np.bincount(layout.block[feeds & (period < records.periods_before(month))], minlength=len(chosen)) > 0
-
+    kind = np.array([ind.kind.value for ind in chosen], dtype=object)
+    is_ratio = (kind == Kind.RATIO.value)[layout.block]
     scale = np.array([_ratio_scale(ind) for ind in chosen], dtype="float64")
     increase = np.array([ind.direction is Direction.INCREASE for ind in chosen], dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        value = np.select(
-            [kind == Kind.COUNT.value, kind == Kind.LEVEL.value, kind == Kind.RATIO.value],
-            [summed_x, np.where(increase, lowest, highest),
-             np.where(denominator != 0, numerator / denominator * scale, np.nan)],
-            default=done / layout.sizes)
-    value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the counties' are refused)
-    fed_any = reporting > 0
-    return _CityFigures(x=np.where(fed_any, value, np.nan), period=np.where(fed_any, latest_period, -1),
-                        stale=fed_any & stale, reporting=reporting)
+
+    read, summed = [], []
+    for latest, month in moments:
+        x = _at(records.x, latest, np.nan)
+        period = _at(records.period, latest, -1)
+        feeds = np.where(is_ratio, _at(records.has_both, latest, False), ~np.isnan(x))
+        parts_numerator, parts_denominator = records.ratio_parts(latest)
+        fed_x = _by_block(np.where(feeds, x, np.nan), layout, np.nan)
+        summed += [fed_x, _by_block(np.where(feeds, parts_numerator, np.nan), layout, np.nan),
+                   _by_block(np.where(feeds, parts_denominator, np.nan), layout, np.nan)]
+        read.append((x, period, feeds, fed_x, month))
+    sums = compensated_sums(np.hstack(summed)) if summed else np.empty(0)
+
+    figures = []
+    for number, (x, period, feeds, fed_x, month) in enumerate(read):
+        summed_x, numerator, denominator = (sums[(3 * number + part) * blocks:(3 * number + part + 1) * blocks]
+                                            for part in range(3))
+        if len(fed_x):
+            lowest, highest = np.fmin.reduce(fed_x, axis=0), np.fmax.reduce(fed_x, axis=0)  # NaN: none fed it
+            latest_period = _by_block(np.where(feeds, period, -1).astype(np.int64), layout, -1).max(axis=0)
+        else:  # no county rows at all (every chosen indicator is the city's own)
+            lowest = highest = np.full(blocks, np.nan)
+            latest_period = np.full(blocks, -1, dtype=np.int64)
+        reporting = np.bincount(layout.block[feeds], minlength=blocks)
+        done = np.bincount(layout.block[feeds & (x >= 0.5)], minlength=blocks)
+        stale = np.bincount(layout.block[feeds & (period < records.periods_before(month))], minlength=blocks) > 0
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            value = np.select(
+                [kind == Kind.COUNT.value, kind == Kind.LEVEL.value, kind == Kind.RATIO.value],
+                [summed_x, np.where(increase, lowest, highest),
+                 np.where(denominator != 0, numerator / denominator * scale, np.nan)],
+                default=done / layout.sizes)
+        value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the counties' are refused)
+        fed_any = reporting > 0
+        figures.append(_CityFigures(x=np.where(fed_any, value, np.nan), period=np.where(fed_any, latest_period, -1),
+                                    stale=fed_any & stale, reporting=reporting))
+    return figures
 
 
 def _by_block(values: "numpy.ndarray", layout: _CountyLayout, fill: object) -> "numpy.ndarray":
@@ -983,8 +1007,11 @@ def _by_block(values: "numpy.ndarray", layout: _CountyLayout, fill: object) -> "
     in their order, then `fill`."""
     import numpy as np
 
-    matrix = np.full((int(layout.sizes.max(initial=0)), len(layout.sizes)), fill, dtype=values.dtype)
-    matrix[np.arange(len(values)) - layout.starts[layout.block], layout.block] = values
+    size = int(layout.sizes.max(initial=0))
+    if len(values) == size * len(layout.sizes):  # every block full (every county reports every indicator)
+        return values.reshape(len(layout.sizes), size).T
+    matrix = np.full((size, len(layout.sizes)), fill, dtype=values.dtype)
+    matrix[layout.row_in_block, layout.block] = values
     return matrix
 
 
@@ -1024,16 +1051,18 @@ def _city_rows(plan: Plan, as_of: dt.date, layout: _CountyLayout, county_assesse
                          for ind, t, b in zip(chosen, target.tolist(), baseline.tolist())], dtype="float64")
 
     # the city figure now, and as of each of the months before (its recent "records", which set the pace)
-    figures = _city_figures(layout, records, county_found.latest(), month)
     before = _months_before(month, plan, PROJECTION_RECORDS - 1)
     if not any(ind.pace is Pace.LINEAR and ind.scope is Scope.COUNTY for ind in chosen):
         before = []
+    figures, *figures_before = _city_figures(layout, records, [
+        (county_found.latest(), month),
+        *((county_found.latest_up_to(records.periods_up_to(earlier_month)), earlier_month)
+          for earlier_month in before)])
     earlier = np.zeros(len(chosen), dtype=np.int64)  # how many of those months have a city figure
     pace_x = np.full(len(chosen), np.nan)
     pace_end = np.full(len(chosen), np.datetime64("NaT"), dtype="datetime64[D]")
-    for earlier_month in before:  # oldest first: the first month with a figure sets the pace
-        then = _city_figures(layout, records, county_found.latest_up_to(records.periods_up_to(earlier_month)),
-                             earlier_month).x
+    for earlier_month, then_figures in zip(before, figures_before):  # oldest first: the first with one sets the pace
+        then = then_figures.x
         first = ~np.isnan(then) & (earlier == 0)
         pace_x = np.where(first, then, pace_x)
         pace_end = np.where(first, np.datetime64(month_end(earlier_month), "D"), pace_end)
