@@ -38,6 +38,8 @@ from mubiao.readers.tables import TABLE_SUFFIXES, RawTable, read_raw_table, trim
 from mubiao.suggest import closest
 
 if TYPE_CHECKING:
+    import threading
+
     import pandas
 
     from mubiao.readers.batch import BatchRead, BatchReader, FileRead, RecordColumns, Vocabulary
