@@ -14,7 +14,7 @@ import pandas.testing
 import pytest
 
 from mubiao.readers import cache
-from mubiao.readers.batch import BatchReader
+from mubiao.readers.batch import _DTYPES, BatchReader, FileRead, RecordColumns, Vocabulary
 from mubiao.readers.plan import load_plan
 from mubiao.readers.progress import read_progress
 
@@ -138,7 +138,7 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(workspace, damage):
     elif damage == "codes-out-of-range":
         with np.load(kept) as stored:
             arrays = dict(stored)
-        arrays["r_county"] = arrays["r_county"] + 1000
+        arrays["r_county"][-1] = np.iinfo(arrays["r_county"].dtype).max  # (of the type it is stored in)
         with kept.open("wb") as handle:
             np.savez(handle, **arrays)
     elif damage == "another-plan":
@@ -255,3 +255,205 @@ def test_the_root_spelled_another_way_reads_the_same_cache(workspace, files_read
     read = read_progress(load_plan(Path("targets") / f"{PLAN_ID}.toml"), Path("."))  # the plan's path differs too
     assert files_read == []
     assert len(read.frame) == len(read_progress(plan_of(workspace), workspace, cache=False).frame)
+
+
+# --- the stored form (FORMAT 3): compact arrays, loaded back exactly, each checked before it is used ---------------
+
+
+def rewrite(kept: Path, change) -> None:
+    """The cache file with `change(arrays)` made to its arrays (named `r_…` as stored)."""
+    with np.load(kept) as stored:
+        arrays = dict(stored)
+    change(arrays)
+    with kept.open("wb") as handle:
+        np.savez(handle, **arrays)
+
+
+def _set(name: str, at: int, value):
+    def change(arrays):
+        arrays[name][at] = value
+    return change
+
+
+def _retyped(name: str, dtype):
+    def change(arrays):
+        arrays[name] = arrays[name].astype(dtype)
+    return change
+
+
+def _swap_first_two(name: str):
+    def change(arrays):
+        arrays[name][[0, 1]] = arrays[name][[1, 0]]
+    return change
+
+
+def _counts_not_summing(arrays):
+    arrays["r_file_count"][0] += 1
+
+
+def _a_count_below_zero(arrays):  # the same sum
+    arrays["r_file_count"][0] += arrays["r_file_count"][1] + 1
+    arrays["r_file_count"][1] = -1
+
+
+def _past_the_records(name: str):
+    def change(arrays):
+        arrays[name][-1] = len(arrays["r_row"])
+    return change
+
+
+def _one_more_value(arrays):
+    arrays["r_value"] = np.append(arrays["r_value"], arrays["r_value"][:1])
+
+
+def _note_texts_not_text(arrays):
+    count = len(json.loads(arrays["r_note_text"].tobytes()))
+    arrays["r_note_text"] = np.frombuffer(json.dumps(list(range(count))).encode(), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(_counts_not_summing, id="file-counts-not-summing-up"),
+    pytest.param(_a_count_below_zero, id="a-file-count-below-zero"),
+    pytest.param(_one_more_value, id="values-longer-than-rows"),
+    pytest.param(_note_texts_not_text, id="note-texts-not-text"),
+    pytest.param(_set("r_ratio_at", 0, -1), id="a-ratio-position-below-zero"),
+    pytest.param(_set("r_note_code", 0, -1), id="a-note-code-below-zero"),
+    pytest.param(_set("r_county", 0, -1), id="a-county-code-below-zero"),
+    pytest.param(_swap_first_two("r_note_at"), id="note-positions-out-of-order"),
+    pytest.param(_swap_first_two("r_done_at"), id="date-positions-out-of-order"),
+    pytest.param(_past_the_records("r_done_at"), id="a-date-position-past-the-records"),
+    pytest.param(_retyped("r_county", np.int32), id="codes-of-another-type"),
+    pytest.param(_retyped("r_value", np.float16), id="values-of-another-type"),
+    pytest.param(_retyped("r_numerator", np.float16), id="numerators-of-another-type"),
+    pytest.param(_retyped("r_row", np.int64), id="rows-of-another-type"),
+    pytest.param(_retyped("r_done_days", np.int16), id="dates-of-another-type"),
+    pytest.param(_retyped("r_file_count", np.int64), id="file-counts-of-another-type"),
+    pytest.param(_retyped("r_ratio_at", np.int32), id="positions-of-another-type"),
+])
+def test_a_cache_whose_arrays_do_not_agree_is_ignored(workspace, change):
+    expected = same_as_uncached(workspace)
+    plan = plan_of(workspace)
+    vocabulary = BatchReader(plan, None).vocabulary
+    kept = cache.cache_path(workspace, plan)
+    assert cache.load(workspace, plan, vocabulary).entries  # the cache as saved is used
+    rewrite(kept, change)
+    ignored = cache.load(workspace, plan, vocabulary)
+    assert ignored.entries == {} and len(ignored.records) == 0
+    read = same_as_uncached(workspace)
+    assert read.findings == expected.findings
+    pandas.testing.assert_frame_equal(read.frame, expected.frame)
+    assert cache.load(workspace, plan, vocabulary).entries  # rebuilt
+
+
+def test_the_records_are_kept_compact(workspace):
+    same_as_uncached(workspace)
+    with np.load(cache.cache_path(workspace, plan_of(workspace))) as stored:
+        arrays = dict(stored)
+    count = len(arrays["r_row"])
+    assert "r_file" not in arrays and len(arrays["r_file_count"]) == 131 and arrays["r_file_count"].sum() == count
+    assert (arrays["r_county"].dtype, arrays["r_period"].dtype, arrays["r_indicator"].dtype) == (np.int8,) * 3
+    assert arrays["r_row"].dtype == np.int16  # (figures: float32 only when it keeps all of them: see below)
+    assert 0 < len(arrays["r_ratio_at"]) < count and len(arrays["r_numerator"]) == len(arrays["r_ratio_at"])
+    assert 0 < len(arrays["r_done_at"]) < count and arrays["r_done_days"].dtype == np.int32
+    assert 0 < len(arrays["r_note_at"]) < count
+
+
+def _records(files: list[int], *, float32: bool, wide: bool):
+    """Records of these files (each record's file), of every kind the cache must give back as it was."""
+    count = len(files)
+    at = np.arange(count)
+    nan, nat = np.nan, np.datetime64("NaT")
+    value = np.where(at % 4 == 0, nan, at * 1.5 - 7)
+    value[1] = -0.0
+    numerator, denominator = np.full(count, nan), np.full(count, nan)
+    numerator[at % 3 == 0], denominator[at % 3 == 0] = 3.0, 4.0
+    numerator[2] = 5.0  # a numerator without its denominator
+    denominator[4] = 8.0  # and the other way round
+    if not float32:
+        numerator[6], denominator[9] = 1 / 3, 1e300  # not in float32: rounded, too large
+        value[5] = np.array([0x7FF8_0000_0000_0001], dtype=np.uint64).view(np.float64)[0]  # float32 loses its bits
+    done_on = np.full(count, nat, dtype="datetime64[D]")
+    done_on[at % 5 == 1] = np.datetime64("2021-06-30")
+    done_on[6] = np.datetime64("1969-12-31")
+    if wide:
+        done_on[11] = np.datetime64(2**31 + 5, "D")  # beyond int32 days
+    notes = np.empty(count, dtype=object)
+    for position, text in {0: "已完成", 3: "说明\n两行", 5: "已完成", 7: "", 10: "x"}.items():
+        notes[position] = text
+    row = (at + 2).astype(np.int32)
+    if wide:
+        row[-1] = 70_000  # beyond int16
+    return RecordColumns(
+        county=(at % 11).astype(np.int32), period=(at % 12).astype(np.int32), indicator=(at % 47).astype(np.int32),
+        value=value, numerator=numerator, denominator=denominator, done_on=done_on, note=notes,
+        file=np.array(files, dtype=np.int32), row=row)
+
+
+def _entries(count: int):
+    columns = {"indicator": 0, "county": 1, "value": 2}
+    return [(f"data/{number}.csv", cache.Stamp(100 + number, 10**18 + number, 10**18 + 7, 5000 + number),
+             FileRead(Path(f"data/{number}.csv"), [], dict(columns))) for number in range(count)]
+
+
+def assert_same_records(got, expected):
+    assert len(got) == len(expected)
+    for name, dtype in zip(RecordColumns.NAMES, _DTYPES):
+        mine, theirs = getattr(got, name), getattr(expected, name)
+        assert mine.dtype == np.dtype(dtype), name
+        if name == "note":
+            assert mine.tolist() == theirs.tolist()
+        elif mine.dtype.kind in "fM":  # bit for bit (NaN, −0.0, NaT)
+            assert np.array_equal(mine.view(np.int64), theirs.view(np.int64)), name
+        else:
+            assert np.array_equal(mine, theirs), name
+
+
+@pytest.mark.parametrize("float32", [True, False])
+@pytest.mark.parametrize("wide", [False, True])
+def test_records_come_back_as_they_were_saved(tmp_path, float32, wide):
+    plan = load_plan(REPO / "targets" / f"{PLAN_ID}.toml")
+    files = [0, 0, 0, 2, 2, 2, 2, 4, 4, 5, 5, 5, 5, 5]  # files 1, 3 and 6 without records
+    records = _records(files, float32=float32, wide=wide)
+    entries = _entries(7)
+    cache.save(tmp_path, plan, entries, records)
+    with np.load(cache.cache_path(tmp_path, plan)) as stored:
+        assert stored["r_value"].dtype == (np.float32 if float32 else np.float64)
+        assert stored["r_row"].dtype == (np.int32 if wide else np.int16)
+        assert stored["r_done_days"].dtype == (np.int64 if wide else np.int32)
+        assert stored["r_file_count"].tolist() == [3, 0, 4, 0, 2, 5, 0]
+    loaded = cache.load(tmp_path, plan, Vocabulary.of(plan))
+    assert_same_records(loaded.records, records)
+    assert loaded.across is None
+    assert list(loaded.entries) == [name for name, _, _ in entries]
+    for number, (name, stamp, file) in enumerate(entries):
+        assert loaded.entries[name].number == number and loaded.entries[name].stamp == stamp
+        assert loaded.entries[name].columns == file.columns
+
+
+def test_records_not_grouped_by_file_are_kept_grouped(tmp_path):
+    plan = load_plan(REPO / "targets" / f"{PLAN_ID}.toml")
+    records = _records([2, 0, 2, 1, 0, 0, 2, 1, 2, 0, 1, 2], float32=True, wide=False)
+    cache.save(tmp_path, plan, _entries(4), records)
+    loaded = cache.load(tmp_path, plan, Vocabulary.of(plan))
+    assert_same_records(loaded.records, records.take(np.argsort(records.file, kind="stable")))
+
+
+def test_no_records_at_all(tmp_path):
+    plan = load_plan(REPO / "targets" / f"{PLAN_ID}.toml")
+    cache.save(tmp_path, plan, _entries(3), RecordColumns.empty())
+    loaded = cache.load(tmp_path, plan, Vocabulary.of(plan))
+    assert len(loaded.entries) == 3
+    assert_same_records(loaded.records, RecordColumns.empty())
+
+
+@pytest.mark.parametrize("positions, dtype", [
+    ([-1, 2], np.int8), ([0, 5], np.int8), ([3, 1], np.int8), ([1, 1], np.int8), ([0, 1], np.int16),
+])
+def test_positions_must_be_among_the_records_in_order_and_of_their_type(positions, dtype):
+    with pytest.raises(ValueError):
+        cache._positions(np.array(positions, dtype=dtype), 5, "at")  # 5 records: int8 positions 0 … 4
+
+
+def test_positions_among_the_records_in_order_pass():
+    for positions in ([], [0], [4], [0, 1, 4]):
+        assert cache._positions(np.array(positions, dtype=np.int8), 5, "at").tolist() == positions

@@ -20,11 +20,11 @@ Units: `progress` and `expected_progress` are fractions of the way from baseline
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
+from mubiao.collector import paused as collector_paused
 from mubiao.models import CITY, WORST_FIRST, Direction, Indicator, Kind, Pace, Plan, Scope, Status
 from mubiao.numbers import TOLERANCE, month_end, month_of, shift_month
 
@@ -175,23 +175,8 @@ class GapTable:
             counts[getattr(self, name) < 0] = None
             columns[name] = counts.tolist()
         columns["projected_status"] = lookup(list(PROJECTED_STATUSES), self.projected_status)
-        with _collector_paused():
+        with collector_paused():
             return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS)))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused: making hundreds of thousands of rows (which hold no cycles) would set it
-    off again and again, each time walking every object alive, for nothing (it took half the time)."""
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def lookup(values: Sequence, codes: "numpy.ndarray") -> list:
