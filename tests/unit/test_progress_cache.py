@@ -221,13 +221,13 @@ def test_findings_across_files_come_from_the_cache_only_while_every_file_is_as_i
 
 
 def test_a_plan_is_checked_again_whenever_its_text_changes(workspace, monkeypatch):
-    import mubiao.readers.plan
+    import mubiao.checks.plan
     from mubiao.errors import PlanError
     from mubiao.workspace import open_plan
 
     checks = []
-    real = mubiao.readers.plan.check_document
-    monkeypatch.setattr(mubiao.readers.plan, "check_document", lambda document: checks.append(1) or real(document))
+    real = mubiao.checks.plan.check_document
+    monkeypatch.setattr(mubiao.checks.plan, "check_document", lambda document: checks.append(1) or real(document))
     first = open_plan(workspace, PLAN_ID)
     assert open_plan(workspace, PLAN_ID) == first and checks == [1]  # the same text: found free of errors before
 

@@ -437,10 +437,11 @@ class _Records:
                 vocabulary.counties != (CITY, *(county.id for county in plan.counties)):
             return cls._of_frame(plan, progress.frame)  # read against another plan: by the ids, as a table
         # the vocabulary's counties are the city, then the plan's; its months every month of the plan, in order
-        area = coded.county.astype(np.int32) - 1
+        area = coded.county.astype(np.int32, copy=False) - 1
         area[coded.county == 0] = city_area = len(plan.counties)
-        return cls._of_arrays(plan, indicator=coded.indicator.astype(np.int32), area=area, city_area=city_area,
-                              period=coded.period.astype(np.int32), periods=vocabulary.periods,
+        return cls._of_arrays(plan, indicator=coded.indicator.astype(np.int32, copy=False), area=area,
+                              city_area=city_area, period=coded.period.astype(np.int32, copy=False),
+                              periods=vocabulary.periods,
                               value=coded.value, numerator=coded.numerator, denominator=coded.denominator,
                               done_on=~np.isnat(coded.done_on))
 

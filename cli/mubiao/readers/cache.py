@@ -84,9 +84,11 @@ class Stamp(NamedTuple):
     inode: int
 
     @classmethod
-    def of(cls, path: Path) -> "Stamp | None":
+    def of(cls, path: str | Path) -> "Stamp | None":
+        import os
+
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return None
         return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)

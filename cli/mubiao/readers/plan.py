@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from mubiao.checks.findings import Finding, Severity, raise_first_error
-from mubiao.checks.plan import check_document, check_plan_document
 from mubiao.errors import PlanError
 from mubiao.models import (
     County,
@@ -46,6 +45,8 @@ def load_plan(path: str | Path, *, cache_root: str | Path | None = None) -> Plan
         data = cache.checked_plan_data(cache_root, raw) if raw is not None else None
         if data is not None:
             return build_plan(data, path=Path(path))
+    from mubiao.checks.plan import check_document  # (not needed when the plan is remembered)
+
     document = read_toml(path)
     raise_first_error(check_document(document), PlanError, document.path)
     if raw is not None:
@@ -56,6 +57,8 @@ def load_plan(path: str | Path, *, cache_root: str | Path | None = None) -> Plan
 def read_plan(path: str | Path) -> tuple[list[Finding], Plan | None]:
     """Every finding of a plan file (as `mubiao check` lists them) and the plan, or None when any finding is an
     error: checking and loading a plan in one reading."""
+    from mubiao.checks.plan import check_plan_document
+
     findings, document = check_plan_document(path)
     if document is None or any(f.severity is Severity.ERROR for f in findings):
         return findings, None

@@ -186,8 +186,9 @@ def read_progress(
         loading = loader.submit(kept.load, root, plan, reader.vocabulary) if use_cache else None
         files = list(progress_files(plan, root) if files is None else files)
         started = kept.now_ns()
-        names = _cache_names(files, root) if use_cache else [None] * len(files)
-        stamps = [kept.Stamp.of(path) if name else None for path, name in zip(files, names)]
+        text_names = [str(path) for path in files]
+        names = _cache_names(text_names, root) if use_cache else [None] * len(files)
+        stamps = [kept.Stamp.of(text) if name else None for text, name in zip(text_names, names)]
         loaded = loading.result() if loading else kept.Loaded({}, RecordColumns.empty())
     cached, kept_records = loaded.entries, loaded.records
     hits = {i: cached[name] for i, name in enumerate(names)
@@ -208,8 +209,7 @@ def read_progress(
             if on_file is not None:
                 on_file(files[i])
     ordered = [by_file[i] for i in range(len(files))]
-    columns = {str(file.path): file.columns for file in ordered}
-    text_names = [str(path) for path in files]
+    columns = {text: file.columns for text, file in zip(text_names, ordered)}
     findings = [finding for file in ordered for finding in file.findings]
     if not unread and len(hits) == len(cached) and loaded.across is not None:
         across = loaded.across  # the same files as they were when these were found: the same findings
@@ -226,10 +226,10 @@ def read_progress(
                         findings=tuple(sorted(findings, key=Finding.sort_key)), columns=columns)
 
 
-def _cache_names(files: Sequence[Path], root: str | Path) -> list[str | None]:
+def _cache_names(files: Sequence[str], root: str | Path) -> list[str | None]:
     """Each file's name in the cache: its path from the workspace root (None for a file outside it: not kept)."""
     prefix = str(Path(root))
-    return [_cache_name(str(path), prefix) for path in files]
+    return [_cache_name(text, prefix) for text in files]
 
 
 def _cache_name(text: str, prefix: str) -> str | None:
