@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from mubiao.checks.findings import RULES, Finding, Severity, raise_first_error
+from mubiao.collector import paused as collector_paused
 from mubiao.errors import ProgressError
 from mubiao.models import CITY, Indicator, Kind, Plan, Scope
 from mubiao.numbers import (
@@ -194,36 +195,40 @@ def read_progress(
     hits = {i: cached[name] for i, name in enumerate(names)
             if name in cached and stamps[i] is not None and cached[name].stamp == stamps[i]}
 
-    unread = [i for i in range(len(files)) if i not in hits]
-    batches = _read_batches(reader, [files[i] for i in unread], on_file, by_row)
-    fresh = RecordColumns.concat([batch.records for batch in batches])
-    fresh = fresh.in_files(np.asarray(unread, dtype=np.int32)[fresh.file]) if len(fresh) else fresh
-    by_file: dict[int, FileRead] = dict(zip(unread, [file for batch in batches for file in batch.files]))
-    records = fresh
-    if hits:
-        records = RecordColumns.concat([fresh, _still_valid(kept_records, hits, len(cached))])
-        if (np.diff(records.file) < 0).any():  # each file's rows are in order already
-            records = records.take(np.argsort(records.file, kind="stable"))
-        for i, entry in hits.items():
-            by_file[i] = entry.file_read(files[i])
-            if on_file is not None:
-                on_file(files[i])
-    ordered = [by_file[i] for i in range(len(files))]
-    columns = {text: file.columns for text, file in zip(text_names, ordered)}
-    findings = [finding for file in ordered for finding in file.findings]
-    if not unread and len(hits) == len(cached) and loaded.across is not None:
-        across = loaded.across  # the same files as they were when these were found: the same findings
-    else:
-        across = cross_record_findings(plan, records, reader.vocabulary, text_names, columns)
-    findings.extend(across)
-    if use_cache and (unread or loaded.across is None):  # (a cache of an earlier mubiao may lack them)
-        keep = partial(_keep, root, plan, names, stamps, ordered, records, started, across, only_if_whole=not unread)
-        if cache_behind:
-            _keep_behind(keep)
+    # what the workers send and the cache gives are many objects, none in a cycle: the collector would walk them
+    # again and again for nothing
+    with collector_paused():
+        unread = [i for i in range(len(files)) if i not in hits]
+        batches = _read_batches(reader, [files[i] for i in unread], on_file, by_row)
+        fresh = RecordColumns.concat([batch.records for batch in batches])
+        fresh = fresh.in_files(np.asarray(unread, dtype=np.int32)[fresh.file]) if len(fresh) else fresh
+        by_file: dict[int, FileRead] = dict(zip(unread, [file for batch in batches for file in batch.files]))
+        records = fresh
+        if hits:
+            records = RecordColumns.concat([fresh, _still_valid(kept_records, hits, len(cached))])
+            if (np.diff(records.file) < 0).any():  # each file's rows are in order already
+                records = records.take(np.argsort(records.file, kind="stable"))
+            for i, entry in hits.items():
+                by_file[i] = entry.file_read(files[i])
+                if on_file is not None:
+                    on_file(files[i])
+        ordered = [by_file[i] for i in range(len(files))]
+        columns = {text: file.columns for text, file in zip(text_names, ordered)}
+        findings = [finding for file in ordered for finding in file.findings]
+        if not unread and len(hits) == len(cached) and loaded.across is not None:
+            across = loaded.across  # the same files as they were when these were found: the same findings
         else:
-            keep()
-    return ProgressRead(files=tuple(files), coded=records, vocabulary=reader.vocabulary,
-                        findings=tuple(sorted(findings, key=Finding.sort_key)), columns=columns)
+            across = cross_record_findings(plan, records, reader.vocabulary, text_names, columns)
+        findings.extend(across)
+        if use_cache and (unread or loaded.across is None):  # (a cache of an earlier mubiao may lack them)
+            keep = partial(_keep, root, plan, names, stamps, ordered, records, started, across,
+                           only_if_whole=not unread)
+            if cache_behind:
+                _keep_behind(keep)
+            else:
+                keep()
+        return ProgressRead(files=tuple(files), coded=records, vocabulary=reader.vocabulary,
+                            findings=tuple(sorted(findings, key=Finding.sort_key)), columns=columns)
 
 
 def _cache_names(files: Sequence[str], root: str | Path) -> list[str | None]:
