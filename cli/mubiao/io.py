@@ -111,33 +111,46 @@ _SYNC_EVERY = 64 * 2**20
 
 def _write_behind(handle: BinaryIO, pieces: Iterable[bytes]) -> None:
     """Write `pieces` as they are made, in a second thread: the next pieces are made (Python code, holding the
-    GIL) while the ones before go to the system and on to the disk (which needs no GIL). The bytes are synced
-    as they are written, so that little is left for the final fsync. The first failure of either side (a
-    renderer's error, a full disk, Ctrl-C) stops both and is raised here."""
+    GIL) while the ones before go to the system (which needs no GIL); and a third thread hands what was written
+    to the disk meanwhile (fdatasync every `_SYNC_EVERY` bytes), so that little is left for the final fsync. The
+    first failure of any of them (a renderer's error, a full disk, a failed sync, Ctrl-C) stops them all and is
+    raised here."""
     import queue
     import threading
 
     waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=_PIECES_AHEAD)
     failed: list[BaseException] = []
+    unsynced, done = threading.Event(), threading.Event()
     sync = getattr(os, "fdatasync", os.fsync)  # (macOS has no fdatasync)
 
     def write() -> None:
-        unsynced = 0
+        written = 0
         while (piece := waiting.get()) is not None:
             if failed:
                 continue  # take the rest, so that the maker never waits on a full queue
             try:
                 handle.write(piece)
-                unsynced += len(piece)
-                if unsynced >= _SYNC_EVERY:
+                written += len(piece)
+                if written >= _SYNC_EVERY:
                     handle.flush()
-                    sync(handle.fileno())
-                    unsynced = 0
+                    unsynced.set()
+                    written = 0
             except BaseException as exc:  # handed to the maker's thread, raised there
                 failed.append(exc)
 
-    writer = threading.Thread(target=write, name="mubiao-write-behind", daemon=True)
-    writer.start()
+    def sync_meanwhile() -> None:
+        while unsynced.wait() and not done.is_set():
+            unsynced.clear()
+            try:
+                sync(handle.fileno())
+            except BaseException as exc:  # a failed sync clears the error: the final fsync would not see it
+                failed.append(exc)
+                return
+
+    threads = [threading.Thread(target=write, name="mubiao-write-behind", daemon=True),
+               threading.Thread(target=sync_meanwhile, name="mubiao-sync-behind", daemon=True)]
+    for thread in threads:
+        thread.start()
     try:
         for piece in pieces:
             if failed:
@@ -145,7 +158,10 @@ def _write_behind(handle: BinaryIO, pieces: Iterable[bytes]) -> None:
             waiting.put(piece)
     finally:
         waiting.put(None)
-        writer.join()
+        threads[0].join()
+        done.set()
+        unsynced.set()
+        threads[1].join()
     if failed:
         raise failed[0]
 

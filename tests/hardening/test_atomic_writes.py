@@ -113,19 +113,45 @@ def test_pieces_written_behind_by_a_thread_that_fails_stop_the_renderer_and_leav
 
 
 def test_pieces_are_synced_as_they_are_written(tmp_path, monkeypatch):
-    """A big file in pieces is handed to the disk on the way (so little is left for the last fsync), and is
-    whole and in order at the end."""
+    """A big file in pieces is handed to the disk on the way, by a thread of its own (so little is left for the
+    last fsync), and is whole and in order at the end."""
+    import threading
+
     import mubiao.io
 
     synced = []
-    sync = getattr(mubiao.io.os, "fdatasync", mubiao.io.os.fsync)
+    name = "fdatasync" if hasattr(os, "fdatasync") else "fsync"
+    sync = getattr(os, name)
     monkeypatch.setattr(mubiao.io, "_SYNC_EVERY", 1000)
-    monkeypatch.setattr(mubiao.io.os, "fdatasync" if hasattr(os, "fdatasync") else "fsync",
-                        lambda fd: synced.append(fd) or sync(fd))
-    pieces = [b"%04d" % number * 100 for number in range(50)]
-    write_atomic(tmp_path / "gaps.json", iter(pieces))
-    assert (tmp_path / "gaps.json").read_bytes() == b"".join(pieces)
-    assert len(synced) >= 10
+    monkeypatch.setattr(mubiao.io.os, name, lambda fd: synced.append(threading.current_thread().name) or sync(fd))
+
+    def pieces():
+        for number in range(50):
+            yield b"%04d" % number * 100
+            time.sleep(0.002)  # a renderer takes time: the syncs keep up
+
+    write_atomic(tmp_path / "gaps.json", pieces())
+    assert (tmp_path / "gaps.json").read_bytes() == b"".join(b"%04d" % number * 100 for number in range(50))
+    assert synced.count("mubiao-sync-behind") >= 5
+
+
+def test_a_sync_on_the_way_that_fails_is_raised_and_leaves_the_old_file(tmp_path, monkeypatch):
+    """A failed fdatasync clears the error it met: the final fsync would succeed, so it must be raised itself."""
+    import mubiao.io
+
+    target = tmp_path / "gaps.json"
+    target.write_text("the old report\n", encoding="utf-8")
+    name = "fdatasync" if hasattr(os, "fdatasync") else "fsync"
+    monkeypatch.setattr(mubiao.io, "_SYNC_EVERY", 1000)
+
+    def failing(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(mubiao.io.os, name, failing)
+    with pytest.raises(OSError, match="Input/output error"):
+        write_atomic(target, (b"x" * 500 for _ in range(100)))
+    assert target.read_text(encoding="utf-8") == "the old report\n"
+    assert leftovers(tmp_path) == []
 
 
 def test_a_set_of_files_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
