@@ -415,3 +415,22 @@ def test_the_city_sums_are_added_exactly_as_pandas_adds_a_group():
         assert np.array_equal(compensated_sums(values), expected)
     # a sum beyond what a float holds is no figure either way (the city row maps it to none)
     assert not np.isfinite(compensated_sums(np.array([[1e308], [1e308], [0.0]])))[0]
+
+
+@pytest.mark.parametrize("sizes", [[3, 3, 3], [3, 0, 3, 0], [3, 1, 0, 2], [0, 0], [2]],
+                         ids=["full", "full-and-empty", "partial", "all-empty", "one"])
+def test_county_rows_become_a_matrix_of_blocks_whatever_their_sizes(sizes):
+    """`_by_block` reshapes when each block is full or empty, and scatters otherwise: the same matrix."""
+    import numpy as np
+
+    from mubiao.analysis.gaps import _by_block, _CountyLayout
+
+    sizes = np.array(sizes, dtype=np.int64)
+    block = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+    layout = _CountyLayout(chosen=(), chosen_in_plan=np.zeros(0, bool), positions=np.zeros(len(sizes), np.int32),
+                           sizes=sizes, indicator=block, area=np.zeros(len(block), np.int32), block=block)
+    values = np.arange(len(block), dtype=np.float64) + 1
+    expected = np.full((int(sizes.max(initial=0)), len(sizes)), np.nan)
+    for number, (start, size) in enumerate(zip(np.cumsum(sizes) - sizes, sizes)):
+        expected[:size, number] = values[start:start + size]
+    assert np.array_equal(_by_block(values, layout, np.nan), expected, equal_nan=True)

@@ -994,10 +994,14 @@ def _by_block(values: "numpy.ndarray", layout: _CountyLayout, fill: object) -> "
     import numpy as np
 
     size = int(layout.sizes.max(initial=0))
-    if len(values) == size * len(layout.sizes):  # every block full (every county reports every indicator)
-        return values.reshape(len(layout.sizes), size).T
     matrix = np.full((size, len(layout.sizes)), fill, dtype=values.dtype)
-    matrix[layout.row_in_block, layout.block] = values
+    full = layout.sizes == size
+    if not len(values):
+        return matrix
+    if len(values) == size * int(full.sum()):  # each block full or empty (every county reports, or the city)
+        matrix[:, full] = values.reshape(-1, size).T
+    else:
+        matrix[layout.row_in_block, layout.block] = values
     return matrix
 
 
