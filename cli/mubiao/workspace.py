@@ -133,7 +133,9 @@ def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
                    reading: Reading | None) -> tuple[Plan, "ProgressRead", "dt.date | None"]:
     """The plan, its progress files read (ProgressError at the first error, as `load_progress`) and the date."""
     from mubiao.numbers import CellError, parse_as_of
-    from mubiao.readers.progress import progress_files, read_progress_or_raise
+    from contextlib import ExitStack
+
+    from mubiao.readers.progress import read_progress_or_raise
 
     the_plan = open_plan(root, plan)
     day = None
@@ -145,7 +147,8 @@ def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
     # a command's process waits for its cache to be written, which goes on while the gaps are worked out
     if reading is None:
         return the_plan, read_progress_or_raise(the_plan, root, cache_behind=True), day
-    files = progress_files(the_plan, root)
-    with reading(len(files)) as advance:
-        return the_plan, read_progress_or_raise(the_plan, root, files, on_file=lambda _path: advance(),
-                                                cache_behind=True), day
+    with ExitStack() as bar:  # the bar starts once the files are listed (while the cache is loaded), with its total
+        steps: list[Callable[[], None]] = []
+        return the_plan, read_progress_or_raise(
+            the_plan, root, on_count=lambda total: steps.append(bar.enter_context(reading(total))),
+            on_file=lambda _path: steps[0](), cache_behind=True), day

@@ -157,12 +157,14 @@ def read_progress(
     files: Iterable[Path] | None = None,
     on_file: Callable[[Path], None] | None = None,
     *,
+    on_count: Callable[[int], None] | None = None,
     by_row: bool = False,
     cache: bool = True,
     cache_behind: bool = False,
 ) -> ProgressRead:
     """Read the plan's progress files (by default every file `progress_files` finds) into records and findings;
-    `on_file(path)` is called as each file is read (for a progress bar).
+    `on_count(n)` is called once the n files are listed, before any is read, and `on_file(path)` as each file is
+    read (for a progress bar: its total, and each step).
 
     Findings that need several records (duplicates, a cumulative count going down) look across all files read.
     CSV rows are read column by column, many files at once (`mubiao.readers.batch`); `by_row` reads every row
@@ -190,6 +192,8 @@ def read_progress(
         text_names = [str(path) for path in files]
         names = _cache_names(text_names, root) if use_cache else [None] * len(files)
         stamps = [kept.Stamp.of(text) if name else None for text, name in zip(text_names, names)]
+        if on_count is not None:
+            on_count(len(files))
         loaded = loading.result() if loading else kept.Loaded({}, RecordColumns.empty())
     cached, kept_records = loaded.entries, loaded.records
     hits = {i: cached[name] for i, name in enumerate(names)
@@ -375,10 +379,11 @@ def load_progress(
 
 def read_progress_or_raise(plan: Plan, root: str | Path = ".", files: Iterable[Path] | None = None,
                            on_file: Callable[[Path], None] | None = None, *,
+                           on_count: Callable[[int], None] | None = None,
                            cache_behind: bool = False) -> ProgressRead:
     """`read_progress`, raising ProgressError at the first error-level finding as `load_progress` does; the
     records stay coded (`compute_gaps` takes them so, without building the table)."""
-    read = read_progress(plan, root, files, on_file, cache_behind=cache_behind)
+    read = read_progress(plan, root, files, on_file, on_count=on_count, cache_behind=cache_behind)
     raise_first_error(read.findings, ProgressError, progress_folder(plan, root))
     return read
 
