@@ -14,6 +14,7 @@ import pandas.testing
 import pytest
 
 from mubiao.readers import cache
+from mubiao.readers import progress as progress_module
 from mubiao.readers.batch import _DTYPES, BatchReader, FileRead, RecordColumns, Vocabulary
 from mubiao.readers.plan import load_plan
 from mubiao.readers.progress import read_progress
@@ -457,3 +458,41 @@ def test_positions_must_be_among_the_records_in_order_and_of_their_type(position
 def test_positions_among_the_records_in_order_pass():
     for positions in ([], [0], [4], [0, 1, 4]):
         assert cache._positions(np.array(positions, dtype=np.int8), 5, "at").tolist() == positions
+
+# --- written behind: a command's cache is written by a thread while the gaps are worked out (`cache_behind`), and
+# is still invisible: the command ends only when its cache is written, and a read in the same process waits for
+# the cache an earlier read is still writing, so that it is read whole.
+
+
+@pytest.fixture
+def slow_keep(monkeypatch) -> None:
+    """Writing a cache takes a while, as a national one does."""
+    keep = progress_module._keep
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return keep(*args, **kwargs)
+
+    monkeypatch.setattr(progress_module, "_keep", slow)
+
+
+def test_a_command_ends_when_its_cache_is_written(cli, workspace, slow_keep):
+    plan = load_plan(workspace / "targets" / f"{PLAN_ID}.toml")
+    result = cli("gaps", "--root", workspace, "--plan", PLAN_ID, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert cache.cache_path(workspace, plan).is_file()
+
+
+def test_a_read_waits_for_the_cache_an_earlier_read_is_writing(workspace, slow_keep, monkeypatch):
+    plan = load_plan(workspace / "targets" / f"{PLAN_ID}.toml")
+    first = progress_module.read_progress(plan, workspace, cache_behind=True)
+    assert not cache.cache_path(workspace, plan).is_file()  # still being written
+    opened: list[Path] = []
+    read = BatchReader.read
+    monkeypatch.setattr(BatchReader, "read", lambda self, paths, *args, **kwargs: opened.extend(paths) or
+                        read(self, paths, *args, **kwargs))
+    second = progress_module.read_progress(plan, workspace)
+    assert opened == []  # every file from the cache the first read wrote
+    assert second.findings == first.findings
+    assert (second.coded.value.tobytes(), second.coded.file.tobytes()) == (first.coded.value.tobytes(),
+                                                                           first.coded.file.tobytes())
