@@ -132,9 +132,9 @@ def open_history(root: str | Path, indicator: str, plan: str | None = None, as_o
 def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
                    reading: Reading | None) -> tuple[Plan, "ProgressRead", "dt.date | None"]:
     """The plan, its progress files read (ProgressError at the first error, as `load_progress`) and the date."""
-    from mubiao.numbers import CellError, parse_as_of
     from contextlib import ExitStack
 
+    from mubiao.numbers import CellError, parse_as_of
     from mubiao.readers.progress import read_progress_or_raise
 
     the_plan = open_plan(root, plan)
