@@ -59,6 +59,19 @@ def test_random_numbers_of_every_size_are_written_as_json_dumps_writes_them(seed
         assert _json_numbers(values) == [dumped(v) for v in values.tolist()]
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_whole_numbers_with_and_without_gaps_are_written_as_json_dumps_writes_them(seed):
+    """A column of whole numbers (and NaN) is written as integers, another way than a column with fractions:
+    the same text."""
+    rng = np.random.default_rng(seed)
+    whole = np.round(np.sign(rng.random(5_000) - 0.5) * 10 ** rng.uniform(0, 14.99, 5_000))  # below 1e15
+    beyond = np.round(10 ** rng.uniform(0, 17, 5_000))  # from 1e15 on, json.dumps writes floats (1e+15)
+    with_gaps = np.where(rng.random(5_000) < 0.3, np.nan, whole)
+    small = rng.integers(-1000, 1000, 5_000).astype(np.float64)
+    for values in (whole, beyond, with_gaps, small, np.full(7, np.nan), np.array([-0.0, 0.0, 2.0**53, 1e15])):
+        assert _json_numbers(values) == [dumped(v) for v in values.tolist()]
+
+
 def test_no_numbers_is_no_texts():
     assert _json_numbers(np.array([])) == []
 

@@ -272,9 +272,18 @@ def _json_numbers(values: "numpy.ndarray") -> list[bytes]:
     if not len(values):
         return []
     values = values + 0.0  # -0.0 becomes 0.0: json.dumps writes int(-0.0), which is 0
-    text = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1] + b","  # "41.0,null,0.5,"
-    text = text.replace(b".0,", b",")[:-1]  # a ".0" ends only an integral number: 41.0 → 41
-    pieces = text.split(b",")
+    missing = np.isnan(values)
+    with np.errstate(invalid="ignore"):
+        integral = missing | (np.abs(values) < _LARGE) & (values == np.trunc(values))
+    if integral.all():  # (counts, targets, baselines): written as integers, faster than floats and their ".0"
+        pieces = orjson.dumps(np.where(missing, 0, values).astype(np.int64),
+                              option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+        for position in np.flatnonzero(missing).tolist():
+            pieces[position] = b"null"
+    else:
+        text = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1] + b","  # "41.0,null,0.5,"
+        text = text.replace(b".0,", b",")[:-1]  # a ".0" ends only an integral number: 41.0 → 41
+        pieces = text.split(b",")
     magnitude = np.abs(values)
     for position in np.flatnonzero(((magnitude < _SMALL) & (magnitude > 0)) | (magnitude >= _LARGE)).tolist():
         pieces[position] = _json_value(float(values[position])).encode()
