@@ -7,11 +7,11 @@ the line and column to edit, and a message that says what to write instead.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from pathlib import Path
 from typing import Any, Iterable
 
-import functools
 from mubiao.checks.findings import RULES, Finding
 from mubiao.errors import PlanError
 from mubiao.io import is_device_name
@@ -21,6 +21,7 @@ from mubiao.readers.toml_document import TomlDate, TomlDocument, read_toml
 from mubiao.readers.toml_positions import Path as KeyPath
 from mubiao.schema import PLAN_SCHEMA
 from mubiao.suggest import closest
+
 
 def _is_toml_date(instance: object) -> bool:
     # A date must be a TOML date; "2021-12-31" in quotes is text, and a date-time is not a date.
@@ -54,6 +55,8 @@ def _passes_schema_quickly(data: Any) -> bool:
     except Exception:  # noqa: BLE001 - any doubt (an error, or data it chokes on) is for the full validator
         return False
     return True
+
+
 _DEFAULT_THRESHOLDS = StatusThresholds()
 
 _TYPE_NAMES = {
