@@ -27,7 +27,6 @@ import numpy as np
 from mubiao.checks.findings import Finding
 from mubiao.collector import paused as collector_paused
 from mubiao.models import CITY, Kind, Plan, Scope
-from mubiao.readers.columns import FIGURE_FIELDS
 from mubiao.numbers import (
     TOLERANCE,
     CellError,
@@ -38,6 +37,7 @@ from mubiao.numbers import (
     parse_number,
     parse_period,
 )
+from mubiao.readers.columns import FIGURE_FIELDS
 
 if TYPE_CHECKING:
     from mubiao.readers.progress import Record, _FileReader, _PlanLookup
@@ -425,7 +425,7 @@ class BatchReader:
                 | has_numerator & has_denominator & ~np.isfinite(rate)  # D120: beyond what a float holds
                 | (numerator < 0) | (denominator < 0)  # D121
                 | has_denominator & (np.abs(denominator) <= TOLERANCE)  # D122
-                | (table.scale[indicator] == 100) & (numerator > denominator + TOLERANCE)  # D123
+                | (scale == 100) & (numerator > denominator + TOLERANCE)  # D123
                 | (has_numerator != has_denominator)  # D128
                 | ~np.isnan(value) & ~(has_numerator & has_denominator)  # D124
             )

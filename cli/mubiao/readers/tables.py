@@ -67,7 +67,11 @@ class RawTable:
     """How many cells the header row has as written: for a CSV its fields, trailing empty ones too (a row with
     more fields than that has a cell beyond the last column); for an xlsx the header's last non-empty cell (a
     sheet's rows all run to its widest row)."""
-    csv: bool = True
+
+    @property
+    def csv(self) -> bool:
+        """Read from a CSV or TSV (which has an encoding), not an xlsx."""
+        return self.encoding is not None
 
     def beyond_header(self, row: list[Cell]) -> int | None:
         """The 1-based column of the first cell of `row` beyond the header (D107), or None when there is none:
@@ -284,9 +288,8 @@ def _table(path: Path, rows: list[list[Cell]], encoding: str | None) -> RawTable
         raise _error("D101", "找不到表头:前 10 行中没有“指标编号”(indicator)列", path,
                      hint="表头应有 指标编号、完成值 等列,见 mubiao form 生成的填报表")
     header = trim_row(rows[index])
-    is_csv = encoding is not None
     return RawTable(path=path, header=tuple(header), header_row=index + 1, body=rows[index + 1 :],
-                    encoding=encoding, width=len(rows[index]) if is_csv else len(header), csv=is_csv)
+                    encoding=encoding, width=len(rows[index]) if encoding is not None else len(header))
 
 
 def trim_row(row: list[Cell]) -> list[Cell]:
