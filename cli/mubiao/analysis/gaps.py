@@ -188,6 +188,15 @@ def lookup(values: Sequence, codes: "numpy.ndarray") -> list:
     return table[codes].tolist()
 
 
+def run_starts(values: "numpy.ndarray") -> "numpy.ndarray":
+    """Where each run of equal neighbouring values begins (the first at 0, when there are values)."""
+    import numpy as np
+
+    new_run = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=new_run[1:])
+    return np.flatnonzero(new_run)
+
+
 def _none_for_nan(numbers: "numpy.ndarray") -> list:
     """The numbers as Python floats, None where NaN."""
     import numpy as np
@@ -604,16 +613,9 @@ RUN_SAMPLE = 4096
 
 def _run_starts(values: "numpy.ndarray") -> "numpy.ndarray | None":
     """Where each run of equal values begins, or None when runs are short (under 4 values on average)."""
-    import numpy as np
-
-    def starts_of(part: "numpy.ndarray") -> "numpy.ndarray":
-        new_run = np.ones(len(part), dtype=bool)
-        np.not_equal(part[1:], part[:-1], out=new_run[1:])
-        return np.flatnonzero(new_run)
-
-    if len(starts_of(values[:RUN_SAMPLE])) * 4 > min(len(values), RUN_SAMPLE):
+    if len(run_starts(values[:RUN_SAMPLE])) * 4 > min(len(values), RUN_SAMPLE):
         return None
-    starts = starts_of(values)
+    starts = run_starts(values)
     return starts if len(starts) * 4 <= len(values) else None
 
 
@@ -1245,5 +1247,5 @@ def _runs(keys: "numpy.ndarray", values: "numpy.ndarray") -> tuple[list, list]:
 
     if not len(keys):
         return [], []
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    starts = run_starts(keys)
     return keys[starts].tolist(), np.split(values, starts[1:])

@@ -23,6 +23,7 @@ from mubiao.analysis.gaps import (
     GapTable,
     count_statuses,
     lookup,
+    run_starts,
 )
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
@@ -224,9 +225,7 @@ def _refuse_infinity(table: GapTable, rows: slice) -> None:
 def _indicator_runs(table: GapTable) -> Iterator[tuple[int, slice]]:
     """The runs of rows of one indicator (the table keeps each indicator's rows together): each run's indicator
     and its rows."""
-    import numpy as np
-
-    starts = np.flatnonzero(np.diff(table.indicator, prepend=-1) != 0).tolist()
+    starts = run_starts(table.indicator).tolist()
     for start, end in zip(starts, [*starts[1:], len(table)]):
         yield int(table.indicator[start]), slice(start, end)
 
