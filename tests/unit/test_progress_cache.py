@@ -496,3 +496,13 @@ def test_a_read_waits_for_the_cache_an_earlier_read_is_writing(workspace, slow_k
     assert second.findings == first.findings
     assert (second.coded.value.tobytes(), second.coded.file.tobytes()) == (first.coded.value.tobytes(),
                                                                            first.coded.file.tobytes())
+
+
+def test_a_plan_not_remembered_is_read_from_disk_once(workspace, monkeypatch):
+    """Its bytes are read for the memo's key, and the same bytes are parsed."""
+    plan_file = workspace / "targets" / f"{PLAN_ID}.toml"
+    reads = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    assert load_plan(plan_file, cache_root=workspace).id == PLAN_ID
+    assert reads.count(plan_file) == 1

@@ -47,7 +47,7 @@ def load_plan(path: str | Path, *, cache_root: str | Path | None = None) -> Plan
             return build_plan(data, path=Path(path))
     from mubiao.checks.plan import check_document  # (not needed when the plan is remembered)
 
-    document = read_toml(path)
+    document = read_toml(path, raw)  # (the bytes read for the memo, when there is a workspace)
     raise_first_error(check_document(document), PlanError, document.path)
     if raw is not None:
         cache.remember_checked_plan(cache_root, raw, document.data)

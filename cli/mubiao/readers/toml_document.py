@@ -50,17 +50,19 @@ class TomlDocument:
         return to_json_compatible(self.data)
 
 
-def read_toml(path: str | Path) -> TomlDocument:
-    """Read and parse a TOML file.
+def read_toml(path: str | Path, raw: bytes | None = None) -> TomlDocument:
+    """Read and parse a TOML file (`raw`: its bytes, when the caller has read them already).
 
     Raises PlanError with the line and column for an unreadable file, a file that is not UTF-8, or a TOML
     syntax error (the parser's own position).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()[: MAX_PLAN_BYTES + 1]
-    except OSError as exc:
-        raise PlanError(f"无法读取文件:{exc.strerror or exc}", file=path, code="P002") from exc
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise PlanError(f"无法读取文件:{exc.strerror or exc}", file=path, code="P002") from exc
+    raw = raw[: MAX_PLAN_BYTES + 1]
     if len(raw) > MAX_PLAN_BYTES:
         raise PlanError(f"文件超过 {MAX_PLAN_BYTES // 1024 // 1024} MB,不像计划文件", file=path, code="P002")
     had_bom = raw.startswith(b"\xef\xbb\xbf")
