@@ -55,9 +55,6 @@ LATIN_LANGUAGE = "en-US"
 #: The document's language in its properties (dc:language), by Draft.language.
 _DOCUMENT_LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
 
-#: Text Word can hold: control characters dropped, so a stray one from a spreadsheet cell cannot stop a draft.
-xml_text = text_only
-
 
 def render_docx(draft: Draft, fonts: DocumentFonts = DocumentFonts(), *, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
     """The draft as a .docx laid out by GB/T 9704-2012, in `fonts` (sizes in points).
@@ -93,7 +90,7 @@ def render_docx(draft: Draft, fonts: DocumentFonts = DocumentFonts(), *, stamp: 
         _add_run(paragraph, line, fonts.body)
 
     properties = document.core_properties
-    properties.title = xml_text(draft.title)
+    properties.title = text_only(draft.title)  # XML: no control characters
     properties.author = properties.last_modified_by = "mubiao"
     properties.comments = ""
     properties.language = _DOCUMENT_LANGUAGES.get(draft.language, draft.language)
@@ -297,7 +294,7 @@ def _add_field(paragraph, instruction: str, shown: str, font: str) -> None:
 def _add_run(paragraph, text: str, font: str, style: str | None = None):
     """A run of `text` (tabs and line breaks as Word's, other control characters dropped) with `font` in every
     slot, over what its style says, so Word cannot fall back to a theme font for the Chinese."""
-    run = paragraph.add_run(xml_text(text), style=style)
+    run = paragraph.add_run(text_only(text), style=style)  # (a stray one from a cell cannot stop a draft)
     _set_fonts(run._r.get_or_add_rPr(), font)
     return run
 
