@@ -174,9 +174,9 @@ def read_progress(
     written by a thread while the caller goes on (a command's process waits for it before it ends; the next
     read in the same process waits for it before it starts).
     """
-    import numpy as np
-
     from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
 
     from mubiao.checks.progress import cross_record_findings  # the rules that span records live with the checks
     from mubiao.readers import cache as kept

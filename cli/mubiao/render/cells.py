@@ -18,6 +18,7 @@ def text_only(text: str) -> str:
     """`text` without the characters of `_NOT_TEXT` (control characters); everything else as it is."""
     return _NOT_TEXT.sub("", text)
 
+
 #: Characters that make a spreadsheet read a cell as a formula (CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-
 from typing import TYPE_CHECKING
 
 from mubiao.render.cells import FORMULA_STARTS, text_only
