@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
@@ -83,8 +82,8 @@ def write_all_atomic(files: Mapping[str | Path, str | bytes | Iterable[bytes]]) 
 
 def replace_with(path: str | Path, write: Callable[[BinaryIO], object], *, durable: bool = True) -> Path:
     """`write(handle)` into a temporary file beside `path`, then renamed over it, as `write_atomic` does; for a
-    writer that needs a file to write into (numpy's savez). `durable` False skips the fsync, for a file that
-    may be lost in a crash (a cache is rebuilt)."""
+    writer that needs a file to write into. `durable` False skips the fsync, for a file that may be lost in a
+    crash (a cache is rebuilt)."""
     path = Path(path)
     temp = _temporary_file(path, write, durable)
     try:
@@ -96,88 +95,36 @@ def replace_with(path: str | Path, write: Callable[[BinaryIO], object], *, durab
 
 
 def _temporary_copy(path: Path, data: str | bytes | Iterable[bytes]) -> str:
-    """A temporary file beside `path` holding `data` (text, bytes, or bytes in pieces as a renderer makes them: a
-    national JSON report is hundreds of megabytes, never held whole), flushed to disk."""
-    if isinstance(data, (str, bytes)):
-        whole = data.encode("utf-8") if isinstance(data, str) else data
-        return _temporary_file(path, lambda handle: handle.write(whole), durable=True)
-    return _temporary_file(path, lambda handle: _write_behind(handle, data), durable=True)
+    """A temporary file beside `path` holding `data`, on disk: text as UTF-8, bytes as they are, or bytes in pieces
+    as a renderer makes them (a national JSON report is hundreds of megabytes, never held whole)."""
 
-
-#: Pieces made and not yet written, at most; and how many bytes a writing thread hands to the disk at a time.
-_PIECES_AHEAD = 16
-_SYNC_EVERY = 64 * 2**20
-
-
-def _write_behind(handle: BinaryIO, pieces: Iterable[bytes]) -> None:
-    """Write `pieces` as they are made, in a second thread: the next pieces are made (Python code, holding the
-    GIL) while the ones before go to the system (which needs no GIL); and a third thread hands what was written
-    to the disk meanwhile (fdatasync every `_SYNC_EVERY` bytes), so that little is left for the final fsync. The
-    first failure of any of them (a renderer's error, a full disk, a failed sync, Ctrl-C) stops them all and is
-    raised here."""
-    import queue
-    import threading
-
-    waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=_PIECES_AHEAD)
-    failed: list[BaseException] = []
-    unsynced, done = threading.Event(), threading.Event()
-    sync = getattr(os, "fdatasync", os.fsync)  # (macOS has no fdatasync)
-
-    def write() -> None:
-        written = 0
-        while (piece := waiting.get()) is not None:
-            if failed:
-                continue  # take the rest, so that the maker never waits on a full queue
-            try:
+    def write(handle: BinaryIO) -> None:
+        if isinstance(data, str):
+            handle.write(data.encode("utf-8"))
+        elif isinstance(data, bytes):
+            handle.write(data)
+        else:
+            for piece in data:
                 handle.write(piece)
-                written += len(piece)
-                if written >= _SYNC_EVERY:
-                    handle.flush()
-                    unsynced.set()
-                    written = 0
-            except BaseException as exc:  # handed to the maker's thread, raised there
-                failed.append(exc)
 
-    def sync_meanwhile() -> None:
-        while unsynced.wait() and not done.is_set():
-            unsynced.clear()
-            try:
-                sync(handle.fileno())
-            except BaseException as exc:  # a failed sync clears the error: the final fsync would not see it
-                failed.append(exc)
-                return
-
-    threads = [threading.Thread(target=write, name="mubiao-write-behind", daemon=True),
-               threading.Thread(target=sync_meanwhile, name="mubiao-sync-behind", daemon=True)]
-    for thread in threads:
-        thread.start()
-    try:
-        for piece in pieces:
-            if failed:
-                break
-            waiting.put(piece)
-    finally:
-        waiting.put(None)
-        threads[0].join()
-        done.set()
-        unsynced.set()
-        threads[1].join()
-    if failed:
-        raise failed[0]
+    return _temporary_file(path, write, durable=True)
 
 
 def _temporary_file(path: Path, write: Callable[[BinaryIO], object], durable: bool) -> str:
-    """A temporary file beside `path` (hidden, `.<name>.<random>.tmp`) that `write` filled, on disk when `durable`;
-    nothing is left behind when writing fails."""
+    """A temporary file beside `path` (hidden, `.<name>.<random>.tmp`) that `write` filled, on disk when `durable`
+    (one fsync, at the end); nothing is left behind when writing fails.
+
+    Only portable calls (users run Windows): the file is made by `os.open` with mode 0o666, which the system
+    narrows by the umask as for any new file, and takes the old file's permissions when there is one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temp = _new_file(path)
     try:
-        os.fchmod(fd, _mode_for(path))  # mkstemp makes the file private; a report is for sharing
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
+        _keep_mode(path, temp)
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.filename is None:
@@ -186,11 +133,24 @@ def _temporary_file(path: Path, write: Callable[[BinaryIO], object], durable: bo
     return temp
 
 
-def _mode_for(path: Path) -> int:
-    """The permissions the file would get from a plain open(): the old file's, else 0o666 less the umask."""
+def _new_file(path: Path) -> tuple[int, str]:
+    """A new, empty file beside `path` that no other process made: its descriptor and name."""
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # (O_BINARY: Windows only)
+    while True:
+        temp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
+
+
+def _keep_mode(path: Path, temp: str) -> None:
+    """Give the temporary file the permissions of the file it replaces (a report someone made readable to all
+    stays so)."""
     try:
-        return path.stat().st_mode & 0o777
+        mode = path.stat().st_mode & 0o777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return
+    os.chmod(temp, mode)

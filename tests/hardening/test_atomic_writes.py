@@ -12,6 +12,7 @@ folder leave one complete report.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from mubiao.io import locked, write_all_atomic, write_atomic
 
 WORKSPACE = FIXTURES / "bad" / "workspace"
@@ -88,10 +89,7 @@ def test_bytes_in_pieces_are_written_as_they_come_and_a_failing_renderer_leaves_
 
 @pytest.mark.parametrize("error", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()],
                          ids=["disk-full", "ctrl-c"])
-def test_pieces_written_behind_by_a_thread_that_fails_stop_the_renderer_and_leave_the_old_file(
-        tmp_path, monkeypatch, error):
-    """Pieces are written by a second thread while the next are made: its failure reaches the caller, and the
-    renderer is not run on to the end for nothing."""
+def test_a_write_in_pieces_that_fails_stops_the_renderer_and_leaves_the_old_file(tmp_path, monkeypatch, error):
     import mubiao.io
 
     target = tmp_path / "gaps.json"
@@ -112,46 +110,49 @@ def test_pieces_written_behind_by_a_thread_that_fails_stop_the_renderer_and_leav
     assert len(made) < 10_000
 
 
-def test_pieces_are_synced_as_they_are_written(tmp_path, monkeypatch):
-    """A big file in pieces is handed to the disk on the way, by a thread of its own (so little is left for the
-    last fsync), and is whole and in order at the end."""
-    import threading
-
+def test_a_file_is_synced_once_before_it_is_put_in_place(tmp_path, monkeypatch):
     import mubiao.io
 
-    synced = []
-    name = "fdatasync" if hasattr(os, "fdatasync") else "fsync"
-    sync = getattr(os, name)
-    monkeypatch.setattr(mubiao.io, "_SYNC_EVERY", 1000)
-    monkeypatch.setattr(mubiao.io.os, name, lambda fd: synced.append(threading.current_thread().name) or sync(fd))
-
-    def pieces():
-        for number in range(50):
-            yield b"%04d" % number * 100
-            time.sleep(0.002)  # a renderer takes time: the syncs keep up
-
-    write_atomic(tmp_path / "gaps.json", pieces())
+    events = []
+    fsync, replace = os.fsync, os.replace
+    monkeypatch.setattr(mubiao.io.os, "fsync", lambda fd: events.append("fsync") or fsync(fd))
+    monkeypatch.setattr(mubiao.io.os, "replace", lambda a, b: events.append("replace") or replace(a, b))
+    write_atomic(tmp_path / "gaps.json", (b"%04d" % number * 100 for number in range(50)))
     assert (tmp_path / "gaps.json").read_bytes() == b"".join(b"%04d" % number * 100 for number in range(50))
-    assert synced.count("mubiao-sync-behind") >= 5
+    assert events == ["fsync", "replace"]
 
 
-def test_a_sync_on_the_way_that_fails_is_raised_and_leaves_the_old_file(tmp_path, monkeypatch):
-    """A failed fdatasync clears the error it met: the final fsync would succeed, so it must be raised itself."""
+#: What Windows' Python lacks (os.fchmod before 3.13, os.fchown, os.umask's meaning, fcntl): the write path must
+#: not need any of it.
+POSIX_ONLY = ("fchmod", "fchown", "fdatasync", "umask", "sched_getaffinity", "fork")
+
+
+def test_the_write_path_needs_no_posix_only_call(tmp_path, monkeypatch, cli):
+    """As on Windows: the POSIX-only functions of `os` and the fcntl module are not there. Files are still written
+    atomically, a replaced file keeps its permissions, and `mubiao gaps -o` and `mubiao report` run."""
     import mubiao.io
 
-    target = tmp_path / "gaps.json"
-    target.write_text("the old report\n", encoding="utf-8")
-    name = "fdatasync" if hasattr(os, "fdatasync") else "fsync"
-    monkeypatch.setattr(mubiao.io, "_SYNC_EVERY", 1000)
+    for name in POSIX_ONLY:
+        monkeypatch.delattr(os, name, raising=False)
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # `import fcntl` raises ImportError
+    target = tmp_path / "shared.txt"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o644)
+    write_atomic(target, "new\n")
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert target.stat().st_mode & 0o777 == 0o644
+    with mubiao.io.locked(tmp_path / "reports"):
+        write_all_atomic({tmp_path / "reports" / "a.txt": b"a", tmp_path / "reports" / "b.txt": "b"})
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["a.txt", "b.txt"]
 
-    def failing(fd):
-        raise OSError(errno.EIO, "Input/output error")
-
-    monkeypatch.setattr(mubiao.io.os, name, failing)
-    with pytest.raises(OSError, match="Input/output error"):
-        write_atomic(target, (b"x" * 500 for _ in range(100)))
-    assert target.read_text(encoding="utf-8") == "the old report\n"
-    assert leftovers(tmp_path) == []
+    out = tmp_path / "out"
+    result = cli("gaps", "--root", str(REPO), "--plan", "jinhua-2021", "--format", "json", "-o", str(out / "g.json"))
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "g.json").read_text(encoding="utf-8"))["plan"] == "jinhua-2021"
+    result = cli("report", "--root", str(REPO), "--plan", "jinhua-2021", "-o", str(out / "report"))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "report").iterdir()) == sorted(REPORT_FILES)
+    assert leftovers(out) == [] and leftovers(out / "report") == []
 
 
 def test_a_set_of_files_is_written_whole_or_not_at_all(tmp_path, monkeypatch):

@@ -176,7 +176,7 @@ def test_a_read_only_workspace_reads_without_a_cache(workspace, monkeypatch):
 
     import mubiao.io
 
-    monkeypatch.setattr(mubiao.io.tempfile, "mkstemp", refuse)  # the cache writes through io.replace_with
+    monkeypatch.setattr(mubiao.io, "_new_file", refuse)  # the cache writes through io.replace_with
     same_as_uncached(workspace)
     assert not cache.cache_path(workspace, plan_of(workspace)).exists()
 

@@ -156,6 +156,12 @@ class GapTable:
 
     def rows(self) -> tuple[GapRow, ...]:
         """The rows as GapRow objects (a number that cannot be computed is None)."""
+        columns = self.columns()
+        with collector_paused():
+            return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS)))
+
+    def columns(self) -> dict[str, list]:
+        """Each field of ROW_FIELDS as a list of the rows' values, as GapRow holds them."""
         inds = self.indicators
         by_indicator = {
             "goal": [ind.goal for ind in inds], "indicator": [ind.id for ind in inds],
@@ -175,8 +181,7 @@ class GapTable:
             counts[getattr(self, name) < 0] = None
             columns[name] = counts.tolist()
         columns["projected_status"] = lookup(list(PROJECTED_STATUSES), self.projected_status)
-        with collector_paused():
-            return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS)))
+        return columns
 
 
 def lookup(values: Sequence, codes: "numpy.ndarray") -> list:

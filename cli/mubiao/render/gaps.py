@@ -4,8 +4,6 @@ renderable, text or bytes; only the command writes files."""
 
 from __future__ import annotations
 
-import functools
-import io
 import json
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -16,14 +14,11 @@ from rich.text import Text
 
 from mubiao.analysis.gaps import (
     NUMBER_FIELDS,
-    PROJECTED_STATUSES,
     ROW_FIELDS,
     GapRow,
     Gaps,
     GapTable,
     count_statuses,
-    lookup,
-    run_starts,
 )
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
@@ -99,29 +94,23 @@ def percent(fraction: float | None, digits: int = 0) -> str:
 
 
 def _json_number(value: Any) -> Any:
-    # 41 rather than 41.0: the same value, as people and FORMATS §5 write it
+    # 41 rather than 41.0: the same value, as people and the contract write it (docs/contract.md §5)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     return value
 
 
 def gaps_document(gaps: Gaps) -> dict:
-    """The gap report as FORMATS §5 lays it out (plus `projected` and `projected_status` on each row).
+    """The gap report as docs/contract.md §5 lays it out (plus `projected` and `projected_status` on each row)."""
+    return {**_document_head(gaps), "rows": [_json_row(row) for row in gaps.rows],
+            "completeness": _completeness_document(gaps)}
 
-    This is the definition of the JSON output: `render_json` writes the same document straight from the columns
-    (tests hold the two together)."""
-    rows = []
-    for row in gaps.rows:
-        values = {}
-        for name in ROW_FIELDS:
-            value = getattr(row, name)
-            if name == "status":
-                value = value.value
-            elif name == "deadline":
-                value = value.isoformat()
-            values[name] = _json_number(value)
-        rows.append(values)
-    return {**_document_head(gaps), "rows": rows, "completeness": _completeness_document(gaps)}
+
+def _json_row(row: GapRow) -> dict:
+    values = {name: _json_number(getattr(row, name)) for name in ROW_FIELDS}
+    values["status"] = row.status.value
+    values["deadline"] = row.deadline.isoformat()
+    return values
 
 
 def _document_head(gaps: Gaps) -> dict:
@@ -137,165 +126,59 @@ def _completeness_document(gaps: Gaps) -> dict:
     }
 
 
+#: Rows serialised at a time: a national report has over half a million, never all held as objects at once.
+JSON_ROWS_AT_A_TIME = 20_000
+
+
 def render_json(gaps: Gaps) -> bytes:
-    """FORMATS §5 as UTF-8: byte for byte `json.dumps(gaps_document(gaps), ensure_ascii=False, indent=2,
-    allow_nan=False)` and a line end, written from the table's columns with no dict per row (a national report has
-    over half a million rows)."""
-    out = io.BytesIO()
-    for chunk in json_chunks(gaps):
-        out.write(chunk)
-    return out.getvalue()  # BytesIO hands over its buffer: no copy of a few hundred megabytes
+    """`gaps_document` as UTF-8 JSON, indented by two spaces, with a line end."""
+    return b"".join(json_chunks(gaps))
 
 
 def json_chunks(gaps: Gaps) -> Iterator[bytes]:
-    """The bytes of `render_json`, an indicator's rows at a time, for a writer that takes them as they come
-    (a national report is a few hundred megabytes)."""
-    yield _dumps(_document_head(gaps), level=0)[:-2]  # the head's members, without the closing "\n}"
-    yield b',\n  "rows": '
-    if len(gaps.table):
-        yield b"["
-        for number, chunk in enumerate(_json_rows(gaps.table)):
-            yield chunk if number else chunk[1:]  # no separator before the first row
-        yield b"\n  ]"
-    else:
-        yield b"[]"
-    yield b',\n  "completeness": ' + _dumps(_completeness_document(gaps), level=1) + b"\n}\n"
+    """The bytes of `render_json` in pieces of JSON_ROWS_AT_A_TIME rows, for a writer that takes them as they come.
 
-
-def _dumps(value: Any, level: int) -> bytes:
-    """`value` as json.dumps writes it (indent 2, UTF-8) nested `level` objects deep: each line after the first
-    indented two more spaces a level (JSON text breaks lines only between tokens, never inside a string)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
-    return text.replace("\n", "\n" + "  " * level).encode("utf-8")
-
-
-#: How json.dumps(indent=2) lays out a row of the document's `rows` list, and one of its fields.
-_ROW_OPEN, _FIELD, _ROW_CLOSE = "\n    {\n      ", ",\n      ", "\n    }"
-
-
-def _json_fields(fields: Iterable[tuple[str, Any]]) -> str:
-    """`"name": value` for each field, joined as json.dumps joins an object's members."""
-    return _FIELD.join(f"{_json_value(name)}: {_json_value(value)}" for name, value in fields)
-
-
-@functools.lru_cache(maxsize=4096, typed=True)  # typed: True, 1 and 1.0 are written differently
-def _json_value(value: Any) -> str:
-    """A field's value as the document's json.dumps writes it (the same few values recur on many rows). With
-    indent, as there: a single value is written the same, and an infinite number fails with the same message."""
-    return json.dumps(_json_number(value), ensure_ascii=False, indent=2, allow_nan=False)
-
-
-def _json_rows(table: GapTable) -> Iterator[bytes]:
-    """The rows of the document's `rows` list, each preceded by the `,` that separates it from the one before:
-    one chunk of bytes per run of rows of one indicator.
-
-    A row is cut into pieces where its text varies: the indicator's own fields (the same on all its rows), the
-    county, each number, the few combinations of status, month and counts, the projection; the pieces of all the
-    run's rows are then joined at once."""
-    counties = [json.dumps(county, ensure_ascii=False).encode() for county in table.counties] + [b"null"]
-    number_keys = {name: (_FIELD + json.dumps(name) + ": ").encode() for name in NUMBER_FIELDS}
-    tails = [(_FIELD + _json_fields([("projected_status", status)]) + _ROW_CLOSE).encode()
-             for status in PROJECTED_STATUSES]
-    for indicator, rows in _indicator_runs(table):
-        _refuse_infinity(table, rows)
-        ind = table.indicators[indicator]
-        own = _json_fields([("goal", ind.goal), ("indicator", ind.id), ("name", ind.name), ("kind", ind.kind.value),
-                            ("direction", ind.direction.value), ("unit", ind.unit), ("owner", ind.owner)])
-        pieces: list[bytes | list[bytes]] = [("," + _ROW_OPEN + own + _FIELD + '"county": ').encode(),
-                                             lookup(counties, table.county[rows])]
-        for name in NUMBER_FIELDS[:-1]:  # baseline to remaining
-            pieces += [number_keys[name], _json_numbers(getattr(table, name)[rows])]
-        pieces.append(_middle_fields(table, rows, ind.deadline.isoformat()))  # status to the "projected" key
-        pieces.append(_json_numbers(table.projected[rows]))
-        pieces.append(lookup(tails, table.projected_status[rows]))
-        yield _interleaved(pieces, rows.stop - rows.start)
-
-
-def _refuse_infinity(table: GapTable, rows: slice) -> None:
-    """Raise json.dumps's ValueError for the first infinite number of these rows in the document's order (row by
-    row, field by field), as json.dumps(allow_nan=False) did on meeting it."""
-    import numpy as np
-
-    numbers = np.stack([getattr(table, name)[rows] for name in NUMBER_FIELDS], axis=1)  # the fields in row order
-    infinite = np.flatnonzero(np.isinf(numbers))
-    if len(infinite):
-        _json_value(float(numbers.flat[infinite[0]]))
-
-
-def _indicator_runs(table: GapTable) -> Iterator[tuple[int, slice]]:
-    """The runs of rows of one indicator (the table keeps each indicator's rows together): each run's indicator
-    and its rows."""
-    starts = run_starts(table.indicator).tolist()
-    for start, end in zip(starts, [*starts[1:], len(table)]):
-        yield int(table.indicator[start]), slice(start, end)
-
-
-def _middle_fields(table: GapTable, rows: slice, deadline: str) -> list[bytes]:
-    """Each row's text from its `status` field to the `projected` key: status, deadline, month, staleness and
-    county counts take few combinations in an indicator's rows, so each combination is written once."""
-    import numpy as np
-
-    status, period, stale = table.status[rows], table.reported_period[rows], table.stale[rows]
-    reporting, total = table.counties_reporting[rows], table.counties_total[rows]
-    combination = np.zeros(len(status), dtype=np.int64)  # one number per combination: each field a digit
-    for codes, values in ((status, len(WORST_FIRST)), (period + 1, len(table.periods) + 1), (stale, 2),
-                          (reporting + 1, len(table.counties) + 2), (total + 1, len(table.counties) + 2)):
-        combination = combination * values + codes
-    _, firsts, which = np.unique(combination, return_index=True, return_inverse=True)
-    texts = []
-    for row in firsts.tolist():
-        fields = [("status", WORST_FIRST[status[row]].value), ("deadline", deadline),
-                  ("reported_period", table.periods[period[row]] if period[row] >= 0 else None),
-                  ("stale", bool(stale[row])),
-                  ("counties_reporting", int(reporting[row]) if reporting[row] >= 0 else None),
-                  ("counties_total", int(total[row]) if total[row] >= 0 else None)]
-        texts.append((_FIELD + _json_fields(fields) + _FIELD + '"projected": ').encode())
-    return lookup(texts, which.ravel())
-
-
-#: Numbers that json.dumps writes in exponent notation (below 1e-4) or that `_json_number` keeps as floats
-#: (1e15 and above), where orjson's text may differ from Python's: these few are written by json.dumps itself.
-_SMALL, _LARGE = 1e-4, 1e15
-
-
-def _json_numbers(values: "numpy.ndarray") -> list[bytes]:
-    """Each number as json.dumps writes `_json_number(value)`: the shortest text that reads back as the same
-    float, integral values as integers, NaN as null (infinity raises ValueError, as in json.dumps).
-
-    orjson formats numpy arrays in C with the same shortest round-trip digits and, between 1e-4 and 1e16, the same
-    notation as Python's repr (tests/unit/test_gaps_json.py checks it on random numbers of every size); integral
-    values come out as `41.0`, whose `.0` is dropped. Numbers outside that range are left to json.dumps."""
-    import numpy as np
+    orjson writes every value; the rows of each piece are its list, indented one level deeper (a JSON text breaks
+    lines only between tokens, so every line of it moves right by two spaces)."""
     import orjson
 
-    if not len(values):
-        return []
-    values = values + 0.0  # -0.0 becomes 0.0: json.dumps writes int(-0.0), which is 0
-    missing = np.isnan(values)
+    def dumps(value: Any) -> bytes:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+
+    head, tail = dumps({**_document_head(gaps), "rows": [], "completeness": _completeness_document(gaps)}) \
+        .split(b'"rows": []', 1)
+    yield head + b'"rows": ['
+    table = gaps.table
+    for start in range(0, len(table), JSON_ROWS_AT_A_TIME):
+        rows = _json_rows(table.take(slice(start, start + JSON_ROWS_AT_A_TIME)))
+        yield (b"," if start else b"") + dumps(rows)[1:-2].replace(b"\n", b"\n  ")
+    yield (b"\n  ]" if len(table) else b"]") + tail + b"\n"
+
+
+def _json_rows(table: GapTable) -> list[dict]:
+    """The rows of `table` as the document's dicts, made column by column."""
+    import numpy as np
+
+    if any(np.isinf(getattr(table, name)).any() for name in NUMBER_FIELDS):
+        raise ValueError("Out of range float values are not JSON compliant")
+    columns = table.columns()
+    for name in NUMBER_FIELDS:
+        columns[name] = _json_numbers(getattr(table, name))
+    columns["status"] = [status.value for status in columns["status"]]
+    columns["deadline"] = [deadline.isoformat() for deadline in columns["deadline"]]
+    return [dict(zip(ROW_FIELDS, values)) for values in zip(*(columns[name] for name in ROW_FIELDS))]
+
+
+def _json_numbers(numbers: "numpy.ndarray") -> list:
+    """The numbers as JSON values: whole numbers below 1e15 as integers (`_json_number`), NaN as None."""
+    import numpy as np
+
+    values = numbers.astype(object)
     with np.errstate(invalid="ignore"):
-        integral = missing | (np.abs(values) < _LARGE) & (values == np.trunc(values))
-    if integral.all():  # (counts, targets, baselines): written as integers, faster than floats and their ".0"
-        pieces = orjson.dumps(np.where(missing, 0, values).astype(np.int64),
-                              option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
-        for position in np.flatnonzero(missing).tolist():
-            pieces[position] = b"null"
-    else:
-        text = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1] + b","  # "41.0,null,0.5,"
-        text = text.replace(b".0,", b",")[:-1]  # a ".0" ends only an integral number: 41.0 → 41
-        pieces = text.split(b",")
-    magnitude = np.abs(values)
-    for position in np.flatnonzero(((magnitude < _SMALL) & (magnitude > 0)) | (magnitude >= _LARGE)).tolist():
-        pieces[position] = _json_value(float(values[position])).encode()
-    return pieces
-
-
-def _interleaved(pieces: list[bytes | list[bytes]], rows: int) -> bytes:
-    """The rows' texts one after the other: row i is the i-th of each list in `pieces`, and each bytes piece as
-    it is (the same on every row)."""
-    flat: list[bytes | None] = [None] * (rows * len(pieces))
-    for place, piece in enumerate(pieces):
-        flat[place::len(pieces)] = piece if isinstance(piece, list) else [piece] * rows
-    return b"".join(flat)  # type: ignore[arg-type]
+        whole = (numbers == np.trunc(numbers)) & (np.abs(numbers) < 1e15)
+    values[whole] = numbers[whole].astype(np.int64).tolist() if whole.any() else []
+    values[np.isnan(numbers)] = None
+    return values.tolist()
 
 
 # --------------------------------------------------------------------------------------------------- CSV
