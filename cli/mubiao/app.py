@@ -30,7 +30,7 @@ class _ErrorBoundary(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return self._invoke_and_settle(ctx)
+            return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise
         except MubiaoError as exc:
@@ -46,16 +46,6 @@ class _ErrorBoundary(TyperGroup):
             console.error(f"内部错误:{type(exc).__name__}: {exc}(加 --debug 查看回溯,并请报告此问题)")
             self._trace(ctx)
         raise typer.Exit(ExitCode.CANNOT_RUN)
-
-    def _invoke_and_settle(self, ctx: Any) -> Any:
-        """The command, then a wait for the progress cache it may still be writing behind its work
-        (`read_progress(cache_behind=True)`): a command is done when its cache is, also when run in-process."""
-        try:
-            return super().invoke(ctx)
-        finally:
-            reader = sys.modules.get("mubiao.readers.progress")  # (`mubiao check targets/` never imports it)
-            if reader is not None:
-                reader.wait_for_caches()
 
     @staticmethod
     def _trace(ctx: Any) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Sequence
 
 #: The county id reserved for the city itself (市本级): it feeds `scope = "city"` indicators.
 CITY = "city"
@@ -142,22 +142,26 @@ class Indicator:
     """Extension: a jinja2 template of the indicator's sentence in summary drafts (docs/summary.md)."""
 
     def county_target(self, county: str) -> float | None:
-        """The county's target (FORMATS §2): None for a count with no allocation or per_county."""
+        """The county's target (docs/contract.md §2): None for a count with no allocation or per_county."""
+        return self.county_targets([county])[0]
+
+    def county_targets(self, counties: Sequence[str]) -> list[float | None]:
+        """The target of each county: its `allocation`, else `per_county`, else the plan's target (none for a
+        count); a milestone's is 1."""
         if self.kind is Kind.MILESTONE:
-            return 1.0
-        if county in self.allocation:
-            return self.allocation[county]
-        if self.per_county is not None:
-            return self.per_county
-        return None if self.kind is Kind.COUNT else self.target
+            return [1.0] * len(counties)
+        default = self.per_county if self.per_county is not None else (None if self.kind is Kind.COUNT
+                                                                        else self.target)
+        return [self.allocation.get(county, default) for county in counties]
 
     def county_baseline(self, county: str) -> float:
         """The county's baseline: `baselines[c]`, else 0 for a count, else the plan baseline."""
-        if county in self.baselines:
-            return self.baselines[county]
-        if self.kind in (Kind.COUNT, Kind.MILESTONE):
-            return 0.0
-        return self.baseline
+        return self.county_baselines([county])[0]
+
+    def county_baselines(self, counties: Sequence[str]) -> list[float]:
+        """The baseline of each county: its `baselines` entry, else 0 for a count or a milestone, else the plan's."""
+        default = 0.0 if self.kind in (Kind.COUNT, Kind.MILESTONE) else self.baseline
+        return [self.baselines.get(county, default) for county in counties]
 
 
 @dataclass(frozen=True)

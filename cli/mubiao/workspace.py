@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ContextManager
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Callable, ContextManager, Iterator
 
 from mubiao.errors import WorkspaceError
 from mubiao.models import Plan
@@ -86,8 +87,8 @@ def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = Non
     to call once per file read (the CLI's progress bar)."""
     from mubiao.analysis.gaps import compute_gaps
 
-    the_plan, progress, day = _open_progress(root, plan, as_of, reading)
-    return compute_gaps(the_plan, progress, day)  # from the coded records: no table, no pandas
+    with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
+        return compute_gaps(the_plan, progress, day)
 
 
 def open_report(root: str | Path, plan: str | None = None, as_of: str | None = None,
@@ -95,8 +96,8 @@ def open_report(root: str | Path, plan: str | None = None, as_of: str | None = N
     """The monthly report (月度通报) of a workspace's plan at `as_of`: the gap rows and the counties' notes."""
     from mubiao.analysis.report import build_report
 
-    the_plan, progress, day = _open_progress(root, plan, as_of, reading)
-    return build_report(the_plan, progress.frame, day)
+    with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
+        return build_report(the_plan, progress, day)
 
 
 def open_summaries(root: str | Path, counties: list[str | None] | None, plan: str | None = None,
@@ -109,9 +110,9 @@ def open_summaries(root: str | Path, counties: list[str | None] | None, plan: st
     from mubiao.models import CITY
     from mubiao.selection import choose, county_options
 
-    the_plan, progress, day = _open_progress(root, plan, as_of, reading)
-    gaps = compute_gaps(the_plan, progress, day)
-    notes = latest_notes(the_plan, progress.frame, gaps.period)
+    with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
+        gaps = compute_gaps(the_plan, progress, day)
+        notes = latest_notes(the_plan, progress, gaps.period)
     if counties is None:
         counties = [county.id for county in the_plan.counties]
     areas = [None if c is None else choose("县", [c], county_options(the_plan))[0] for c in counties]
@@ -124,14 +125,16 @@ def open_history(root: str | Path, indicator: str, plan: str | None = None, as_o
     from mubiao.analysis.history import indicator_history
     from mubiao.selection import choose, indicator_options
 
-    the_plan, progress, day = _open_progress(root, plan, as_of, reading)
-    [indicator_id] = choose("指标", [indicator], indicator_options(the_plan))
-    return indicator_history(the_plan, progress.frame, indicator_id, day)
+    with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
+        [indicator_id] = choose("指标", [indicator], indicator_options(the_plan))
+        return indicator_history(the_plan, progress, indicator_id, day)
 
 
-def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
-                   reading: Reading | None) -> tuple[Plan, "ProgressRead", "dt.date | None"]:
-    """The plan, its progress files read (ProgressError at the first error, as `load_progress`) and the date."""
+@contextmanager
+def _progress(root: str | Path, plan: str | None, as_of: str | None,
+              reading: Reading | None) -> Iterator[tuple[Plan, "ProgressRead", "dt.date | None"]]:
+    """The plan, its progress files read (ProgressError at the first error, as `load_progress`) and the date; the
+    store is let go (for another mubiao to use) when the caller is done."""
     from contextlib import ExitStack
 
     from mubiao.numbers import CellError, parse_as_of
@@ -144,11 +147,11 @@ def _open_progress(root: str | Path, plan: str | None, as_of: str | None,
             day = parse_as_of(as_of)
         except CellError as exc:
             raise WorkspaceError(f"--as-of {exc}") from None
-    # a command's process waits for its cache to be written, which goes on while the gaps are worked out
-    if reading is None:
-        return the_plan, read_progress_or_raise(the_plan, root, cache_behind=True), day
-    with ExitStack() as bar:  # the bar starts once the files are listed (while the cache is loaded), with its total
+    with ExitStack() as bar:  # the bar starts once the files are listed, with its total
         steps: list[Callable[[], None]] = []
-        return the_plan, read_progress_or_raise(
-            the_plan, root, on_count=lambda total: steps.append(bar.enter_context(reading(total))),
-            on_file=lambda _path: steps[0](), cache_behind=True), day
+        progress = read_progress_or_raise(
+            the_plan, root, on_count=None if reading is None else (
+                lambda total: steps.append(bar.enter_context(reading(total)))),
+            on_file=None if reading is None else (lambda _path: steps[0]()))
+    with progress:
+        yield the_plan, progress, day

@@ -44,7 +44,7 @@ def _load_corpus():
 corpus = _load_corpus()
 ENTRIES = sorted(corpus.CORPUS.values(), key=lambda e: e.name)
 
-#: What mubiao itself may write besides the output folder: the progress cache of issue 7 (readers/cache.py).
+#: What mubiao itself may write besides the output folder: the store of read progress files (readers/store.py).
 OWN_FOLDERS = ("reports", ".mubiao-cache")
 #: How the application reports an exception it did not expect (app._ErrorBoundary).
 INTERNAL_ERROR = "内部错误"

@@ -1,13 +1,12 @@
-"""The gap engine works on whole columns (codes, one sorted index of the records, numpy arithmetic) so that a national
-plan (millions of records) is computed in a second or two. These tests hold its parts to what they stand for, and
-the whole engine to a plain reference that works FORMATS §4 out one row at a time, on small random plans and
-records: missing and stale records, level cities, milestones, ratios fed by some counties only, targets equal to
-baselines, decreasing indicators, scope-city indicators, counties outside the plan, several records in a month."""
+"""The gap engine (queries over the records, then numpy) held to a plain reference that works docs/contract.md §4 out
+one row at a time, on small random plans and records: missing and stale records, level cities, milestones, ratios
+fed by some counties only, targets equal to baselines, decreasing indicators, scope-city indicators, counties
+outside the plan, several records in a month. Through the one entry point, `compute_gaps`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+import math
 
 import numpy as np
 import pandas as pd
@@ -15,108 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mubiao.analysis.gaps import (
-    PROJECTION_RECORDS,
-    ROW_FIELDS,
-    GapRow,
-    _county_fraction,
-    _county_targets,
-    _factorize,
-    _months_before,
-    _Records,
-    _RecordIndex,
-    compute_gaps,
-    expected_at,
-)
+from mubiao.analysis.engine import PROJECTION_RECORDS
+from mubiao.analysis.gaps import ROW_FIELDS, GapRow, _county_fraction, compute_gaps, expected_at
 from mubiao.models import CITY, Direction, Kind, Pace, Scope, Status, StatusThresholds
-from mubiao.numbers import TOLERANCE, month_end, month_of
+from mubiao.numbers import TOLERANCE, month_end, month_of, shift_month
 from mubiao.readers.progress import Record, records_frame
 from test_gaps import END, JUNE, MARCH, START, indicator, plan, rec
 
 MONTHS = [f"2021-{m:02d}" for m in range(1, 13)]
-
-
-# --------------------------------------------------------------------------------------- codes of a text column
-
-
-@pytest.mark.parametrize("values", [
-    [], ["a"], ["a", "a", "b", "b", "b", "a"], ["x", "y"] * 3000, ["a"] * 5000 + ["b"] * 5000 + ["a"],
-    ["a", None, None, "b", None], ["2021-01"] * 3 + [pd.NA, "2021-02"],
-])
-def test_factorize_gives_each_value_its_distinct_value_in_runs_or_not(values):
-    column = pd.Series(values, dtype="string" if any(v is pd.NA for v in values) else object)
-    factorized = _factorize(column)
-    codes = factorized.recoded(list(range(len(factorized.distinct))))
-    assert len(codes) == len(values)
-    for value, code in zip(values, codes.tolist()):
-        if value is None or value is pd.NA:
-            assert code == -1 or factorized.distinct[code] == ""  # missing: no code, or read as ''
-        else:
-            assert factorized.distinct[code] == value
-
-
-def test_a_county_column_in_runs_is_looked_up_run_by_run():
-    column = pd.Series(["a"] * 1000 + ["b"] * 1000 + ["a"] * 1000, dtype="string")
-    factorized = _factorize(column)
-    assert factorized.lengths is not None and factorized.lengths.tolist() == [1000, 1000, 1000]
-    shuffled = _factorize(pd.Series(["a", "b"] * 1500, dtype="string"))
-    assert shuffled.lengths is None
-
-
-# ------------------------------------------------------------------------------------------- county targets
-
-
-@pytest.mark.parametrize("ind", [
-    indicator(per_county=4), indicator(allocation={"a": 8, "c": 2.5}), indicator(allocation={"a": 8}, per_county=3),
-    indicator(baselines={"b": 7}), indicator(Kind.LEVEL, 100, 50, allocation={"a": 90}, baselines={"c": 40}),
-    indicator(Kind.RATIO, 90, 80, per_county=85), indicator(Kind.MILESTONE, 1, 0, allocation={"a": 5}),
-    indicator(allocation={"elsewhere": 3, "b": 1}),
-])
-def test_county_targets_are_what_the_indicator_gives_county_by_county(ind):
-    counties = ["c", "a", "b"]
-    target, baseline = _county_targets(ind, {county: row for row, county in enumerate(counties)}, len(counties))
-    for row, county in enumerate(counties):
-        expected = ind.county_target(county)
-        assert (np.isnan(target[row]) if expected is None else target[row] == expected)
-        assert baseline[row] == ind.county_baseline(county)
-
-
-# -------------------------------------------------------------------------------------------- the record index
-
-
-def _random_cases(seed: int, count: int) -> list[tuple[str, str, str, float | None]]:
-    """`count` records on a few rows: each row gets a history, with several records in some months."""
-    rng = np.random.default_rng(seed)
-    return [(str(rng.choice(["I1", "I2", "I3"])), str(rng.choice(["a", "b", CITY, "zz"])),
-             str(rng.choice(MONTHS[:6])), None if rng.random() < 0.2 else float(rng.integers(0, 9)))
-            for _ in range(count)]
-
-
-@pytest.mark.parametrize("packed", [True, False])
-@pytest.mark.parametrize("seed, count", [(1, 0), (2, 1), (3, 12), (4, 60), (5, 200), (6, 400)])
-def test_the_index_finds_each_rows_records_in_month_then_table_order(seed, count, packed):
-    cases = _random_cases(seed, count)
-    the_plan = plan(indicator("I1"), indicator("I2"), indicator("I3"), counties=("a", "b"))
-    records = _Records.of(the_plan, records_frame([rec(c, p, v, indicator=i) for i, c, p, v in cases]))
-    if not packed:  # slots too large to pack with the record's position into one integer: the same order
-        records = replace(records, areas=2**62 // (3 * max(len(records.periods), 1)) + 1)
-    chosen = np.array([True, False, True])
-    index = _RecordIndex.of(records, chosen, "2021-04")
-    assert (index.positions is None) == packed
-
-    pairs = [(i, a) for i in range(3) for a in range(3)]  # a, b and the city
-    found = index.find(np.array([i for i, _ in pairs]), np.array([a for _, a in pairs]))
-    areas = ["a", "b", CITY]
-    for k, (i, a) in enumerate(pairs):
-        mine = sorted((p, position) for position, (ind, county, p, v) in enumerate(cases)
-                      if ind == f"I{i + 1}" and county == areas[a] and v is not None and p <= "2021-04"
-                      and chosen[i])
-        positions = [position for _, position in mine]
-        assert found.count[k] == len(positions)
-        assert found.latest()[k] == (positions[-1] if positions else -1)
-        assert found.pace_setter()[k] == (positions[max(len(positions) - PROJECTION_RECORDS, 0)] if positions else -1)
-        up_to_march = [position for p, position in mine if p <= "2021-03"]
-        assert found.latest_up_to(records.periods_up_to("2021-03"))[k] == (up_to_march[-1] if up_to_march else -1)
 
 
 # ------------------------------------------------------------------------------------------ table and selection
@@ -169,14 +74,8 @@ def reference_rows(the_plan, records: list[Record], as_of: dt.date) -> list[tupl
                  if r.indicator == ind.id and r.county == area and r.period <= up_to and x_of(ind, r) is not None]
         return sorted(found, key=lambda f: (f[0], f[1]))
 
-    def summed(values):  # pandas adds a group's figures with Kahan's compensation, in row order
-        total = compensation = 0.0
-        for value in values:
-            y = value - compensation
-            t = total + y
-            compensation = t - total - y
-            total = t
-        return total
+    def summed(values):  # the city's sums are exact, whatever the order of the counties
+        return math.fsum(values)
 
     def city_figure(ind, up_to):
         counties = the_plan.reporting_counties(ind)
@@ -280,8 +179,7 @@ def reference_rows(the_plan, records: list[Record], as_of: dt.date) -> list[tupl
                        figures)
         else:
             x, period, stale, reporting = city_figure(ind, month)
-            earlier = [(m, city_figure(ind, m)[0]) for m in _months_before(month, the_plan, PROJECTION_RECORDS - 1)
-                       if any_linear]
+            earlier = [(m, city_figure(ind, m)[0]) for m in months_before(month, the_plan) if any_linear]
             earlier = [(m, v) for m, v in earlier if v is not None]
             count = len(earlier) + 1 if x is not None else 0
             pace_period, pace_x = earlier[0] if earlier and x is not None else (None, None)
@@ -293,6 +191,12 @@ def reference_rows(the_plan, records: list[Record], as_of: dt.date) -> list[tupl
                        len(the_plan.reporting_counties(ind)), figures)
         rows += [city, *county_rows]
     return [tuple(getattr(r, name) for name in ROW_FIELDS) for r in rows]
+
+
+def months_before(month: str, the_plan) -> list[str]:
+    """Up to PROJECTION_RECORDS − 1 months before `month`, oldest first, not before the plan's first month."""
+    return [earlier for back in range(PROJECTION_RECORDS - 1, 0, -1)
+            if (earlier := shift_month(month, -back)) >= the_plan.first_month]
 
 
 def _plans() -> st.SearchStrategy:
@@ -397,40 +301,14 @@ def test_a_table_of_plain_numpy_columns_gives_the_same_rows():
     assert plain["value"].tolist()[:2] == [1.0, 3.0]  # the caller's table is left as it was
 
 
-def test_the_city_sums_are_added_exactly_as_pandas_adds_a_group():
-    # the city rows' sums have always been pandas' compensated sums; compensated_sums must give the same bits
-    import numpy as np
-    import pandas as pd
+def test_the_engine_gives_the_same_from_a_read_as_from_its_table(tmp_path):
+    """`compute_gaps` of what `read_progress` read (the store's records) and of its tidy DataFrame agree."""
+    from conftest import REPO
+    from mubiao.readers.plan import load_plan
+    from mubiao.readers.progress import read_progress
 
-    from mubiao.analysis.gaps import compensated_sums
-
-    rng = np.random.default_rng(7)
-    for _ in range(200):
-        rows, columns = int(rng.integers(0, 60)), int(rng.integers(1, 12))
-        values = np.round(rng.normal(0, 10.0 ** rng.integers(-3, 12), (rows, columns)), int(rng.integers(0, 4)))
-        values[rng.random((rows, columns)) < 0.2] = np.nan
-        values[rng.random((rows, columns)) < 0.02] = rng.choice([0.1, 1e-300, 1e15, -1e15, 123456789.123])
-        frame = pd.DataFrame({"value": values.T.ravel(), "group": np.repeat(np.arange(columns), rows)})
-        expected = frame.groupby("group")["value"].sum().reindex(range(columns), fill_value=0.0).to_numpy()
-        assert np.array_equal(compensated_sums(values), expected)
-    # a sum beyond what a float holds is no figure either way (the city row maps it to none)
-    assert not np.isfinite(compensated_sums(np.array([[1e308], [1e308], [0.0]])))[0]
-
-
-@pytest.mark.parametrize("sizes", [[3, 3, 3], [3, 0, 3, 0], [3, 1, 0, 2], [0, 0], [2]],
-                         ids=["full", "full-and-empty", "partial", "all-empty", "one"])
-def test_county_rows_become_a_matrix_of_blocks_whatever_their_sizes(sizes):
-    """`_by_block` reshapes when each block is full or empty, and scatters otherwise: the same matrix."""
-    import numpy as np
-
-    from mubiao.analysis.gaps import _by_block, _CountyLayout
-
-    sizes = np.array(sizes, dtype=np.int64)
-    block = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
-    layout = _CountyLayout(chosen=(), chosen_in_plan=np.zeros(0, bool), positions=np.zeros(len(sizes), np.int32),
-                           sizes=sizes, indicator=block, area=np.zeros(len(block), np.int32), block=block)
-    values = np.arange(len(block), dtype=np.float64) + 1
-    expected = np.full((int(sizes.max(initial=0)), len(sizes)), np.nan)
-    for number, (start, size) in enumerate(zip(np.cumsum(sizes) - sizes, sizes)):
-        expected[:size, number] = values[start:start + size]
-    assert np.array_equal(_by_block(values, layout, np.nan), expected, equal_nan=True)
+    the_plan = load_plan(REPO / "targets" / "jinhua-2021.toml")
+    with read_progress(the_plan, REPO, cache=False) as read:
+        frame = read.frame
+        for as_of in (dt.date(2021, 3, 31), JUNE, dt.date(2021, 8, 15), dt.date(2021, 12, 31)):
+            assert compute_gaps(the_plan, read, as_of).rows == compute_gaps(the_plan, frame, as_of).rows

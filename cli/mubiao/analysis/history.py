@@ -15,6 +15,8 @@ from mubiao.numbers import month_end, month_of, shift_month
 if TYPE_CHECKING:
     import pandas
 
+    from mubiao.readers.progress import ProgressRead
+
 
 @dataclass(frozen=True)
 class Series:
@@ -42,7 +44,7 @@ class History:
     gaps: Gaps
 
 
-def indicator_history(plan: Plan, progress: "pandas.DataFrame", indicator_id: str,
+def indicator_history(plan: Plan, progress: "pandas.DataFrame | ProgressRead", indicator_id: str,
                       as_of: dt.date | None = None) -> History:
     """The history of one indicator up to `as_of` (default: the last day of the latest month with data)."""
     indicator = plan.indicator(indicator_id)
@@ -54,9 +56,7 @@ def indicator_history(plan: Plan, progress: "pandas.DataFrame", indicator_id: st
     city = tuple(gaps.rows[0].actual for gaps in by_month)
     expected = tuple(gaps.rows[0].expected for gaps in by_month)
 
-    records = reported_records(plan, progress)
-    records = records[(records["indicator"] == indicator_id) & records["usable"]]
-    reported = {(c, p): x for c, p, x in zip(records["county"], records["period"], records["x"])}
+    reported = reported_records(plan, progress, indicator_id)
     series = []
     for row in now.rows:
         if row.county is None:
@@ -74,5 +74,6 @@ def _months(first: str, last: str) -> list[str]:
     return months if months[-1] == last else [last]
 
 
-def _notes(plan: Plan, progress: "pandas.DataFrame", indicator_id: str, last_month: str) -> tuple[Note, ...]:
+def _notes(plan: Plan, progress: "pandas.DataFrame | ProgressRead", indicator_id: str,
+           last_month: str) -> tuple[Note, ...]:
     return tuple(note for indicator, note in notes_by_indicator(plan, progress, last_month) if indicator == indicator_id)

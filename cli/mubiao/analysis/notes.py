@@ -11,6 +11,8 @@ from mubiao.models import CITY, Plan
 if TYPE_CHECKING:
     import pandas
 
+    from mubiao.readers.progress import ProgressRead
+
 
 @dataclass(frozen=True)
 class Note:
@@ -21,7 +23,8 @@ class Note:
     text: str
 
 
-def latest_notes(plan: Plan, progress: "pandas.DataFrame", last_month: str) -> Mapping[tuple[str, str], Note]:
+def latest_notes(plan: Plan, progress: "pandas.DataFrame | ProgressRead",
+                 last_month: str) -> Mapping[tuple[str, str], Note]:
     """(indicator id, county id or `city`) → the newest non-blank note written up to `last_month`."""
     latest: dict[tuple[str, str], Note] = {}
     for indicator, note in notes_by_indicator(plan, progress, last_month):
@@ -29,18 +32,17 @@ def latest_notes(plan: Plan, progress: "pandas.DataFrame", last_month: str) -> M
     return MappingProxyType(latest)
 
 
-def notes_by_indicator(plan: Plan, progress: "pandas.DataFrame", last_month: str) -> list[tuple[str, Note]]:
-    """(indicator id, note) for every non-blank note up to `last_month`: newest month first, then counties in
-    plan order (市本级 first), then indicators in plan order."""
-    county_order = {CITY: -1} | {county.id: index for index, county in enumerate(plan.counties)}
-    indicator_order = {ind.id: index for index, ind in enumerate(plan.indicators)}
-    chosen = progress[progress["note"].notna()]
-    pairs = []
-    for period, county, indicator, text in zip(chosen["period"], chosen["county"], chosen["indicator"],
-                                               chosen["note"]):
-        period, county, indicator, text = str(period), str(county), str(indicator), str(text).strip()
-        if text and period <= last_month and indicator in indicator_order:
-            pairs.append((indicator, Note(period, county, text)))
-    pairs.sort(key=lambda pair: (county_order.get(pair[1].county, len(county_order)), indicator_order[pair[0]]))
-    pairs.sort(key=lambda pair: pair[1].period, reverse=True)  # stable: plan order within a month
-    return pairs
+def notes_by_indicator(plan: Plan, progress: "pandas.DataFrame | ProgressRead",
+                       last_month: str) -> list[tuple[str, Note]]:
+    """(indicator id, note) for every non-blank note up to `last_month` (what `read_progress` read, or a tidy
+    DataFrame): newest month first, then counties in plan order (市本级 first), then indicators in plan order."""
+    from mubiao.analysis.engine import records
+    from mubiao.readers.rows import month_number, month_text
+
+    areas = (CITY, *(county.id for county in plan.counties))
+    with records(plan, progress) as connection:
+        found = connection.execute(
+            "SELECT indicator, period, county, note FROM engine_records WHERE note IS NOT NULL AND period <= ? "
+            "ORDER BY period DESC, county, indicator, seq", [month_number(last_month)]).fetchall()
+    return [(plan.indicators[indicator].id, Note(month_text(period), areas[county], text.strip()))
+            for indicator, period, county, text in found if text.strip()]

@@ -19,6 +19,8 @@ from mubiao.models import CITY, Plan, Status
 if TYPE_CHECKING:
     import pandas
 
+    from mubiao.readers.progress import ProgressRead
+
 #: The statuses the 滞后与未完成指标 section lists, worst first.
 LAGGING = (Status.MISSED, Status.BEHIND)
 
@@ -83,7 +85,7 @@ class Report:
         return tuple(row for row in self.gaps.rows if row.county is None)
 
 
-def build_report(plan: Plan, progress: "pandas.DataFrame", as_of: dt.date | None = None) -> Report:
+def build_report(plan: Plan, progress: "pandas.DataFrame | ProgressRead", as_of: dt.date | None = None) -> Report:
     """The monthly report at `as_of` (default: the last day of the latest month with data)."""
     gaps = compute_gaps(plan, progress, as_of)
     return report_of(gaps, latest_notes(plan, progress, gaps.period))

@@ -1,119 +1,133 @@
 """The rules of progress files that look at several records together, and checking progress files by path.
 
 Cell-level rules (a value that is not a number, an unknown county, …) are found while reading, in
-`mubiao.readers.progress`; here are the ones that need every record of a plan: two records for one
-(county, period, indicator), and a cumulative count that went down.
+`mubiao.readers.rows`; here are the ones that need every record of a plan, as queries over the store: two records
+for one (county, period, indicator), and a cumulative count that went down. Their findings are worded only when
+they are shown: a national workspace of random counts has over a million D203.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from mubiao.checks.findings import Finding, Severity
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
-from mubiao.readers.progress import Record, cell_finding, cell_ref, progress_files, read_progress
+from mubiao.readers.progress import progress_files, read_progress
+from mubiao.readers.rows import cell_finding, cell_ref, month_text
 
 if TYPE_CHECKING:
-    import numpy
-
-    from mubiao.readers.batch import RecordColumns, Vocabulary
+    from mubiao.readers.store import Store
 
 _MONTH_FOLDER = re.compile(r"\d{4}-\d{2}")
 
+#: The records of the read in its order: `seq` orders them by file (as the read lists them), then row.
+_READ = """(SELECT r.*, (f.position::BIGINT << 32) | r."row" AS seq, f.name, s.columns
+            FROM records r JOIN read_files f USING (file) JOIN files s USING (file))"""
 
-def cross_record_findings(plan: Plan, records: "RecordColumns", vocabulary: "Vocabulary", files: Sequence[str],
-                          columns: Mapping[str, Mapping[str, int]]) -> list[Finding]:
-    """D201/D202 for a (county, period, indicator) reported twice, D203 for a count that went down.
+_REPEATED = f"""
+    SELECT county, period, indicator, seq, name, "row", columns, value, numerator, denominator, done_on
+    FROM {_READ} WHERE (county, period, indicator) IN (
+        SELECT county, period, indicator FROM records GROUP BY ALL HAVING count(*) > 1)
+    ORDER BY county, period, indicator, seq"""
 
-    The records are looked at as whole columns; only those a rule may speak of are turned into Records and
-    judged one by one, so that a country's millions of clean records cost a few numpy passes."""
-    import numpy as np
-
-    def records_at(positions) -> list[Record]:
-        return records.records(positions, vocabulary, files, columns)
-
-    key = (records.county.astype(np.int64) * len(vocabulary.periods) + records.period) * len(vocabulary.indicators) \
-        + records.indicator
-    # most tables repeat nothing: one plain sort says so, and only the records of repeated keys are looked at
-    ordered = np.sort(key)
-    repeated_keys = ordered[1:][ordered[1:] == ordered[:-1]]
-    first = np.ones(len(key), dtype=bool)  # the first record of its key, in table order
-    findings = []
-    if len(repeated_keys):
-        repeated = np.flatnonzero(np.isin(key, repeated_keys))
-        findings = _repeated(records_at(repeated))
-        _, first_of_key = np.unique(key[repeated], return_index=True)  # (a stable sort: the first of each)
-        first[repeated] = False
-        first[repeated[first_of_key]] = True
-    findings.extend(_cumulative_decreases(plan, [records_at(group) for group in _decreasing(plan, records, first)]))
-    return findings
+#: D203: each count record below the highest of the months before in its series (the first record of each month;
+#: the highest's month is the first month it was reached).
+_DECREASES = f"""
+    SELECT file, "row", value, earlier_value, earlier_period FROM (
+        SELECT file, "row", value, seq, max(value) OVER earlier AS earlier_value,
+               max_by(period, {{'value': value, 'first': -period}}) OVER earlier AS earlier_period
+        FROM {_READ} WHERE indicator IN (SELECT unnest($counts)) AND value IS NOT NULL
+             AND seq NOT IN (SELECT unnest($repeats))
+        WINDOW earlier AS (PARTITION BY county, indicator ORDER BY period, seq
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
+    WHERE value < earlier_value - {TOLERANCE}
+    ORDER BY seq"""
 
 
-def _repeated(records: list[Record]) -> list[Finding]:
-    """D201/D202 among records of keys reported more than once (in the order they were read)."""
+@dataclass(frozen=True)
+class Across:
+    """The findings across the records of a read: the repeats (D201, D202) worded, the decreases (D203) as
+    (file name, row, column, value, earlier month, earlier value), worded when asked for."""
+
+    repeats: tuple[Finding, ...]
+    decreases: tuple[tuple, ...]
+
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.repeats if f.severity is Severity.ERROR)
+
+    def findings(self) -> list[Finding]:
+        return [*self.repeats, *(
+            cell_finding(name, "D203", f"累计数 {format_number(value)} 比 {month_text(earlier_period)} 的 "
+                                       f"{format_number(earlier_value)} 少(应填年初以来的累计数)", row, column)
+            for name, row, column, value, earlier_period, earlier_value in self.decreases)]
+
+
+def across_records(store: "Store", plan: Plan, root: str) -> Across:
+    """D201/D202 for a (county, period, indicator) reported twice, D203 for a count that went down, among the
+    records of the read in `store` (kept there for the next read of the same files, named from the same `root`)."""
+    connection = store.connection
+    names = dict(connection.execute("SELECT file, name FROM read_files").fetchall())
+    if store.path is not None and store.across_kept(root):
+        rows = connection.execute('SELECT code, file, line, "column", message, value, earlier_period, earlier_value '
+                                  "FROM across").fetchall()
+        return Across(tuple(Finding(names[file], line, column, code, Severity.ERROR if code == "D201" else
+                                    Severity.WARNING, message) for code, file, line, column, message, *_ in rows
+                            if code != "D203"),
+                      tuple((names[file], line, column, value, period, earlier) for code, file, line, column, _,
+                            value, period, earlier in rows if code == "D203"))
+    repeats, later = _repeats(plan, connection.execute(_REPEATED).fetchall())
+    counts = [code for code, ind in enumerate(plan.indicators) if ind.kind is Kind.COUNT]
+    columns = dict(connection.execute("SELECT file, columns FROM files").fetchall())
+    decreases = []
+    for file, row, value, earlier, period in connection.execute(_DECREASES, {"counts": counts, "repeats": later}) \
+            .fetchall():
+        layout = json.loads(columns[file])
+        decreases.append((names[file], row, layout.get("value") or layout.get("indicator"), value, period, earlier))
+    across = Across(tuple(repeats), tuple(decreases))
+    if store.path is not None:
+        ids = {name: file for file, name in names.items()}
+        store.keep_across(root, [(f.code, ids[f.file], f.line, f.column, f.message, None, None, None) for f in repeats]
+                          + [("D203", ids[name], row, column, None, value, period, earlier)
+                             for name, row, column, value, period, earlier in decreases])
+    return across
+
+
+def _repeats(plan: Plan, rows: Sequence[tuple]) -> tuple[list[Finding], list[int]]:
+    """D201/D202 among the records of keys reported more than once (by key, in the read's order), and the `seq`
+    of every record after the first of its key."""
     findings: list[Finding] = []
-    first_of: dict[tuple[str, str, str], Record] = {}
-    for record in records:
-        key = (record.county, record.period, record.indicator)
-        first = first_of.setdefault(key, record)
-        if first is record:
+    later: list[int] = []
+    first = None
+    for row in rows:
+        key, seq, name, number, columns, figures = row[:3], row[3], row[4], row[5], row[6], row[7:]
+        if first is None or first[0] != key:
+            first = (key, name, number, figures)
             continue
-        where = cell_ref(first.row, None) if first.file == record.file else f" {first.file} {cell_ref(first.row, None)}"
-        if _same_figures(first, record):
-            findings.append(_at(record, "indicator", "D202", f"{record.indicator} 已在{where}报送过,这一行重复"))
+        later.append(seq)
+        layout = json.loads(columns)
+        indicator = plan.indicators[key[2]].id
+        where = cell_ref(first[2], None) if first[1] == name else f" {first[1]} {cell_ref(first[2], None)}"
+        if _same_figures(first[3], figures):
+            findings.append(cell_finding(name, "D202", f"{indicator} 已在{where}报送过,这一行重复", number,
+                                         layout.get("indicator")))
         else:
-            findings.append(_at(record, _first_difference(first, record), "D201",
-                                f"{record.indicator} 已在{where}报送为 {_figures(first)},这里却是 {_figures(record)};"
-                                f"请删去错误的一条"))
-    return findings
+            column = layout.get(_first_difference(first[3], figures)) or layout.get("indicator")
+            findings.append(cell_finding(name, "D201", f"{indicator} 已在{where}报送为 {_figures(first[3])},"
+                                                       f"这里却是 {_figures(figures)};请删去错误的一条", number, column))
+    return findings, later
 
 
-def _decreasing(plan: Plan, records: "RecordColumns", first: "numpy.ndarray") -> list["numpy.ndarray"]:
-    """The positions of each series (a county's count indicator, its first record per month) in which the
-    count goes below an earlier month's, each in month order."""
-    import numpy as np
-
-    counts = np.array([ind.kind is Kind.COUNT for ind in plan.indicators], dtype=bool)
-    chosen = np.flatnonzero(first & counts[records.indicator] & ~np.isnan(records.value))
-    series = records.county[chosen].astype(np.int64) * len(counts) + records.indicator[chosen]
-    order = np.lexsort((records.period[chosen], series))
-    chosen, series = chosen[order], series[order]
-    values = records.value[chosen]
-    starts = np.r_[True, series[1:] != series[:-1]] if len(series) else np.zeros(0, dtype=bool)
-    group = np.cumsum(starts) - 1
-    # A running maximum within each series, in one pass: values as their rank among all values, lifted by the
-    # series number so that each series starts above every earlier one (exact, being integers).
-    ordered, rank = np.unique(values, return_inverse=True)
-    lift = group * (len(ordered) + 1)
-    highest = np.maximum.accumulate(rank + lift) - lift
-    earlier = np.r_[-np.inf, ordered[highest[:-1]]] if len(values) else values
-    earlier[starts] = -np.inf
-    dropped = np.unique(group[values < earlier - TOLERANCE])
-    bounds = np.r_[np.flatnonzero(starts), len(chosen)]  # where each series begins and ends in `chosen`
-    return [chosen[bounds[g] : bounds[g + 1]] for g in dropped]
+_FIGURES = ("value", "numerator", "denominator", "done_on")
 
 
-def _cumulative_decreases(plan: Plan, series: Iterable[list[Record]]) -> list[Finding]:
-    """D203 in each series of a county's count records, in month order."""
-    findings = []
-    for months in series:
-        highest: Record | None = None
-        for record in months:
-            if highest is not None and record.value < highest.value - TOLERANCE:
-                findings.append(_at(record, "value", "D203",
-                                    f"累计数 {format_number(record.value)} 比 {highest.period} 的 "
-                                    f"{format_number(highest.value)} 少(应填年初以来的累计数)"))
-            if highest is None or record.value > highest.value:
-                highest = record
-    return findings
-
-
-def _same_figures_of(x, y) -> bool:
+def _same_figure(x, y) -> bool:
     if x is None or y is None:
         return x is y
     if isinstance(x, float) and isinstance(y, float):
@@ -121,29 +135,22 @@ def _same_figures_of(x, y) -> bool:
     return x == y
 
 
-def _same_figures(a: Record, b: Record) -> bool:
-    return all(_same_figures_of(x, y) for x, y in zip(a.figures, b.figures))
+def _same_figures(a: Sequence, b: Sequence) -> bool:
+    return all(_same_figure(x, y) for x, y in zip(a, b))
 
 
-def _first_difference(a: Record, b: Record) -> str:
+def _first_difference(a: Sequence, b: Sequence) -> str:
     """The field of the first figure in which two records differ (the cell a finding should point at)."""
-    for name in ("value", "numerator", "denominator", "done_on"):
-        if not _same_figures_of(getattr(a, name), getattr(b, name)):
-            return name
-    return "value"
+    return next((name for name, x, y in zip(_FIGURES, a, b) if not _same_figure(x, y)), "value")
 
 
-def _figures(record: Record) -> str:
-    if record.numerator is not None or record.denominator is not None:
-        return f"{format_number(record.numerator)}/{format_number(record.denominator)}"
-    if record.value is None:
+def _figures(figures: Sequence) -> str:
+    value, numerator, denominator, _ = figures
+    if numerator is not None or denominator is not None:
+        return f"{format_number(numerator)}/{format_number(denominator)}"
+    if value is None:
         return "空"
-    return format_number(record.value)
-
-
-def _at(record: Record, column_of: str, code: str, message: str) -> Finding:
-    column = record.columns.get(column_of) or record.columns.get("indicator")
-    return cell_finding(record.file, code, message, record.row, column)
+    return format_number(value)
 
 
 def check_progress_files(

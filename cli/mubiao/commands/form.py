@@ -54,10 +54,11 @@ def form(
     month = check_period(the_plan, period)
     chosen = form_counties(the_plan, counties)
     folder = given or reports_folder(workspace, the_plan) / "forms" / month
-    progress = read_progress(the_plan, workspace)
-    forms = build_forms(the_plan, progress.records, month, chosen)
+    with read_progress(the_plan, workspace) as progress:
+        forms = build_forms(the_plan, progress.records, month, chosen)
+        errors = len(progress.errors)
     written = [
         write_atomic(file_in(folder, f"{each.county.id}.{output_format.value}"), RENDERERS[output_format](each))
         for each in forms
     ]
-    console.emit(render_written(forms, written, len(progress.errors)))
+    console.emit(render_written(forms, written, errors))

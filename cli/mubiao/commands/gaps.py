@@ -72,7 +72,6 @@ def gaps(
     from functools import partial
 
     from mubiao import console
-    from mubiao.collector import paused as collector_paused
     from mubiao.io import write_atomic
     from mubiao.render.gaps import RENDERERS, SCOREBOARD_RENDERERS
     from mubiao.selection import choose, county_options, goal_options, owner_options
@@ -80,26 +79,22 @@ def gaps(
 
     workspace = workspace_root(root)
     destination = output_path(workspace, output) if output is not None else None  # refused before any work
-    # Python's cycle collector paused throughout: a national read leaves hundreds of thousands of objects alive
-    # (what each file gave), none in a cycle, and each collection while the gaps are worked out and written would
-    # walk them all again (a quarter of a second of a warm national run)
-    with collector_paused():
-        result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
-        the_plan = result.plan
-        selected = result.select(
-            counties=choose("县", counties, county_options(the_plan)) if counties else None,
-            owners=choose("责任处室", owners, owner_options(the_plan)) if owners else None,
-            goals=choose("任务", goals, goal_options(the_plan)) if goals else None,
-            statuses=statuses or None,
-        )
-        renderers = SCOREBOARD_RENDERERS if by is GapsView.COUNTY else RENDERERS
-        rendered = renderers[output_format](selected)
-        if isinstance(rendered, Iterator) and output is None:
-            rendered = b"".join(rendered)  # bytes in pieces (the JSON): written as they come, printed whole
-        if output is not None:
-            written = write_atomic(destination, rendered if isinstance(rendered, (str, bytes, Iterator))
-                                   else console.plain(rendered))
-            console.emit(f"已写入 {written}\n")
-        else:
-            console.emit(rendered.decode("utf-8-sig") if isinstance(rendered, bytes) else rendered)
-        raise typer.Exit(ExitCode.FINDINGS if selected.fails(fail_on) else ExitCode.OK)
+    result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
+    the_plan = result.plan
+    selected = result.select(
+        counties=choose("县", counties, county_options(the_plan)) if counties else None,
+        owners=choose("责任处室", owners, owner_options(the_plan)) if owners else None,
+        goals=choose("任务", goals, goal_options(the_plan)) if goals else None,
+        statuses=statuses or None,
+    )
+    renderers = SCOREBOARD_RENDERERS if by is GapsView.COUNTY else RENDERERS
+    rendered = renderers[output_format](selected)
+    if isinstance(rendered, Iterator) and output is None:
+        rendered = b"".join(rendered)  # bytes in pieces (the JSON): written as they come, printed whole
+    if output is not None:
+        written = write_atomic(destination, rendered if isinstance(rendered, (str, bytes, Iterator))
+                               else console.plain(rendered))
+        console.emit(f"已写入 {written}\n")
+    else:
+        console.emit(rendered.decode("utf-8-sig") if isinstance(rendered, bytes) else rendered)
+    raise typer.Exit(ExitCode.FINDINGS if selected.fails(fail_on) else ExitCode.OK)

@@ -32,25 +32,28 @@ def load_plan(path: str | Path, *, cache_root: str | Path | None = None) -> Plan
     Raises PlanError at the first error-level finding (with its line and column) when the file is not a valid
     plan; warnings do not stop loading. `mubiao check` lists every finding. With `cache_root` (a workspace), a
     plan file whose exact bytes were found free of errors before is neither parsed nor checked again (a national
-    plan's TOML and its check take most of a second; `mubiao.readers.cache`).
+    plan's TOML and its check take most of a second; `mubiao.readers.plan_memo`).
     """
     raw = None
     if cache_root is not None:
-        from mubiao.readers import cache
+        from mubiao.readers import plan_memo
 
         try:
             raw = Path(path).read_bytes()
         except OSError:
             pass  # read_toml says why
-        data = cache.checked_plan_data(cache_root, raw) if raw is not None else None
+        data = plan_memo.recall(cache_root, raw) if raw is not None else None
         if data is not None:
-            return build_plan(data, path=Path(path))
+            try:
+                return build_plan(data, path=Path(path))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # a memo that does not make a plan: the file is read and checked again
     from mubiao.checks.plan import check_document  # (not needed when the plan is remembered)
 
     document = read_toml(path, raw)  # (the bytes read for the memo, when there is a workspace)
     raise_first_error(check_document(document), PlanError, document.path)
     if raw is not None:
-        cache.remember_checked_plan(cache_root, raw, document.data)
+        plan_memo.remember(cache_root, raw, document.data)
     return build_plan(document.data, path=document.path)
 
 

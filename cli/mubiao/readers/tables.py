@@ -127,14 +127,104 @@ def _read_bytes(path: Path, limit: int) -> bytes:
 def _read_csv(path: Path) -> RawTable:
     data = _read_bytes(path, MAX_CSV_BYTES)
     text, encoding = _decode(data, path)
+    found = _delimiter(text, encoding, path)
+    if found is None:
+        return _table(path, [], encoding)  # no header: _table raises D101
+    return _table(path, _all_csv_rows(text, found[0], path), encoding)
+
+
+def _delimiter(text: str, encoding: str, path: Path) -> tuple[str, int] | None:
+    """The delimiter with which a header shows among the first rows, and the header's (0-based) row; None when
+    there is none (D002 when the text was decoded as GB18030: then it was not GB18030 either)."""
     delimiters = ("\t", ",", ";") if encoding == "utf-16" else _DELIMITERS
     for delimiter in delimiters:
-        if header_row(list(islice(_csv_rows(text, delimiter, path), HEADER_SEARCH_ROWS))) is not None:
-            return _table(path, _all_csv_rows(text, delimiter, path), encoding)
+        index = header_row(list(islice(_csv_rows(text, delimiter, path), HEADER_SEARCH_ROWS)))
+        if index is not None:
+            return delimiter, index
     if encoding == "gb18030":
         raise _error("D002", "无法识别文件编码:不是 UTF-8,按 GB18030/GBK 读也找不到表头", path,
                      hint=_SAVE_AS_UTF8)
-    return _table(path, [], encoding)  # no header: _table raises D101
+    return None
+
+
+@dataclass(frozen=True)
+class CsvBody:
+    """A CSV that needs none of the csv module's leniency: its header as `read_raw_table` finds it, and the bytes
+    of every row under it as UTF-8, each row one line (no cell holds a line break), quotes only around whole
+    cells. Many of these are parsed at once (`mubiao.readers.bulk`)."""
+
+    path: Path
+    header: tuple[str, ...]
+    header_row: int
+    """1-based, as Excel numbers it."""
+    width: int
+    delimiter: str
+    encoding: str
+    body: bytes
+
+
+#: Bytes of a file's start decoded to find its header (the first HEADER_SEARCH_ROWS lines fit in it).
+_HEAD_BYTES = 1 << 16
+
+
+def csv_body(path: Path) -> CsvBody | None:
+    """The file as a CsvBody, or None when it must be read by `read_raw_table` (which then says what is wrong, or
+    reads what needs its leniency: a cell over two lines, a stray quote, an encoding that does not hold)."""
+    try:
+        data = _read_bytes(path, MAX_CSV_BYTES)
+        utf8, encoding = _utf8(data)
+        if utf8 is None:
+            return None
+        found = _delimiter(codecs.utf_8_decode(utf8[:_HEAD_BYTES], "strict", False)[0], encoding, path)
+    except (UnicodeDecodeError, ProgressError):
+        return None
+    if found is None:
+        return None
+    delimiter, index = found
+    end = -1
+    for _ in range(index + 1):  # the header's line and those above it, each one row
+        end = utf8.find(b"\n", end + 1)
+        if end < 0:
+            return None
+    rows = list(csv.reader(io.StringIO(utf8[: end + 1].decode("utf-8"), newline=""), delimiter=delimiter))
+    body = utf8[end + 1 :]
+    limit = csv.field_size_limit()
+    if len(body) > limit and max(map(len, body.split(b"\n"))) > limit:  # a cell the csv module refuses (D001)
+        return None
+    if len(rows) != index + 1 or not _plain_lines(body, delimiter):
+        return None
+    return CsvBody(path, tuple(trim_row(rows[index])), index + 1, len(rows[index]), delimiter, encoding, body)
+
+
+def _utf8(data: bytes) -> tuple[bytes | None, str]:
+    """The file's bytes as UTF-8, and the encoding it was in (None when only `_decode` can tell what is wrong). The
+    body of a UTF-8 file is not decoded here: its parser checks it."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):], "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16").encode("utf-8"), "utf-16"
+    if b"\x00" in data:
+        return None, ""
+    try:
+        codecs.utf_8_decode(data[:_HEAD_BYTES], "strict", False)
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030").encode("utf-8"), "gb18030"  # (as `_decode` does: not UTF-8 at all)
+
+
+def _plain_lines(body: bytes, delimiter: str) -> bool:
+    """Whether every line of `body` with a quote in it quotes whole cells only, each closed on its line."""
+    cell = rb'(?:[^"\r\n%s]*|"(?:[^"\r\n]|"")*")' % re.escape(delimiter.encode())
+    line_pattern = re.compile(rb"%s(?:%s%s)*\r?" % (cell, re.escape(delimiter.encode()), cell))
+    at = body.find(b'"')
+    while at >= 0:
+        start = body.rfind(b"\n", 0, at) + 1
+        end = body.find(b"\n", at)
+        end = len(body) if end < 0 else end
+        if not line_pattern.fullmatch(body, start, end):
+            return False
+        at = body.find(b'"', end)
+    return True
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:

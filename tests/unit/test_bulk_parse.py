@@ -1,10 +1,9 @@
-"""The fast reader (column by column, many files at once) against the row rules it stands in for.
-
-`read_progress` reads CSV rows column by column and hands every row it is not sure of to the row rules;
-`read_progress(..., by_row=True)` reads every row by the row rules. Whatever the files hold, both must give the
-same records and the same findings. Here they read workspaces of messy files, generated from a seed, with the
-cells counties really type (full-width digits, units, 1,500, 90%, dashes, 是/否, Excel day numbers) among clean
-ones, and blank lines, footers, ragged rows, repeated and conflicting rows, counts going down.
+"""Plain CSV files are split into cells many at a time by pyarrow (`mubiao.readers.bulk`); any other file by
+Python's csv module, one by one (`read_raw_table`). Both hand their cells to the same row rules: whatever the files
+hold, a read must give the same records and findings as a read that splits every file with the csv module. Here
+they read workspaces of messy files, generated from a seed, with the cells counties really type (full-width
+digits, units, 1,500, 90%, dashes, 是/否, Excel day numbers) among clean ones, and blank lines, footers, ragged rows,
+quoted cells, repeated and conflicting rows, counts going down.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ def _indicator_cell(rng: random.Random) -> str:
     return rng.choices([ind.id, f" {ind.id}", "G99-nothing", "", ind.id.upper()], weights=[20, 1, 1, 1, 1])[0]
 
 
-def _row(rng: random.Random, county) -> list[str]:
+def _row(rng: random.Random, county, plain: bool = False) -> list[str]:
     indicator = _indicator_cell(rng)
     ind = next((i for i in PLAN.indicators if i.id == indicator.strip()), None)
     value = rng.choice(FLAGS if ind is not None and ind.kind is Kind.MILESTONE and rng.random() < 0.8 else NUMBERS)
@@ -67,7 +66,7 @@ def _row(rng: random.Random, county) -> list[str]:
         numerator,
         denominator,
         rng.choice(DATES),
-        rng.choice(NOTES),
+        rng.choice([note for note in NOTES if not plain or "\n" not in note]),
     ]
 
 
@@ -79,71 +78,101 @@ def _workspace(root: Path, seed: int) -> None:
         folder = root / "data" / PLAN.id / month
         folder.mkdir(parents=True)
         for county in [*rng.sample(PLAN.counties, 4), CITY_ITSELF]:
-            rows = [_row(rng, county) for _ in range(rng.randint(0, 25))]
+            plain = rng.random() < 0.5  # every row as many cells as the header, no cell over two lines
+            rows = [_row(rng, county, plain) for _ in range(rng.randint(0, 25))]
             if rows and rng.random() < 0.3:
                 rows.append(list(rows[0]))  # a repeated row
-            rows.insert(rng.randint(0, len(rows)), [""] * rng.randint(0, 8))  # a blank line
+            rows.insert(rng.randint(0, len(rows)), [""] * (len(HEADER) if plain else rng.randint(0, 8)))  # blank
             if rng.random() < 0.2:
-                rows.append(["填报人:张三", "", "", "", "联系电话:123"])  # a footer
-            if rng.random() < 0.2:
+                rows.append(["填报人:张三", "", "", "", "联系电话:123"] + [""] * (3 if plain else 0))  # a footer
+            if rng.random() < 0.2 and not plain:
                 rows.append(rows[0][:3])  # a short row
-            if rng.random() < 0.2:
+            if rng.random() < 0.2 and not plain:
                 rows.append([*_row(rng, county), "800"])  # a long row: `10,800` typed without quotes (D107)
             header = list(HEADER)
             if rng.random() < 0.2:
                 header[1] = "期间"
             name = rng.choice([county.id, county.name])
-            text = "\n".join(",".join(_quoted(cell) for cell in row) for row in [header, *rows]) + "\n"
+            text = "\n".join(",".join(_quoted(cell, plain) for cell in row) for row in [header, *rows]) + "\n"
             # a county's file of the month, now and then one outside any month folder (its rows give the month)
             where = folder.parent if rng.random() < 0.1 else folder
             (where / f"{name}.csv").write_text(text, encoding=rng.choice(["utf-8", "utf-8-sig", "gb18030"]))
 
 
-def _quoted(cell: str) -> str:
-    return f'"{cell}"' if any(ch in cell for ch in ',\n"') else cell
+def _quoted(cell: str, plain: bool) -> str:
+    """A cell as a CSV writer writes it (a plain file: quotes inside doubled), or as a hand-made one may."""
+    if not any(ch in cell for ch in ',\n"'):
+        return cell
+    return '"' + (cell.replace('"', '""') if plain else cell) + '"'
+
+
+@pytest.fixture
+def one_by_one(monkeypatch):
+    """`read(root)`: the read with no file parsed by the bulk parser."""
+    import mubiao.readers.tables
+
+    def read(root: Path):
+        with monkeypatch.context() as patched:
+            patched.setattr(mubiao.readers.tables, "csv_body", lambda path: None)
+            return read_progress(PLAN, root, cache=False)
+
+    return read
+
+
+def _same(bulk, alone) -> None:
+    assert bulk.findings == alone.findings
+    pandas.testing.assert_frame_equal(bulk.frame, alone.frame)
+    assert bulk.records == alone.records
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_fast_reader_gives_what_the_row_rules_give(tmp_path, seed):
+def test_files_parsed_together_give_what_files_parsed_alone_give(tmp_path, seed, one_by_one):
     _workspace(tmp_path, seed)
-    fast = read_progress(PLAN, tmp_path)
-    by_row = read_progress(PLAN, tmp_path, by_row=True)
-    assert fast.findings == by_row.findings
-    pandas.testing.assert_frame_equal(fast.frame, by_row.frame)
-    assert fast.records == by_row.records
+    with read_progress(PLAN, tmp_path, cache=False) as bulk, one_by_one(tmp_path) as alone:
+        _same(bulk, alone)
 
 
-def test_the_generated_files_hold_clean_rows_and_every_kind_of_finding(tmp_path):
-    # The comparison above means something only if the files give both: records the fast way takes, and
-    # findings of many kinds for the row rules to word.
+def test_the_generated_files_hold_clean_rows_every_kind_of_finding_and_both_kinds_of_file(tmp_path, monkeypatch):
+    # The comparison above means something only if the files give both: records, findings of many kinds, and files
+    # each way (the bulk parser takes the plain ones, and hands back those with a ragged row)
+    import mubiao.readers.bulk
+
+    parsed, refused = [], []
+    real = mubiao.readers.bulk.parse_bodies
+
+    def counted(bodies):
+        found = real(bodies)
+        parsed.extend(p for chunk, _ in found[0] for p in chunk)
+        refused.extend(found[1])
+        return found
+
+    monkeypatch.setattr(mubiao.readers.bulk, "parse_bodies", counted)
     codes, records = set(), 0
     for seed in range(40):
         folder = tmp_path / str(seed)
         _workspace(folder, seed)
-        read = read_progress(PLAN, folder)
-        codes |= {f.code for f in read.findings}
-        records += len(read.frame)
-    assert records > 400
+        with read_progress(PLAN, folder, cache=False) as read:
+            codes |= {f.code for f in read.findings}
+            records += len(read.frame)
+    assert records > 400 and len(parsed) > 120 and len(refused) > 20
     assert {"D107", "D110", "D111", "D112", "D113", "D114", "D116", "D120", "D121", "D122", "D124", "D125", "D126",
             "D128", "D201", "D202"} <= codes
 
 
-def test_the_sample_workspace_reads_the_same_both_ways():
-    fast = read_progress(PLAN, REPO)
-    by_row = read_progress(PLAN, REPO, by_row=True)
-    assert fast.findings == by_row.findings
-    pandas.testing.assert_frame_equal(fast.frame, by_row.frame)
+def test_the_sample_workspace_reads_the_same_both_ways(one_by_one):
+    with read_progress(PLAN, REPO, cache=False) as bulk, one_by_one(REPO) as alone:
+        _same(bulk, alone)
 
 
 @pytest.mark.parametrize("seed", range(0, 40, 4))
-def test_the_gap_engine_gives_the_same_from_the_coded_records_as_from_the_table(tmp_path, seed):
-    # `mubiao gaps` hands the engine the coded records; the library's callers hand it the tidy table
+def test_the_gap_engine_gives_the_same_from_a_read_as_from_its_table(tmp_path, seed):
+    # `mubiao gaps` hands the engine the read's store; the library's callers may hand it the tidy table
     from mubiao.analysis.gaps import compute_gaps
 
     _workspace(tmp_path, seed)
-    read = read_progress(PLAN, tmp_path)
-    for as_of in (None, "2021-05-31", "2021-06-30", "2021-12-31"):
-        day = None if as_of is None else dt.date.fromisoformat(as_of)
-        coded, table = compute_gaps(PLAN, read, day), compute_gaps(PLAN, read.frame, day)
-        assert coded.as_of == table.as_of and coded.completeness == table.completeness
-        assert coded.rows == table.rows
+    with read_progress(PLAN, tmp_path) as read:
+        for as_of in (None, "2021-05-31", "2021-06-30", "2021-12-31"):
+            day = None if as_of is None else dt.date.fromisoformat(as_of)
+            stored, table = compute_gaps(PLAN, read, day), compute_gaps(PLAN, read.frame, day)
+            assert stored.as_of == table.as_of and stored.completeness == table.completeness
+            assert stored.rows == table.rows

@@ -1,0 +1,372 @@
+"""The gap engine's work (docs/contract.md §4, docs/gaps.md): the latest record of each row and the roll-ups to the
+city are queries over the records (DuckDB); expected values, progress, status and projection are plain numpy.
+
+The records come from the store of a read (`ProgressRead`) or from a caller's tidy DataFrame, seen through one
+view, `engine_records`: each record's area, month (year × 12 + month − 1) and indicator as codes (the area 0 is
+the city itself, then the plan's counties in order; an indicator its place in the plan), its figures (NULL: not
+reported), and `seq`, its place in the read (file, then row), which breaks the ties between records of one month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+import numpy as np
+
+from mubiao.models import CITY, WORST_FIRST, Direction, Indicator, Kind, Pace, Plan, Scope, Status
+from mubiao.numbers import TOLERANCE
+
+if TYPE_CHECKING:
+    import duckdb
+
+#: How many of a row's latest records set the pace of its projection.
+PROJECTION_RECORDS = 3
+
+#: A record's key orders the records of a row: its month, then its place in the read (`seq`, below 2**44).
+_KEY = "(period::BIGINT << 44) | seq"
+
+#: The value x of each record as docs/contract.md §2 reads it: a ratio's numerator / denominator × scale where it
+#: has both (and the denominator is not 0; none when beyond a float), a milestone done when only dated.
+_VALUES = f"""
+    CREATE OR REPLACE TEMP VIEW engine_x AS
+    SELECT r.indicator, r.county, r.period, {_KEY} AS key, r.numerator, r.denominator,
+           coalesce(i.kind = 'ratio' AND r.numerator IS NOT NULL AND abs(r.denominator) > {TOLERANCE}, false)
+               AS has_both,
+           CASE WHEN i.kind = 'ratio' AND r.numerator IS NOT NULL AND abs(r.denominator) > {TOLERANCE}
+                    THEN CASE WHEN isfinite(r.numerator / r.denominator * i.scale)
+                              THEN r.numerator / r.denominator * i.scale END
+                WHEN i.kind = 'milestone' AND r.value IS NULL AND r.dated THEN 1.0
+                ELSE r.value END AS x
+    FROM engine_records r JOIN engine_indicators i USING (indicator)"""
+
+
+@contextmanager
+def records(plan: Plan, progress) -> Iterator["duckdb.DuckDBPyConnection"]:
+    """A connection in which `engine_records` holds the records of `progress` (what `read_progress` read: its store;
+    or a tidy DataFrame: a database of its own, closed afterwards), with the plan's tables and the records' values
+    (`prepare`)."""
+    if hasattr(progress, "store"):
+        connection = progress.store.connection
+        connection.execute("""CREATE OR REPLACE TEMP VIEW engine_records AS
+            SELECT (f.position::BIGINT << 24) | least(r."row", 16777215) AS seq, r.county, r.period, r.indicator,
+                   r.value, r.numerator, r.denominator, r.done_on IS NOT NULL AS dated, r.note
+            FROM records r JOIN read_files f USING (file)""")
+        prepare(connection, plan)
+        yield connection
+        return
+    import duckdb
+    import numpy as np
+
+    connection = duckdb.connect()
+    areas = {CITY: 0, **{county.id: code for code, county in enumerate(plan.counties, start=1)}}
+    connection.execute("CREATE TEMP TABLE engine_ids AS SELECT unnest($area)::VARCHAR AS id, "
+                       "unnest($code)::INTEGER AS code", {"area": list(areas), "code": list(areas.values())})
+    connection.execute("CREATE TEMP TABLE engine_indicator_ids AS SELECT unnest($id)::VARCHAR AS id, "
+                       "unnest($code)::INTEGER AS code",
+                       {"id": [ind.id for ind in plan.indicators], "code": list(range(len(plan.indicators)))})
+    frame = progress[["county", "period", "indicator", "value", "numerator", "denominator", "done_on", "note"]]
+    connection.register("engine_frame", frame.assign(engine_seq=np.arange(len(frame))))
+
+    def number(name: str) -> str:  # a float column's NaN (no figure) as NULL
+        return f"CASE WHEN isnan(f.{name}::DOUBLE) THEN NULL ELSE f.{name}::DOUBLE END"
+
+    connection.execute(f"""CREATE TEMP VIEW engine_records AS
+        SELECT f.engine_seq AS seq, a.code AS county,
+               CAST(substr(f.period, 1, 4) AS INTEGER) * 12 + CAST(substr(f.period, 6, 2) AS INTEGER) - 1 AS period,
+               i.code AS indicator, {number("value")} AS value, {number("numerator")} AS numerator,
+               {number("denominator")} AS denominator, f.done_on IS NOT NULL AS dated, f.note
+        FROM engine_frame f JOIN engine_ids a ON a.id = f.county JOIN engine_indicator_ids i ON i.id = f.indicator
+        WHERE regexp_full_match(f.period, '[0-9]{{4}}-(0[1-9]|1[0-2])')""")
+    try:
+        prepare(connection, plan)
+        yield connection
+    finally:
+        connection.close()
+
+
+def prepare(connection: "duckdb.DuckDBPyConnection", plan: Plan) -> None:
+    """The plan's indicators as the engine's queries need them (`engine_indicators`, `engine_listed`), and the
+    records' values (`engine_x`), beside `engine_records`."""
+    inds = plan.indicators
+    connection.execute("""
+        CREATE OR REPLACE TEMP TABLE engine_indicators AS
+        SELECT unnest($indicator)::INTEGER AS indicator, unnest($kind)::VARCHAR AS kind,
+               unnest($scale)::DOUBLE AS scale, unnest($restricted)::BOOLEAN AS restricted""", {
+        "indicator": list(range(len(inds))), "kind": [ind.kind.value for ind in inds],
+        "scale": [ratio_scale(ind) for ind in inds], "restricted": [ind.counties is not None for ind in inds]})
+    area = {county.id: code for code, county in enumerate(plan.counties, start=1)}
+    listed = [(i, area[c]) for i, ind in enumerate(inds) if ind.counties is not None for c in ind.counties if c in area]
+    connection.execute("CREATE OR REPLACE TEMP TABLE engine_listed AS SELECT unnest($i)::INTEGER AS indicator, "
+                       "unnest($c)::INTEGER AS county", {"i": [i for i, _ in listed], "c": [c for _, c in listed]})
+    connection.execute(_VALUES)
+
+
+def ratio_scale(ind: Indicator) -> float:
+    """A ratio's scale (100 unless the plan says), NaN for any other kind."""
+    if ind.kind is not Kind.RATIO:
+        return float("nan")
+    return ind.scale if ind.scale is not None else 100.0
+
+
+def latest_month(connection: "duckdb.DuckDBPyConnection") -> int | None:
+    """The latest month of a record that reports anything (None: no record does)."""
+    return connection.execute("SELECT max(period) FROM engine_records WHERE value IS NOT NULL OR numerator IS NOT "
+                              "NULL OR denominator IS NOT NULL OR dated").fetchone()[0]
+
+
+# ------------------------------------------------------------------------------------------- the queries
+
+
+@dataclass(frozen=True)
+class Latest:
+    """Each (indicator, area) with a usable record up to the as-of month: its latest record's x, month and parts,
+    how many usable records it has, the x and month of the earliest of its latest PROJECTION_RECORDS, and its
+    latest record up to each of the months before (`before`: x, numerator, denominator per month)."""
+
+    indicator: np.ndarray
+    area: np.ndarray
+    records: np.ndarray
+    x: np.ndarray
+    period: np.ndarray
+    numerator: np.ndarray
+    denominator: np.ndarray
+    has_both: np.ndarray
+    pace_x: np.ndarray
+    pace_period: np.ndarray
+    before: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def latest(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[int], month: int,
+           months_before: Sequence[int]) -> Latest:
+    """The latest records of the rows of the `chosen` indicators (codes) up to `month`, and up to each of
+    `months_before` (docs/contract.md §4). (arg_max_null: a NULL numerator is the latest record's, not a reason to
+    take an older record's.)"""
+    earlier = "".join(f""", arg_max(x, key) FILTER (period <= {m}) AS x_{n},
+                           arg_max_null(numerator, key) FILTER (period <= {m}) AS numerator_{n},
+                           arg_max_null(denominator, key) FILTER (period <= {m}) AS denominator_{n}"""
+                      for n, m in enumerate(months_before))
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE engine_latest AS
+        SELECT indicator, county, count(*) AS records, arg_max(x, key) AS x, max(key) >> 44 AS period,
+               arg_max_null(numerator, key) AS numerator, arg_max_null(denominator, key) AS denominator,
+               arg_max(has_both, key) AS has_both, max_by(x, key, {PROJECTION_RECORDS})[-1] AS pace_x,
+               max(key, {PROJECTION_RECORDS})[-1] >> 44 AS pace_period {earlier}
+        FROM engine_x WHERE x IS NOT NULL AND period <= $month AND indicator IN (SELECT unnest($chosen))
+        GROUP BY indicator, county""", {"month": month, "chosen": list(chosen)})
+    found = connection.execute("SELECT * FROM engine_latest").fetchnumpy()
+    columns = {name: _filled(values) for name, values in found.items()}
+    return Latest(columns["indicator"].astype(np.int64), columns["county"].astype(np.int64),
+                  columns["records"].astype(np.int64), columns["x"], columns["period"].astype(np.int64),
+                  columns["numerator"], columns["denominator"], columns["has_both"].astype(bool), columns["pace_x"],
+                  columns["pace_period"].astype(np.int64),
+                  [(columns[f"x_{n}"], columns[f"numerator_{n}"], columns[f"denominator_{n}"])
+                   for n in range(len(months_before))])
+
+
+def reported_pairs(connection: "duckdb.DuckDBPyConnection", month: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (indicator, area) pairs with a record that reports anything for exactly `month`."""
+    found = connection.execute("""
+        SELECT DISTINCT indicator, county FROM engine_records
+        WHERE period = ? AND (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR dated)""",
+                               [month]).fetchnumpy()
+    return found["indicator"].astype(np.int64), found["county"].astype(np.int64)
+
+
+def _filled(values) -> np.ndarray:
+    """A fetched column as a plain array: NULL as NaN (numbers) or −1 (codes and months)."""
+    if isinstance(values, np.ma.MaskedArray):
+        fill = -1 if values.dtype.kind in "iu" else (False if values.dtype.kind == "b" else np.nan)
+        return values.astype(np.float64 if values.dtype.kind == "f" else values.dtype).filled(fill)
+    return np.asarray(values)
+
+
+@dataclass(frozen=True)
+class CityFigures:
+    """The city figure of each chosen indicator at a moment (NaN where no county fed it), rolled up by kind from
+    its county rows' latest records up to that moment (docs/contract.md §2): the latest month among the records
+    that fed it (−1: none), whether any of them is from before the as-of month, and how many counties fed it."""
+
+    x: np.ndarray
+    period: np.ndarray
+    stale: np.ndarray
+    reporting: np.ndarray
+
+
+def city_figures(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicator], positions: Sequence[int],
+                 sizes: np.ndarray, month: int, moment: int | None = None) -> CityFigures:
+    """The city figure of each chosen indicator (`positions`: their codes; `sizes`: how many counties report each)
+    rolled up from its county rows' latest records (`engine_latest`) up to the as-of `month`, or (`moment` n) up to
+    the n-th of the months before it: count Σx, level the worst county, ratio Σnumerator / Σdenominator × scale over
+    the records that have both, milestone the share of its counties done. Only the counties that report the
+    indicator count. Sums are exact (DuckDB's fsum, as math.fsum: whatever the order of the rows)."""
+    x, numerator, denominator = ("x", "numerator", "denominator") if moment is None else (
+        f"x_{moment}", f"numerator_{moment}", f"denominator_{moment}")
+    found = connection.execute(f"""
+        SELECT indicator, count(*) AS reporting, fsum(x) AS total, min(x) AS lowest, max(x) AS highest,
+               fsum(numerator) AS numerator, fsum(denominator) AS denominator,
+               count(*) FILTER (WHERE x >= 0.5) AS done, max(period) AS period, bool_or(period < $month) AS stale
+        FROM (SELECT l.indicator, l.{x} AS x, l.{numerator} AS numerator, l.{denominator} AS denominator, l.period,
+                     CASE WHEN i.kind = 'ratio'
+                          THEN coalesce(l.{numerator} IS NOT NULL AND abs(l.{denominator}) > {TOLERANCE}, false)
+                          ELSE l.{x} IS NOT NULL END AS feeds
+              FROM engine_latest l JOIN engine_indicators i USING (indicator)
+              WHERE l.county > 0 AND (NOT i.restricted OR (l.indicator, l.county) IN (SELECT * FROM engine_listed)))
+        WHERE feeds GROUP BY indicator""", {"month": month}).fetchnumpy()
+    place = {code: n for n, code in enumerate(positions)}
+    at = np.array([place.get(int(code), -1) for code in found["indicator"]], dtype=np.int64)
+    keep = at >= 0
+    at = at[keep]
+
+    def spread(name: str, fill) -> np.ndarray:
+        values = np.full(len(chosen), fill, dtype=np.float64 if isinstance(fill, float) else np.int64)
+        values[at] = _filled(found[name])[keep]
+        return values
+
+    reporting, done = spread("reporting", 0), spread("done", 0)
+    total, lowest, highest = spread("total", np.nan), spread("lowest", np.nan), spread("highest", np.nan)
+    summed_numerator, summed_denominator = spread("numerator", np.nan), spread("denominator", np.nan)
+    scale = np.array([ratio_scale(ind) for ind in chosen], dtype=np.float64)
+    increase = np.array([ind.direction is Direction.INCREASE for ind in chosen], dtype=bool)
+    kinds = np.array([ind.kind.value for ind in chosen], dtype=object)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        value = np.select(
+            [kinds == Kind.COUNT.value, kinds == Kind.LEVEL.value, kinds == Kind.RATIO.value],
+            [total, np.where(increase, lowest, highest),
+             np.where(summed_denominator != 0, summed_numerator / summed_denominator * scale, np.nan)],
+            default=done / np.maximum(sizes, 1))
+    value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the counties' are refused)
+    fed = reporting > 0
+    stale = np.zeros(len(chosen), dtype=bool)
+    stale[at] = _filled(found["stale"])[keep].astype(bool)
+    return CityFigures(x=np.where(fed, value, np.nan), period=np.where(fed, spread("period", -1), -1),
+                       stale=fed & stale, reporting=reporting)
+
+
+# ---------------------------------------------------------------------------------------- assessing rows
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows to assess, as columns (docs/contract.md §4)."""
+
+    indicator: np.ndarray
+    """Position in plan.indicators."""
+    target: np.ndarray
+    """NaN: a count row with no county target."""
+    baseline: np.ndarray
+    expected: np.ndarray
+    x: np.ndarray
+    """The actual value (NaN: none)."""
+    period: np.ndarray
+    """The month of the record used (city: the latest that fed it), as a month number (−1: none)."""
+    stale: np.ndarray
+    records: np.ndarray
+    """How many usable records the row has up to the as-of month (a city row: how many of this and the months
+    before it, up to PROJECTION_RECORDS, have a city figure)."""
+    pace_x: np.ndarray
+    """The value of the earliest of the row's latest PROJECTION_RECORDS records (NaN: none)."""
+    pace_period: np.ndarray
+    """The month of `pace_x` (−1: none)."""
+    anchor_period: np.ndarray
+    """The month the row's figure stands at (−1: none): where its projection starts."""
+    counties_reporting: np.ndarray
+    """City rows of scope-county indicators: how many counties fed the figure (−1 elsewhere)."""
+    counties_total: np.ndarray
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """What `assess` works out for each row; `status` holds severities, `projected_status` 0 (none), 1 (will
+    meet) or 2 (will miss)."""
+
+    expected: np.ndarray
+    progress: np.ndarray
+    expected_progress: np.ndarray
+    shortfall: np.ndarray
+    remaining: np.ndarray
+    status: np.ndarray
+    projected: np.ndarray
+    projected_status: np.ndarray
+
+
+def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
+    """Progress, expected progress, shortfall, remaining, status and projection of each row, from its actual
+    value x, target, baseline and expected value (docs/contract.md §4)."""
+    inds = plan.indicators
+    decrease = np.array([ind.direction is Direction.DECREASE for ind in inds] or [False])[rows.indicator]
+    step = np.array([ind.pace is Pace.STEP for ind in inds] or [False])[rows.indicator]
+    is_count = np.array([ind.kind is Kind.COUNT for ind in inds] or [False])[rows.indicator]
+    linear = np.array([ind.pace is Pace.LINEAR for ind in inds] or [False])[rows.indicator]
+    deadline = np.array([ind.deadline for ind in inds] or [as_of], dtype="datetime64[D]")[rows.indicator]
+    today = np.datetime64(as_of, "D")
+
+    x, target, baseline, expected = rows.x, rows.target, rows.baseline, rows.expected
+    has_x, has_target = ~np.isnan(x), ~np.isnan(target)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        met = has_x & has_target & np.where(decrease, x <= target + TOLERANCE, x >= target - TOLERANCE)
+        span = target - baseline
+        flat = has_target & (np.abs(span) <= TOLERANCE)
+        progress = np.where(flat, np.where(met, 1.0, 0.0), (x - baseline) / span)
+        progress = np.where(has_x & has_target, progress, np.nan)
+        expected_progress = np.where(flat, 1.0, (expected - baseline) / span)
+        shortfall = 100.0 * (expected_progress - progress)
+        remaining = np.where(met, 0.0, np.abs(target - x))
+    thresholds = plan.status
+    days_left = (deadline - today).astype(np.int64)
+    status = np.select(
+        [~has_x, is_count & ~has_target, met, days_left < 0,
+         shortfall - thresholds.behind > TOLERANCE,
+         (shortfall - thresholds.at_risk > TOLERANCE) | (step & (days_left <= thresholds.due_soon_days))],
+        [Status.NO_DATA.severity, Status.NO_TARGET.severity, Status.MET.severity, Status.MISSED.severity,
+         Status.BEHIND.severity, Status.AT_RISK.severity],
+        default=Status.ON_TRACK.severity,
+    ).astype(np.int8)
+
+    projected = _projection(rows, linear, today, deadline)
+    projected_met = np.where(decrease, projected <= target + TOLERANCE, projected >= target - TOLERANCE)
+    has_projection = ~np.isnan(projected)
+    return Assessed(
+        expected=np.where(has_target, expected, np.nan), progress=progress,
+        expected_progress=np.where(has_target, expected_progress, np.nan), shortfall=shortfall,
+        remaining=np.where(has_x & has_target, remaining, np.nan), status=status, projected=projected,
+        projected_status=np.where(has_projection & has_target, np.where(projected_met, 1, 2), 0).astype(np.int8),
+    )
+
+
+def month_ends(months: np.ndarray) -> np.ndarray:
+    """The last day of each month number (NaT for −1)."""
+    ends = (months - 1970 * 12 + 1).astype("datetime64[M]").astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.where(months >= 0, ends, np.datetime64("NaT"))
+
+
+def _projection(rows: Rows, linear: np.ndarray, today: np.datetime64, deadline: np.ndarray) -> np.ndarray:
+    """The value each linear-paced row reaches at its deadline if it keeps the pace of its recent records:
+    latest + (latest − earliest of the last PROJECTION_RECORDS) / their days apart × days from the latest to
+    the deadline. Each record stands at the last day of its month. NaN for step-paced rows, rows with fewer
+    than two records, and rows whose deadline has passed."""
+    x = rows.x
+    ok = linear & (rows.records >= 2) & (deadline >= today) & ~np.isnan(x)
+    ok &= (rows.pace_period >= 0) & (rows.anchor_period >= 0)
+    last_end = np.where(ok, month_ends(rows.anchor_period), today)
+    first_end = np.where(ok, month_ends(rows.pace_period), today)
+    days = (last_end - first_end).astype(np.int64)
+    ahead = np.maximum((deadline - last_end).astype(np.int64), 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = (x - rows.pace_x) / days
+        projected = x + slope * ahead
+    return np.where(ok & (days > 0), projected, np.nan)
+
+
+def worst_status(block: np.ndarray, status: np.ndarray, blocks: int) -> np.ndarray:
+    """The worst status among each block's rows (no_data for a block without rows)."""
+    worst = np.full(blocks, len(WORST_FIRST), dtype=np.int8)  # above every severity: no row yet
+    np.minimum.at(worst, block, status)
+    worst[worst == len(WORST_FIRST)] = Status.NO_DATA.severity
+    return worst
+
+
+def scope_county(ind: Indicator) -> bool:
+    return ind.scope is Scope.COUNTY

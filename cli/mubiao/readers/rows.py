@@ -1,0 +1,631 @@
+"""The rules of a progress file's rows (docs/progress-files.md), written once, for whole columns of rows.
+
+Every row of every file goes through `read_rows`, whichever way its file was split into cells (Python's csv
+module, an xlsx sheet, or many CSV bodies at once by `mubiao.readers.bulk`). A column's cells are read once per
+distinct cell (a month column holds one text, an indicator column a few hundred), by the functions of
+`mubiao.numbers`; the rules that compare cells are comparisons of whole columns. Each rule is one mask over the
+rows, and its finding is worded from the row's own cells, as it names the cell to mend (`I5:…`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from mubiao.checks.findings import RULES, Finding
+from mubiao.models import CITY, Kind, Plan, Scope
+from mubiao.numbers import (
+    TOLERANCE,
+    Cell,
+    CellError,
+    cell_text,
+    format_number,
+    is_blank,
+    parse_date,
+    parse_done_flag,
+    parse_number,
+    parse_period,
+)
+from mubiao.readers.columns import FIGURE_FIELDS, header_field, is_reference_column, suggest_field
+from mubiao.suggest import closest
+
+#: Names by which the city itself (市本级) reports, besides its id `city`.
+CITY_NAMES = ("市本级",)
+
+#: The fields of a record, as columns (`Records`).
+RECORD_FIELDS = ("county", "period", "indicator", "value", "numerator", "denominator", "done_on", "note", "file",
+                 "row")
+
+_PERIOD_FOLDER = re.compile(r"\d{4}-\d{2}")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")  # read as float(text) by parse_number too
+_EPOCH = dt.date(1970, 1, 1)
+_NAT = np.iinfo(np.int64).min
+_BLANK, _UNKNOWN, _BAD = -2, -1, -3  # codes of a cell that says nothing, names nothing known, cannot be read
+
+
+def month_number(period: str) -> int:
+    """A `YYYY-MM` month as the number of months since year 0 (the store's and the engine's month)."""
+    return int(period[:4]) * 12 + int(period[5:7]) - 1
+
+
+def month_text(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def cell_ref(row: int, column: int | None) -> str:
+    """An Excel cell reference (`I5`), or `第5行` when the column is not known."""
+    if column is None:
+        return f"第{row}行"
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
+
+
+def cell_finding(file: str, code: str, message: str, row: int | None = None, column: int | None = None) -> Finding:
+    """A finding in a progress file; one with a row starts its message with the cell (`I5:`, or `第5行:`)."""
+    if row is not None:
+        message = f"{cell_ref(row, column)}:{message}"
+    return Finding(file, row, column, code, RULES[code].severity, message)
+
+
+class Lookup:
+    """What every file of a plan is read against, built once per read: areas and indicators by code (an area's
+    code is 0 for the city itself, then the plan's counties in order; an indicator's its place in the plan), and
+    what the rules ask of each indicator, as arrays to index with a column of codes."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        inds = plan.indicators
+        self.indicators = inds
+        self.indicator_code = {ind.id: code for code, ind in enumerate(inds)}
+        self.areas = (CITY, *(county.id for county in plan.counties))
+        self.area_code = {CITY: 0, **{name: 0 for name in CITY_NAMES}}
+        for code, county in enumerate(plan.counties, start=1):
+            self.area_code[county.id] = code
+            self.area_code["".join(county.name.split())] = code
+        self.names = ["市本级", *(county.name for county in plan.counties)]
+        self.first_month, self.last_month = month_number(plan.first_month), month_number(plan.last_month)
+        self.kind = np.array([ind.kind.value for ind in inds] or [""], dtype=object)
+        self.scale = np.array([ind.scale or 0.0 for ind in inds] or [0.0])
+        self.increase = np.array([ind.direction.value == "increase" for ind in inds] or [False])
+        self.city_scope = np.array([ind.scope is Scope.CITY for ind in inds] or [False])
+        self.listed = np.ones((max(len(inds), 1), len(self.areas)), dtype=bool)
+        """listed[i, a]: area a is among the counties that report indicator i (D117)."""
+        self.target = np.full((max(len(inds), 1), len(self.areas)), np.nan)
+        """target[i, a]: the target a row of area a is held to (D127): the plan's for the city, else the county's."""
+        for i, ind in enumerate(inds):
+            if ind.counties is not None:
+                self.listed[i, 1:] = [county.id in ind.counties for county in plan.counties]
+            targets = [ind.target, *ind.county_targets([county.id for county in plan.counties])]
+            self.target[i] = [np.nan if target is None else target for target in targets]
+
+    def area(self, cell: Cell) -> int | None:
+        """The code of the area a cell names (id or name, spaces ignored), None for none."""
+        return self.area_code.get("".join(cell_text(cell).split()))
+
+    def suggest(self, cell: Cell) -> str:
+        if guess := closest(cell_text(cell), self.area_code):
+            return f"(是不是“{guess}”?)"
+        names = self.names[1:]
+        return f"(应为:{'、'.join(names)},或 市本级)" if len(names) <= 20 else "(见计划中的县)"
+
+    def label(self, area: int) -> str:
+        return self.names[area]
+
+    def name_of(self, county: str) -> str:
+        """A county's name, by its id (the id itself for one the plan does not list)."""
+        code = self.area_code.get(county)
+        return self.names[code] if county in self.areas and code is not None else county
+
+    def in_plan(self, month: int) -> bool:
+        return self.first_month <= month <= self.last_month
+
+    def plan_months(self) -> str:
+        return f"{self.plan.first_month} 至 {self.plan.last_month}"
+
+
+# ------------------------------------------------------------------------------------------- a file as a whole
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a header says: the column (1-based) of each field, how many columns it has, its row, and its findings
+    (D102, D103, D104) as (code, message, column)."""
+
+    columns: Mapping[str, int]
+    width: int
+    header_row: int
+    findings: tuple[tuple[str, str, int | None], ...]
+
+    def findings_in(self, name: str) -> list[Finding]:
+        return [cell_finding(name, code, message, self.header_row, column) for code, message, column in self.findings]
+
+
+def layout_of(header: Sequence[Cell], width: int, header_row: int) -> Layout:
+    """The layout of a header row (the same header, the same layout: files of one form share it)."""
+    columns: dict[str, int] = {}
+    findings = []
+    unknown: list[tuple[int, Cell]] = []  # columns no field is read from, and no suggestion was made for
+    for column, cell in enumerate(header, start=1):
+        name = header_field(cell)
+        if name is None:
+            if not is_blank(cell) and not is_reference_column(cell):
+                if guess := suggest_field(cell):
+                    findings.append(("D103", f"未知的列“{cell_text(cell)}”,不会被读取(是不是“{guess}”?)", column))
+                else:
+                    unknown.append((column, cell))
+        elif name in columns:
+            first = cell_ref(header_row, columns[name])
+            findings.append(("D104", f"“{cell_text(cell)}”与 {first} 是同一列({name}),只读取第一列", column))
+        else:
+            columns[name] = column
+    if not any(name in columns for name in FIGURE_FIELDS):
+        findings.append(("D102", "没有完成值、分子、分母或完成日期列,读不出任何数字", None))
+    elif "value" not in columns:  # a renamed 完成值 column: the counts in it would go unread, unsaid
+        for column, cell in unknown:
+            findings.append(("D103", f"未知的列“{cell_text(cell)}”,不会被读取;文件没有“完成值”列,累计数、水平值和"
+                                     f"完成标志都读不到(如果这一列就是完成值,请把列名改为“完成值”)", column))
+    return Layout(columns, width, header_row, tuple(findings))
+
+
+@dataclass(frozen=True)
+class FileOrigin:
+    """What a file's place says of its rows: the area its name gives and the month its folder gives (−1: none)."""
+
+    name: str
+    """The file as the read names it."""
+    stem: str
+    area: int
+    month: int
+
+
+def origin_of(path, name: str, layout: Layout, lookup: Lookup, findings: list[Finding]) -> FileOrigin | None:
+    """The area and month a file's path gives, or None (with findings: D105, D106, D112, D113) when its rows
+    cannot be read for want of them."""
+    area = lookup.area(path.stem)
+    month = -1
+    folder = path.parent.name
+    if _PERIOD_FOLDER.fullmatch(folder):
+        try:
+            month = month_number(parse_period(folder))
+        except CellError:
+            findings.append(cell_finding(name, "D112", f"目录名“{folder}”不是有效的月份"))
+            return None
+        if not lookup.in_plan(month):
+            findings.append(cell_finding(name, "D113", f"目录的月份 {month_text(month)} 不在计划期"
+                                                       f"({lookup.plan_months()})内"))
+            return None
+    readable = True
+    if area is None and "county" not in layout.columns:
+        findings.append(cell_finding(name, "D105", f"无法确定填报单位:没有县(市、区)列,文件名“{path.stem}”也不是"
+                                                   f"县的编号或名称", layout.header_row))
+        readable = False
+    if month < 0 and "period" not in layout.columns:
+        findings.append(cell_finding(name, "D106", "无法确定报告期:文件不在 YYYY-MM 月份目录下,也没有月份列",
+                                     layout.header_row))
+        readable = False
+    return FileOrigin(name, path.stem, -1 if area is None else area, month) if readable else None
+
+
+# ------------------------------------------------------------------------------------------------ the rows
+
+
+class Column:
+    """A column of cells as a code per row into its distinct cells (the same text, the same code)."""
+
+    def __init__(self, codes: np.ndarray, cells: list[Cell]) -> None:
+        self.codes = codes
+        self.cells = cells
+
+    @classmethod
+    def of(cls, cells: Sequence[Cell]) -> Column:
+        """A column of cells as Python holds them (True, 1 and 1.0 are three cells: they read differently)."""
+        index: dict[tuple, int] = {}
+        codes = np.fromiter((index.setdefault((type(cell), cell), len(index)) for cell in cells), np.int32,
+                            len(cells))
+        return cls(codes, [cell for _, cell in index])
+
+    @classmethod
+    def of_arrow(cls, array) -> Column:
+        """A pyarrow column of text."""
+        from mubiao.readers.bulk import integers
+
+        encoded = array.dictionary_encode()
+        return cls(integers(encoded.indices).astype(np.int32, copy=False), encoded.dictionary.to_pylist())
+
+    def read(self, read: Callable[[Cell], object], dtype=object, rows: np.ndarray | None = None) -> np.ndarray:
+        """`read` of each row's cell (of these `rows` only, if given), worked out once per distinct cell."""
+        return self.table(read, dtype)[self.codes if rows is None else self.codes[rows]]
+
+    def table(self, read: Callable[[Cell], object], dtype=object) -> np.ndarray:
+        """`read` of each distinct cell, in the order of the codes."""
+        if dtype is not object:
+            return np.array([read(cell) for cell in self.cells] or [0], dtype=dtype)
+        table = np.empty(max(len(self.cells), 1), dtype=object)
+        for code, cell in enumerate(self.cells):
+            table[code] = read(cell)  # one by one: a tuple read must stay one object
+        return table
+
+    def cell(self, row: int) -> Cell:
+        return self.cells[self.codes[row]]
+
+
+@dataclass
+class Rows:
+    """Rows of files that share one layout, as columns: `columns[j]` holds each row's cell of column j + 1 (and
+    there may be more columns than the header has: cells beyond it)."""
+
+    layout: Layout
+    columns: list[Column]
+    origin: np.ndarray
+    """Each row's file, as its position among the `origins` `read_rows` is given."""
+    number: np.ndarray
+    """Each row's number in its file, 1-based as Excel shows it."""
+    beyond: np.ndarray
+    """The 1-based column of the first cell beyond the header in each row (D107), 0 where there is none."""
+    length: np.ndarray
+    """How many cells each row has, as the finding of a row beyond the header counts them."""
+
+    @classmethod
+    def of_lists(cls, layout: Layout, rows: Sequence[Sequence[Cell]], origin: int, first_number: int,
+                 csv: bool) -> Rows:
+        """The rows of one file as read by `read_raw_table` (each as long as it was written)."""
+        from mubiao.readers.tables import trim_row
+
+        width = max([layout.width, *map(len, rows)])
+        padded = [list(row) + [None] * (width - len(row)) for row in rows]
+        columns = [Column.of([row[j] for row in padded]) for j in range(width)] if padded else \
+            [Column(np.empty(0, np.int32), []) for _ in range(width)]
+        beyond = np.zeros(len(rows), dtype=np.int32)
+        length = np.zeros(len(rows), dtype=np.int32)
+        for number, row in enumerate(rows):
+            length[number] = len(row) if csv else len(trim_row(list(row)))
+            if len(row) > layout.width:  # a CSV's separators say the cell is there; an xlsx cell must say something
+                extra = [j for j in range(layout.width, len(row)) if csv or not is_blank(row[j])]
+                beyond[number] = extra[0] + 1 if extra else 0
+        return cls(layout, columns, np.full(len(rows), origin, dtype=np.int32),
+                   np.arange(first_number, first_number + len(rows), dtype=np.int32), beyond, length)
+
+    def __len__(self) -> int:
+        return len(self.number)
+
+    def field(self, name: str) -> Column | None:
+        column = self.layout.columns.get(name)
+        return self.columns[column - 1] if column is not None else None
+
+
+@dataclass
+class Records:
+    """Records as columns (RECORD_FIELDS): area, month and indicator codes, figures as float64 (NaN: blank),
+    `done_on` as datetime64[D] (NaT: blank), `note` str or None, `file` a position among the read's files."""
+
+    county: np.ndarray
+    period: np.ndarray
+    indicator: np.ndarray
+    value: np.ndarray
+    numerator: np.ndarray
+    denominator: np.ndarray
+    done_on: np.ndarray
+    note: np.ndarray
+    file: np.ndarray
+    row: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    @classmethod
+    def concat(cls, parts: Sequence[Records]) -> Records:
+        if not parts:
+            empty = {"done_on": np.empty(0, "datetime64[D]"), "note": np.empty(0, object),
+                     **{name: np.empty(0, np.float64) for name in ("value", "numerator", "denominator")}}
+            return cls(**{name: empty.get(name, np.empty(0, np.int32)) for name in RECORD_FIELDS})
+        return cls(**{name: np.concatenate([getattr(part, name) for part in parts]) for name in RECORD_FIELDS})
+
+
+def read_rows(rows: Rows, origins: Sequence[FileOrigin], lookup: Lookup,
+              findings: list[Finding]) -> Records:
+    """The records of `rows`, adding to `findings` what the rules say of them: each row's cells are checked the
+    way its indicator asks (docs/progress-files.md), and a row with an error-level finding gives no record."""
+    return _RowRules(rows, origins, lookup, findings).records()
+
+
+class _RowRules:
+    def __init__(self, rows: Rows, origins: Sequence[FileOrigin], lookup: Lookup, findings: list[Finding]) -> None:
+        self.rows, self.lookup, self.findings = rows, lookup, findings
+        self.origins = origins
+        self.names = [origin.name for origin in origins]
+        self.path_area = np.array([origin.area for origin in origins] or [-1], dtype=np.int64)[rows.origin]
+        self.path_month = np.array([origin.month for origin in origins] or [-1], dtype=np.int64)[rows.origin]
+        self.failed = np.zeros(len(rows), dtype=bool)
+
+    def at(self, name: str) -> int | None:
+        return self.rows.layout.columns.get(name)
+
+    def add(self, code: str, where: np.ndarray, message: Callable[[int], str], column: int | None | np.ndarray,
+            ) -> None:
+        """A finding of `code` at each row of the mask `where`, worded by `message(row)`, at `column` (one for all,
+        or one per row); an error fails the row's figures."""
+        rows = self.rows
+        for i in np.flatnonzero(where).tolist():
+            at = column[i] if isinstance(column, np.ndarray) else column
+            self.findings.append(cell_finding(self.names[rows.origin[i]], code, message(i), int(rows.number[i]),
+                                              None if at is None or at < 0 else int(at)))
+        if RULES[code].severity.value == "error":
+            self.failed |= where
+
+    def text(self, name: str, row: int) -> str:
+        return cell_text(self.rows.field(name).cell(row))
+
+    def blank(self, name: str) -> np.ndarray:
+        column = self.rows.field(name)
+        return np.ones(len(self.rows), dtype=bool) if column is None else column.read(is_blank, bool)
+
+    def records(self) -> Records:
+        rows, lookup = self.rows, self.lookup
+        indicator_blank = self.blank("indicator")
+        blank_row = indicator_blank.copy()  # every cell blank (a blank line): nothing to say of it
+        for column in rows.columns:
+            candidates = np.flatnonzero(blank_row)
+            if not len(candidates):
+                break
+            blank_row[candidates] = column.read(is_blank, bool, candidates)
+        live = ~blank_row
+        self._beyond_header(live & (rows.beyond > 0))
+        live &= rows.beyond == 0
+
+        indicator = self._indicators(live, indicator_blank)
+        live &= indicator >= 0
+        area = self._areas(live)
+        month = self._months(live)
+        live &= (area >= 0) & (month >= 0)
+        live &= ~self._scope(live, indicator, area)
+        value, numerator, denominator, done_on = self._figures(live, indicator, area)
+        kept = live & ~self.failed
+        notes = rows.field("note")
+        note = notes.read(lambda cell: None if is_blank(cell) else str(cell).strip()) if notes is not None else \
+            np.full(len(rows), None, dtype=object)
+        return Records(county=area[kept].astype(np.int32), period=month[kept].astype(np.int32),
+                       indicator=indicator[kept].astype(np.int32), value=value[kept], numerator=numerator[kept],
+                       denominator=denominator[kept], done_on=done_on[kept], note=note[kept],
+                       file=rows.origin[kept], row=rows.number[kept])
+
+    def _beyond_header(self, ragged: np.ndarray) -> None:
+        rows, width = self.rows, self.rows.layout.width
+
+        def message(i: int) -> str:
+            cells = [rows.columns[j].cell(i) for j in range(rows.beyond[i] - 1, len(rows.columns))]
+            extra = "、".join(f"“{cell_text(cell)}”" for cell in cells if not is_blank(cell))
+            return (f"这一行有 {rows.length[i]} 格,表头只有 {width} 列{(',多出' + extra) if extra else ''};"
+                    f"数字中的逗号(10,800)会把一格拆成两格,请去掉逗号或给单元格加引号。这一行未读取")
+
+        self.add("D107", ragged, message, rows.beyond)
+
+    def _indicators(self, live: np.ndarray, blank: np.ndarray) -> np.ndarray:
+        """Each row's indicator code (−1: none known); D110 for a row with figures and no known indicator."""
+        lookup, column = self.lookup, self.rows.field("indicator")
+        codes = column.read(lambda cell: lookup.indicator_code.get(cell_text(cell), _UNKNOWN), np.int64)
+        figures = np.zeros(len(self.rows), dtype=bool)
+        for name in FIGURE_FIELDS:
+            figures |= ~self.blank(name)
+        self.add("D110", live & blank & figures, lambda i: "这一行有数字,但没有指标编号", self.at("indicator"))
+
+        def unknown(i: int) -> str:
+            text = self.text("indicator", i)
+            guess = closest(text, lookup.indicator_code)
+            return f"计划中没有指标“{text}”{f'(是不是“{guess}”?)' if guess else '(见计划中的指标编号)'}"
+
+        self.add("D110", live & ~blank & (codes == _UNKNOWN), unknown, self.at("indicator"))
+        return np.where(blank, _UNKNOWN, codes)
+
+    def _areas(self, live: np.ndarray) -> np.ndarray:
+        """Each row's area code (−1: none): its cell, else its file's name (D105, D111, D114)."""
+        lookup, column, at = self.lookup, self.rows.field("county"), self.at("county")
+        cell = np.full(len(self.rows), _BLANK) if column is None else column.read(
+            lambda c: _BLANK if is_blank(c) else (_UNKNOWN if (code := lookup.area(c)) is None else code), np.int64)
+        path = self.path_area
+        blank = cell == _BLANK
+        self.add("D105", live & blank & (path < 0), lambda i: "县(市、区)为空,文件名也不是县的编号或名称", at)
+        self.add("D111", live & (cell == _UNKNOWN),
+                 lambda i: f"计划中没有县“{self.text('county', i)}”{lookup.suggest(column.cell(i))}", at)
+        disagree = (cell >= 0) & (path >= 0) & (cell != path)
+        self.add("D114", live & disagree, lambda i: f"县“{self.text('county', i)}”与文件名"
+                                                    f"“{self.origins[self.rows.origin[i]].stem}”"
+                                                    f"({lookup.label(path[i])})不一致", at)
+        return np.where(blank, path, np.where(disagree, _UNKNOWN, cell))
+
+    def _months(self, live: np.ndarray) -> np.ndarray:
+        """Each row's month (−1: none): its cell, else its file's folder (D106, D112, D113, D114)."""
+        lookup, column, at = self.lookup, self.rows.field("period"), self.at("period")
+
+        def read(cell: Cell) -> int | str:
+            if is_blank(cell):
+                return _BLANK
+            try:
+                return month_number(parse_period(cell))
+            except CellError as exc:
+                return str(exc)
+
+        parsed = np.full(len(self.rows), _BLANK, dtype=object) if column is None else column.read(read)
+        bad = np.array([isinstance(p, str) for p in parsed], dtype=bool)
+        cell = np.where(bad, _BAD, parsed).astype(np.int64)
+        path = self.path_month
+        blank = cell == _BLANK
+        self.add("D106", live & blank & (path < 0), lambda i: "月份为空,文件也不在 YYYY-MM 月份目录下", at)
+        self.add("D112", live & bad, lambda i: parsed[i], at)
+        disagree = (cell >= 0) & (path >= 0) & (cell != path)
+        self.add("D114", live & disagree,
+                 lambda i: f"月份 {month_text(cell[i])} 与所在目录 {month_text(path[i])} 不一致", at)
+        outside = (cell >= 0) & ~disagree & ((cell < lookup.first_month) | (cell > lookup.last_month))
+        self.add("D113", live & outside,
+                 lambda i: f"月份 {month_text(cell[i])} 不在计划期({lookup.plan_months()})内", at)
+        return np.where(blank, path, np.where(disagree | outside, -1, cell))
+
+    def _scope(self, live: np.ndarray, indicator: np.ndarray, area: np.ndarray) -> np.ndarray:
+        """D115 (returned: those rows give no record), D116, D117: who may report the indicator."""
+        lookup, at = self.lookup, self.at("indicator")
+        ind = np.maximum(indicator, 0)
+        city_scope = lookup.city_scope[ind]
+        by_city = area == 0
+        refused = live & city_scope & ~by_city
+        self.add("D115", refused, lambda i: f"{lookup.indicators[ind[i]].id} 由市本级报送(scope = \"city\"),"
+                                            f"{lookup.label(area[i])}不应报送", at)
+        self.add("D116", live & ~city_scope & by_city,
+                 lambda i: f"{lookup.indicators[ind[i]].id} 按县报送,市本级的数字不计入全市", at)
+
+        def unlisted(i: int) -> str:
+            ind_ = lookup.indicators[ind[i]]
+            names = "、".join(lookup.name_of(county) for county in ind_.counties)
+            return f"{ind_.id} 只由 {names} 报送,{lookup.label(area[i])}的数字不会被使用"
+
+        not_listed = ~lookup.listed[ind, np.maximum(area, 0)]
+        self.add("D117", live & ~city_scope & ~by_city & not_listed, unlisted, at)
+        return refused
+
+    def _figures(self, live: np.ndarray, indicator: np.ndarray,
+                 area: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """value, numerator, denominator and done_on of each live row, read as its indicator's kind asks (D120 to
+        D128; NaN/NaT where blank or not read)."""
+        lookup, rows = self.lookup, self.rows
+        ind = np.maximum(indicator, 0)
+        kind = lookup.kind[ind]
+        milestone, ratio, count = live & (kind == "milestone"), live & (kind == "ratio"), live & (kind == "count")
+
+        done_on = self._parsed("done_on", parse_date, "D126", live,
+                               lambda day: _NAT if day is None else (day - _EPOCH).days, np.int64).view("datetime64[D]")
+        flag = self._parsed("value", parse_done_flag, "D125", milestone, lambda f: np.nan if f is None else f)
+        flag = np.where(np.isnan(flag) & ~np.isnat(done_on), 1.0, flag)  # a completion date alone says it is done
+        number = self._values(live & ~milestone, ind)
+        value = np.where(milestone, flag, number)
+        self.add("D121", count & (value < 0), lambda i: f"累计数不能为负({format_number(value[i])})", self.at("value"))
+
+        numerator = self._part("numerator", "分子", ratio)
+        denominator = self._part("denominator", "分母", ratio)
+        self._ratio_rules(ratio, ind, value, numerator, denominator)
+        self._far_above_target(live & ~self.failed & lookup.increase[ind] & ~milestone, ind, area, value,
+                               numerator, denominator, ratio)
+        return value, numerator, denominator, done_on
+
+    def _parsed(self, name: str, parse: Callable[[Cell], object], code: str, where: np.ndarray,
+                number: Callable[[object], float | int], dtype=np.float64) -> np.ndarray:
+        """`number(parse(cell))` of each row's cell of a field (`number(None)` where blank or not read), and `code`
+        at the rows of `where` whose cell cannot be read."""
+        column = self.rows.field(name)
+        if column is None:
+            return np.full(len(self.rows), number(None), dtype=dtype)
+
+        def read(cell: Cell):
+            try:
+                return parse(cell)
+            except CellError as exc:
+                return exc
+
+        parsed = column.table(read)
+        bad = np.array([isinstance(p, CellError) for p in parsed], dtype=bool)
+        self.add(code, where & bad[column.codes], lambda i: str(parsed[column.codes[i]]), self.at(name))
+        return np.array([number(None if isinstance(p, CellError) else p) for p in parsed], dtype=dtype)[column.codes]
+
+    def _values(self, where: np.ndarray, ind: np.ndarray) -> np.ndarray:
+        """The 完成值 of count, level and ratio rows as numbers (D120): a plain number reads the same for any unit,
+        anything else (`41家`, `90%`, `１，５００`) is read with its row's unit, once per distinct cell and unit."""
+        lookup, column = self.lookup, self.rows.field("value")
+        value = np.full(len(self.rows), np.nan)
+        if column is None:
+            return value
+        plain = column.read(_plain_number, np.float64)
+        unit_digit = np.array([bool(i.unit) and i.unit.strip()[-1:].isdigit() for i in lookup.indicators]
+                              or [False])[ind]  # a unit ending in a digit is cut off a plain number too
+        value = np.where(where & ~unit_digit & ~np.isinf(plain), plain, np.nan)
+        read: dict[tuple[int, int], float | str] = {}
+        messages: dict[int, str] = {}
+        for i in np.flatnonzero(where & (np.isinf(plain) | unit_digit)).tolist():
+            key = (int(column.codes[i]), int(ind[i]))
+            if key not in read:
+                read[key] = _with_unit(column.cells[key[0]], lookup.indicators[key[1]])
+            if isinstance(read[key], str):
+                messages[i] = read[key]
+            else:
+                value[i] = read[key]
+        unread = np.zeros(len(self.rows), dtype=bool)
+        unread[list(messages)] = True
+        self.add("D120", unread, messages.__getitem__, self.at("value"))
+        return value
+
+    def _part(self, name: str, label: str, where: np.ndarray) -> np.ndarray:
+        """A ratio's 分子 or 分母 as a number (D120, and D121 for one below zero, which is still read)."""
+        number = self._parsed(name, parse_number, "D120", where,
+                              lambda n: np.nan if n is None else (np.inf if n.percent else n.value))
+        percent = where & np.isposinf(number) & (self.rows.field(name) is not None)
+        self.add("D120", percent, lambda i: f"{label}应填人数、个数等数字,不能带 %(“{self.text(name, i)}”)",
+                 self.at(name))
+        number = np.where(where & ~percent, number, np.nan)
+        self.add("D121", where & (number < 0), lambda i: f"{label}不能为负({format_number(number[i])})",
+                 self.at(name))
+        return number
+
+    def _ratio_rules(self, ratio: np.ndarray, ind: np.ndarray, value: np.ndarray, numerator: np.ndarray,
+                     denominator: np.ndarray) -> None:
+        lookup = self.lookup
+        has_numerator, has_denominator = ~np.isnan(numerator), ~np.isnan(denominator)
+        zero = has_denominator & (np.abs(np.where(has_denominator, denominator, 1.0)) <= TOLERANCE)
+        self.add("D122", ratio & zero, lambda i: "分母为 0,比例无法计算", self.at("denominator"))
+        both = ratio & has_numerator & has_denominator & ~zero
+        scale = lookup.scale[ind]
+        with np.errstate(all="ignore"):
+            rate = numerator / np.where(both, denominator, 1.0) * np.where(scale == 0, 100.0, scale)
+        beyond = both & ~np.isfinite(rate)
+        self.add("D120", beyond, lambda i: f"分子 {format_number(numerator[i])} ÷ 分母 {format_number(denominator[i])}"
+                                           f" 超出了可计算的范围,请核对单位或位数", self.at("numerator"))
+        self.add("D123", both & ~beyond & (scale == 100) & (numerator > denominator + TOLERANCE),
+                 lambda i: f"分子 {format_number(numerator[i])} 大于分母 {format_number(denominator[i])},"
+                           f"百分比将超过 100%", self.at("numerator"))
+        one = ratio & ~zero & (has_numerator != has_denominator)
+        self.add("D128", one, lambda i: f"只填了{'分子' if has_numerator[i] else '分母'},缺少"
+                                        f"{'分母' if has_numerator[i] else '分子'},比例无法计算",
+                 np.where(has_numerator, self.at("denominator") or -1, self.at("numerator") or -1))
+        self.add("D124", ratio & ~np.isnan(value) & ~(has_numerator & has_denominator),
+                 lambda i: f"比例只填了完成值 {format_number(value[i])},没有分子、分母,无法汇总到全市", self.at("value"))
+
+    def _far_above_target(self, where: np.ndarray, ind: np.ndarray, area: np.ndarray, value: np.ndarray,
+                          numerator: np.ndarray, denominator: np.ndarray, ratio: np.ndarray) -> None:
+        """D127: a figure more than ten times its target (a unit mistaken, digits typed twice)."""
+        scale = self.lookup.scale[ind]
+        from_parts = ratio & ~np.isnan(numerator) & ~np.isnan(denominator) & (denominator != 0) & (scale != 0)
+        with np.errstate(all="ignore"):
+            actual = np.where(from_parts, numerator / np.where(from_parts, denominator, 1.0) * scale, value)
+            target = self.lookup.target[ind, np.maximum(area, 0)]
+            far = where & (target > 0) & (actual > 10 * target + TOLERANCE)
+        column = np.where(ratio & np.isnan(value), self.at("numerator") or -1, self.at("value") or -1)
+        self.add("D127", far, lambda i: f"{format_number(actual[i])} 超过{'全市目标' if area[i] == 0 else '本县目标'} "
+                                        f"{format_number(target[i])} 的 10 倍,请核对单位或是否多填了位数", column)
+
+
+def _plain_number(cell: Cell) -> float:
+    """A cell's number where no unit can change it (NaN: blank; inf: to be read with the row's unit)."""
+    if type(cell) is str:
+        if _PLAIN_NUMBER.fullmatch(cell):
+            return float(cell)
+        return np.nan if is_blank(cell) else np.inf
+    if type(cell) in (int, float) and cell == cell and abs(cell) != float("inf"):
+        return float(cell)
+    return np.nan if cell is None else np.inf
+
+
+def _with_unit(cell: Cell, ind) -> float | str:
+    """The 完成值 of a cell of this indicator (NaN: blank), or the message of why it cannot be read."""
+    try:
+        number = parse_number(cell, ind.unit)
+    except CellError as exc:
+        return str(exc)
+    if number is None:
+        return np.nan
+    if not number.percent or ind.unit == "%":
+        return number.value
+    if ind.kind is Kind.RATIO and ind.scale:
+        return number.value / 100 * ind.scale  # 90% of a per-10k ratio is 9000
+    return f"“{cell_text(cell)}”带 %,但 {ind.id} 的单位是“{ind.unit or '无'}”"
