@@ -248,8 +248,8 @@ def test_a_table_written_to_a_file_is_plain_text(tmp_path):
 
 
 def test_filters_narrow_the_rows():
-    document = json.loads(_run("gaps", *PLAN, "-c", "婺城区", "-c", "city", "--goal", "G03", "-s", "behind",
-                               "-s", "at_risk", "--owner", "养老服务处", "--format", "json").stdout)
+    document = json.loads(_run("gaps", *PLAN, "--as-of", "2021-12-30", "-c", "婺城区", "-c", "city", "--goal", "G03",
+                               "-s", "behind", "-s", "at_risk", "--owner", "养老服务处", "--format", "json").stdout)
     assert document["rows"]
     assert {r["county"] for r in document["rows"]} <= {"wucheng", None}
     assert {r["goal"] for r in document["rows"]} == {"G03"}
@@ -261,14 +261,15 @@ def test_fail_on_behind_exits_1_when_a_row_is_behind_or_missed():
     assert _run("gaps", *PLAN, "--fail-on", "behind", expect=1).exit_code == 1
     # only met rows shown: nothing at behind or worse
     assert _run("gaps", *PLAN, "-s", "met", "--fail-on", "behind").exit_code == 0
-    # 2021-12-31 is the deadline itself, not after it: no row is missed yet
-    assert _run("gaps", *PLAN, "--as-of", "2022-01-15", "--fail-on", "missed", expect=1).exit_code == 1
+    # the day before the deadline, nothing is missed yet; on it, what is not met is missed
+    assert _run("gaps", *PLAN, "--as-of", "2021-12-30", "--fail-on", "missed").exit_code == 0
+    assert _run("gaps", *PLAN, "--as-of", "2021-12-31", "--fail-on", "missed", expect=1).exit_code == 1
 
 
-def test_on_the_deadline_day_nothing_is_missed_yet(sample):
+def test_on_the_deadline_day_what_is_not_met_is_missed(sample):
     plan, progress = sample
-    assert compute_gaps(plan, progress, dt.date(2021, 12, 31)).worst_status().value == "behind"
-    assert compute_gaps(plan, progress, dt.date(2022, 1, 1)).worst_status().value == "missed"
+    assert compute_gaps(plan, progress, dt.date(2021, 12, 30)).worst_status().value == "behind"
+    assert compute_gaps(plan, progress, dt.date(2021, 12, 31)).worst_status().value == "missed"
 
 
 @pytest.mark.parametrize(

@@ -314,12 +314,15 @@ def test_decrease_direction():
     assert worse.remaining == approx(7)
 
 
-def test_missed_only_when_the_as_of_date_is_after_the_deadline():
+def test_missed_from_the_deadline_day_on():
     ind = indicator(per_county=41, deadline=dt.date(2021, 6, 15))
+    day_before = one(ind, rec("a", "2021-06", value=30), as_of=dt.date(2021, 6, 14))
+    assert day_before.status is Status.BEHIND
     on_the_day = one(ind, rec("a", "2021-06", value=30), as_of=dt.date(2021, 6, 15))
-    # at the deadline x̂ = 41, p̂ = 1, shortfall = 100 × (1 − 30/41) = 26.8… > 20
+    # at the deadline x̂ = 41, p̂ = 1, shortfall = 100 × (1 − 30/41) = 26.8…; what is not met then is not met
     assert on_the_day.shortfall == approx(100 * (1 - 30 / 41))
-    assert on_the_day.status is Status.BEHIND
+    assert on_the_day.status is Status.MISSED
+    assert one(ind, rec("a", "2021-06", value=41), as_of=dt.date(2021, 6, 15)).status is Status.MET
     assert one(ind, rec("a", "2021-06", value=30), as_of=dt.date(2021, 6, 16)).status is Status.MISSED
     assert one(ind, rec("a", "2021-06", value=41), as_of=dt.date(2021, 6, 16)).status is Status.MET
     assert one(ind, as_of=dt.date(2021, 6, 16)).status is Status.NO_DATA  # no_data comes first

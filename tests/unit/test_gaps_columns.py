@@ -122,7 +122,7 @@ def reference_rows(the_plan, records: list[Record], as_of: dt.date) -> list[tupl
             status = Status.NO_TARGET
         elif met:
             status = Status.MET
-        elif days_left < 0:
+        elif days_left <= 0:  # on the deadline day, what is not met is missed
             status = Status.MISSED
         elif shortfall is not None and shortfall - thresholds.behind > TOLERANCE:
             status = Status.BEHIND

@@ -191,7 +191,7 @@ def test_a_grid_cell_shows_the_county_status_on_its_colour(report, page):
     counties = [county.id for county in report.plan.counties]
     gap_row = report.grid["G02-tekun-yitihua"]["panan"]
     cell = rows["G02-tekun-yitihua"][counties.index("panan")]
-    assert cell.text() == words.statuses[gap_row.status] == "滞后"
+    assert cell.text() == words.statuses[gap_row.status] == "未完成"  # on the deadline day, not done
     assert f"st-{gap_row.status.value}" in cell.classes()
     assert "磐安县" in cell.attrs["title"] and "2021-12" in cell.attrs["title"]
     # a county that does not report the indicator: a blank cell

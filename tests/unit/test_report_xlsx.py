@@ -142,11 +142,12 @@ def test_the_owner_sheet_counts_each_owners_indicators_by_status(book, report):
     row = find_row(sheet, 责任处室="社会救助处")
     summary = next(owner for owner in report.owners if owner.owner == "jiuzhu")
     assert cell(sheet, row, "指标数").value == summary.indicators == 7
-    assert cell(sheet, row, "滞后").value == summary.statuses[Status.BEHIND] == 1
-    assert cell(sheet, row, "滞后与未完成的指标").value == "特困人员基本生活标准城乡一体化"
+    # on the deadline day (2021-12-31) what is not met is not met (未完成)
+    assert cell(sheet, row, "未完成").value == summary.statuses[Status.MISSED] == 2
+    assert cell(sheet, row, "滞后与未完成的指标").value == "特困人员基本生活标准城乡一体化、救助机制创新至少1项取得成效"
     # a count above zero wears its status's colour; a zero stays plain
-    assert cell(sheet, row, "滞后").fill.fgColor.rgb.endswith(STATUS_COLOURS[Status.BEHIND].fill)
-    assert cell(sheet, row, "未完成").fill.fill_type is None
+    assert cell(sheet, row, "未完成").fill.fgColor.rgb.endswith(STATUS_COLOURS[Status.MISSED].fill)
+    assert cell(sheet, row, "滞后").fill.fill_type is None
 
 
 def test_the_not_reported_sheet_lists_kaifaqu_anzangdian(book):
@@ -195,9 +196,9 @@ def test_status_cells_show_the_word_in_the_status_colours(book):
     sheet = book["分县"]
     row = find_row(sheet, 地区="磐安县", 指标编号="G03-zhongxin")
     status = cell(sheet, row, "状态")
-    assert status.value == "滞后"
-    assert status.fill.fgColor.rgb.endswith(STATUS_COLOURS[Status.BEHIND].fill)
-    assert status.font.color.rgb.endswith(STATUS_COLOURS[Status.BEHIND].strong)
+    assert status.value == "未完成"  # on the deadline day
+    assert status.fill.fgColor.rgb.endswith(STATUS_COLOURS[Status.MISSED].fill)
+    assert status.font.color.rgb.endswith(STATUS_COLOURS[Status.MISSED].strong)
 
 
 def test_a_missing_number_is_an_empty_cell_never_zero(book):

@@ -214,9 +214,10 @@ def test_the_story_frame_has_the_tidy_columns_and_the_statuses_worked_out_above(
     gaps, _ = year_end
     assert tuple(FRAME.columns) == TIDY_COLUMNS
     statuses = {(row.indicator, row.county): row.status for row in gaps.rows}
-    assert statuses[("dibao", "lanxi")] is Status.AT_RISK and statuses[("dibao", None)] is Status.AT_RISK
-    assert statuses[("huliyuan", None)] is Status.BEHIND and statuses[("shilaohua", "lanxi")] is Status.BEHIND
-    assert statuses[("shilaohua", None)] is Status.MET and statuses[("tuoyu", None)] is Status.AT_RISK
+    # 2021-12-31 is the deadline of all but zhongxin: what is not met then is missed (未完成)
+    assert statuses[("dibao", "lanxi")] is Status.MISSED and statuses[("dibao", None)] is Status.MISSED
+    assert statuses[("huliyuan", None)] is Status.MISSED and statuses[("shilaohua", "lanxi")] is Status.MISSED
+    assert statuses[("shilaohua", None)] is Status.MET and statuses[("tuoyu", None)] is Status.MISSED
     assert statuses[("zhongxin", None)] is Status.MISSED and statuses[("zhihui", None)] is Status.MET
 
 
@@ -225,17 +226,17 @@ def test_the_story_frame_has_the_tidy_columns_and_the_statuses_worked_out_above(
 
 def test_the_city_states_met_indicators_first_then_the_others_best_to_worst(city):
     assert order(city) == {
-        "G1": ["ertong", "dibao"],  # met, at_risk
-        # met (plan order: shilaohua before zhihui), at_risk, behind, missed
-        "G2": ["shilaohua", "zhihui", "tuoyu", "huliyuan", "zhongxin"],
+        "G1": ["ertong", "dibao"],  # met, missed
+        # met (plan order: shilaohua before zhihui), then the missed ones in plan order
+        "G2": ["shilaohua", "zhihui", "huliyuan", "tuoyu", "zhongxin"],
         "G3": ["chizheng", "shegongzhan"],
     }
 
 
 def test_equal_statuses_keep_plan_order_in_a_county(lanxi, jindong):
-    # 兰溪市: tuoyu at_risk; huliyuan and shilaohua both behind (plan order); zhongxin missed
-    assert order(lanxi)["G2"] == ["tuoyu", "huliyuan", "shilaohua", "zhongxin"]
-    # 金东区: every met one in plan order, then tuoyu (at_risk)
+    # 兰溪市: every one missed at the year's end, in plan order
+    assert order(lanxi)["G2"] == ["huliyuan", "shilaohua", "tuoyu", "zhongxin"]
+    # 金东区: every met one in plan order, then tuoyu (missed)
     assert order(jindong)["G2"] == ["huliyuan", "shilaohua", "zhongxin", "tuoyu"]
 
 
@@ -270,15 +271,15 @@ MIDYEAR = plan_of(("G1", "任务", "jiuzhu", (
     # 1 of 10: 39.5 points short
     indicator("behind", "年中滞后", Kind.COUNT, 30, per_county=10, goal="G1", owner="jiuzhu"),
     indicator("on_track", "年中正常", Kind.COUNT, 30, per_county=10, goal="G1", owner="jiuzhu"),  # 6 of 10
-    # step-paced level due on the as-of date itself: 890 of 900 is 10 points short
-    indicator("at_risk_due", "六月到期有风险", Kind.LEVEL, 900, baseline=800, deadline=JUNE, goal="G1", owner="jiuzhu"),
+    # step-paced level due on the as-of date itself: 890 of 900 is 10 points short, and on its deadline day not met
+    indicator("due_today", "六月到期未完成", Kind.LEVEL, 900, baseline=800, deadline=JUNE, goal="G1", owner="jiuzhu"),
     indicator("met_early", "提前完成", Kind.COUNT, 30, per_county=10, goal="G1", owner="jiuzhu"),  # 10 of 10
 )))
 MIDYEAR_FRAME = records_frame([
     rec("wucheng", "no_target", 3, period="2021-06"), rec("wucheng", "missed", 3, period="2021-03"),
     rec("wucheng", "at_risk_midyear", 4, period="2021-06"), rec("wucheng", "met_late", 5, period="2021-03"),
     rec("wucheng", "behind", 1, period="2021-06"), rec("wucheng", "on_track", 6, period="2021-06"),
-    rec("wucheng", "at_risk_due", 890, period="2021-06"), rec("wucheng", "met_early", 10, period="2021-06"),
+    rec("wucheng", "due_today", 890, period="2021-06"), rec("wucheng", "met_early", 10, period="2021-06"),
 ])
 
 
@@ -290,7 +291,7 @@ def midyear() -> Summary:
 @pytest.mark.parametrize("indicator_id, status, unmet", [
     ("behind", Status.BEHIND, True),
     ("missed", Status.MISSED, True),
-    ("at_risk_due", Status.AT_RISK, True),  # at_risk on its deadline day and not met: a shortfall
+    ("due_today", Status.MISSED, True),  # not met on its deadline day: missed, a shortfall
     ("at_risk_midyear", Status.AT_RISK, False),  # at_risk with half a year to go: not yet
     ("on_track", Status.ON_TRACK, False),
     ("met_late", Status.MET, False),  # met, even though its deadline has passed
@@ -305,15 +306,15 @@ def test_which_rows_are_unmet(midyear, indicator_id, status, unmet):
 
 
 def test_every_status_in_its_place_mid_year(midyear):
-    assert order(midyear)["G1"] == ["met_late", "met_early", "on_track", "at_risk_midyear", "at_risk_due",
-                                    "behind", "missed", "no_data", "no_target"]
+    assert order(midyear)["G1"] == ["met_late", "met_early", "on_track", "at_risk_midyear", "behind", "missed",
+                                    "due_today", "no_data", "no_target"]
 
 
 def test_shortfalls_are_the_unmet_ones_in_plan_order(city, lanxi, wucheng, midyear):
     assert [f.indicator.id for f in city.shortfalls] == ["dibao", "huliyuan", "tuoyu", "zhongxin"]
     assert [f.indicator.id for f in lanxi.shortfalls] == ["dibao", "huliyuan", "shilaohua", "tuoyu", "zhongxin"]
     assert wucheng.shortfalls == ()
-    assert [f.indicator.id for f in midyear.shortfalls] == ["missed", "behind", "at_risk_due"]
+    assert [f.indicator.id for f in midyear.shortfalls] == ["missed", "behind", "due_today"]
 
 
 # ------------------------------------------------------------------------------------- whose figures, notes

@@ -317,7 +317,7 @@ def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
     thresholds = plan.status
     days_left = (deadline - today).astype(np.int64)
     status = np.select(
-        [~has_x, is_count & ~has_target, met, days_left < 0,
+        [~has_x, is_count & ~has_target, met, days_left <= 0,  # on the deadline day, what is not met is not met
          shortfall - thresholds.behind > TOLERANCE,
          (shortfall - thresholds.at_risk > TOLERANCE) | (step & (days_left <= thresholds.due_soon_days))],
         [Status.NO_DATA.severity, Status.NO_TARGET.severity, Status.MET.severity, Status.MISSED.severity,
