@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
@@ -152,6 +153,8 @@ class Indicator:
             return [1.0] * len(counties)
         default = self.per_county if self.per_county is not None else (None if self.kind is Kind.COUNT
                                                                         else self.target)
+        if not self.allocation:  # (a national plan's indicators, most of them: 2,844 counties each)
+            return [default] * len(counties)
         return [self.allocation.get(county, default) for county in counties]
 
     def county_baseline(self, county: str) -> float:
@@ -161,6 +164,8 @@ class Indicator:
     def county_baselines(self, counties: Sequence[str]) -> list[float]:
         """The baseline of each county: its `baselines` entry, else 0 for a count or a milestone, else the plan's."""
         default = 0.0 if self.kind in (Kind.COUNT, Kind.MILESTONE) else self.baseline
+        if not self.baselines:
+            return [default] * len(counties)
         return [self.baselines.get(county, default) for county in counties]
 
 
@@ -202,7 +207,7 @@ class Plan:
         """The month the plan ends, `YYYY-MM`."""
         return f"{self.end.year:04d}-{self.end.month:02d}"
 
-    @property
+    @cached_property
     def indicators(self) -> tuple[Indicator, ...]:
         """Every indicator, in plan order (goal, then indicator)."""
         return tuple(ind for goal in self.goals for ind in goal.indicators)

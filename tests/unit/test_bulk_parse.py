@@ -113,7 +113,7 @@ def one_by_one(monkeypatch):
 
     def read(root: Path):
         with monkeypatch.context() as patched:
-            patched.setattr(mubiao.readers.tables, "csv_body", lambda path: None)
+            patched.setattr(mubiao.readers.tables, "csv_body", lambda path, known=None: None)
             return read_progress(PLAN, root, cache=False)
 
     return read

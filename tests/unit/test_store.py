@@ -258,6 +258,7 @@ def test_a_read_waits_while_another_process_holds_the_store(workspace, files_rea
         assert read.findings == findings
         pandas.testing.assert_frame_equal(read.frame, frame)
     holder.wait(timeout=30)
+    holder.stdout.close()
     assert waited > 0.5 and files_read == []  # it waited, then read the store the other let go of
 
 
@@ -275,6 +276,7 @@ def test_a_read_that_cannot_wait_any_longer_reads_without_the_store(workspace, f
     assert len(files_read) == len(read.files)
     holder.kill()
     holder.wait()
+    holder.stdout.close()
 
 
 def test_two_commands_at_once_give_the_same_answer_and_leave_a_sound_store(workspace, files_read):

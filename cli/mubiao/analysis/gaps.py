@@ -150,8 +150,9 @@ class GapTable:
         columns = self.columns()
         return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS)))
 
-    def columns(self) -> dict[str, list]:
-        """Each field of ROW_FIELDS as a list of the rows' values, as GapRow holds them."""
+    def columns(self, numbers: bool = True) -> dict[str, list]:
+        """Each field of ROW_FIELDS as a list of the rows' values, as GapRow holds them (without the NUMBER_FIELDS
+        when `numbers` is False)."""
         inds = self.indicators
         by_indicator = {
             "goal": [ind.goal for ind in inds], "indicator": [ind.id for ind in inds],
@@ -161,7 +162,7 @@ class GapTable:
         }
         columns = {name: lookup(values, self.indicator) for name, values in by_indicator.items()}
         columns["county"] = lookup([*self.counties, None], self.county)  # −1 (a city row) reads the None
-        for name in NUMBER_FIELDS:
+        for name in NUMBER_FIELDS if numbers else ():
             columns[name] = _none_for_nan(getattr(self, name))
         columns["status"] = lookup(list(WORST_FIRST), self.status)
         columns["reported_period"] = lookup([*self.periods, None], self.reported_period)
@@ -588,10 +589,10 @@ def _completeness(plan: Plan, layout: _Layout, reported: tuple, month: str) -> C
     sent[reported[0], reported[1]] = True
     unsent = np.flatnonzero(~sent[layout.indicator, layout.area]) if len(layout.indicator) else np.empty(0, int)
     unsent = unsent[np.argsort(layout.area[unsent], kind="stable")]  # by county, indicators in order
-    missing = []
-    for area in dict.fromkeys(layout.area[unsent].tolist()):
-        rows = unsent[layout.area[unsent] == area]
-        missing.append(MissingReports(plan.counties[area - 1].id,
-                                      tuple(plan.indicators[i].id for i in layout.indicator[rows])))
+    areas = layout.area[unsent]
+    starts = np.flatnonzero(np.r_[True, areas[1:] != areas[:-1]]) if len(areas) else np.empty(0, int)
+    ids = [ind.id for ind in plan.indicators]
+    missing = [MissingReports(plan.counties[int(areas[start]) - 1].id, tuple(ids[i] for i in layout.indicator[rows]))
+               for start, rows in zip(starts, np.split(unsent, starts[1:]))]
     expected = len(layout.indicator)
     return Completeness(period=month, expected=expected, reported=expected - len(unsent), missing=tuple(missing))

@@ -33,8 +33,9 @@ _READ = """(SELECT r.*, (f.position::BIGINT << 32) | r."row" AS seq, f.name, s.c
 
 _REPEATED = f"""
     SELECT county, period, indicator, seq, name, "row", columns, value, numerator, denominator, done_on
-    FROM {_READ} WHERE (county, period, indicator) IN (
-        SELECT county, period, indicator FROM records GROUP BY ALL HAVING count(*) > 1)
+    FROM {_READ} WHERE (county::BIGINT << 40) | (period::BIGINT << 20) | indicator IN (
+        SELECT (county::BIGINT << 40) | (period::BIGINT << 20) | indicator AS slot FROM records
+        GROUP BY slot HAVING count(*) > 1)
     ORDER BY county, period, indicator, seq"""
 
 #: D203: each count record below the highest of the months before in its series (the first record of each month;

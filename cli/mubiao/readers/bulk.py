@@ -132,6 +132,17 @@ def integers(array: "pyarrow.Array") -> np.ndarray:
     return np.frombuffer(array.buffers()[1], dtype=f"<i{width}", count=len(array), offset=array.offset * width)
 
 
+def numbers(array: "pyarrow.Array") -> np.ndarray:
+    """An Arrow array of float64 without nulls as numpy's."""
+    return np.frombuffer(array.buffers()[1], dtype="<f8", count=len(array), offset=array.offset * 8)
+
+
+def booleans(array: "pyarrow.Array") -> np.ndarray:
+    """An Arrow array of booleans without nulls as numpy's (Arrow packs them 8 to a byte)."""
+    bits = np.unpackbits(np.frombuffer(array.buffers()[1], dtype=np.uint8), bitorder="little")
+    return bits[array.offset:array.offset + len(array)].astype(bool)
+
+
 def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")

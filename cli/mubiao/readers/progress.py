@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 TIDY_COLUMNS = ("county", "period", "indicator", "value", "numerator", "denominator", "done_on", "note", "file", "row")
 
 #: Bytes of files read before their rows are checked and stored: what a read holds at a time.
-BATCH_BYTES = 64 * 2**20
+BATCH_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +209,8 @@ def read_progress(
     unchanged = [i for i, key in enumerate(keys)
                  if key in kept and kept[key].settled and stamps[i] is not None and kept[key].stamp == stamps[i]]
     ids = {i: kept[keys[i]].file for i in unchanged}
-    gone = [entry.file for key, entry in kept.items() if key not in {keys[i] for i in unchanged}]
+    still = {keys[i] for i in unchanged}
+    gone = [entry.file for key, entry in kept.items() if key not in still]
     findings: list[Finding] = []
     lookup = Lookup(plan)
     for batch in _batches([i for i in range(len(files)) if i not in ids], stamps):
@@ -261,14 +262,15 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
     file's position among them). Plain CSV files are parsed together; any other file, or one the bulk parser
     refuses, on its own; every file's rows then by the row rules."""
     from mubiao.readers.bulk import parse_bodies
-    from mubiao.readers.rows import Column, FileOrigin, Records, Rows, read_rows
+    from mubiao.readers.rows import ArrowColumn, FileOrigin, Records, Rows, read_rows
     from mubiao.readers.store import FileEntry
     from mubiao.readers.tables import csv_body
 
     opened = _Opened(lookup, files, names)
     bodies, of_body, alone = [], [], []
+    headers: dict = {}
     for i, path in enumerate(files):
-        body = csv_body(path) if path.suffix.lower() != ".xlsx" else None
+        body = csv_body(path, headers) if path.suffix.lower() != ".xlsx" else None
         if body is None:
             alone.append(i)
         elif opened.open(i, body.header, body.width, body.header_row) is not None:
@@ -280,7 +282,7 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
     parsed, refused = parse_bodies(bodies) if bodies else ([], [])
     for chunk, rows in parsed:
         layout = opened.layout[of_body[chunk[0]]]
-        blocks.append(Rows(layout, [Column.of_arrow(column) for column in rows.columns],
+        blocks.append(Rows(layout, [ArrowColumn(column) for column in rows.columns],
                            _positions(of_body, chunk)[rows.body], rows.number,
                            _zeros(len(rows.number)), _zeros(len(rows.number)) + layout.width))
     for i in sorted([*alone, *(of_body[p] for p in refused)]):  # refused: read again from the start, on its own
@@ -322,7 +324,7 @@ class _Opened:
             self.layouts[key] = layout_of(header, width, header_row)
         layout = self.layout[i] = self.layouts[key]
         self.found[i] += layout.findings_in(self.names[i])
-        origin = origin_of(self.files[i], self.names[i], layout, self.lookup, self.found[i])
+        origin = origin_of(self.names[i], layout, self.lookup, self.found[i])
         if origin is None:
             return None
         self.origin[i] = origin

@@ -10,8 +10,10 @@ rows, and its finding is worded from the row's own cells, as it names the cell t
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -45,6 +47,7 @@ _PLAIN_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")  # read as float(
 _EPOCH = dt.date(1970, 1, 1)
 _NAT = np.iinfo(np.int64).min
 _BLANK, _UNKNOWN, _BAD = -2, -1, -3  # codes of a cell that says nothing, names nothing known, cannot be read
+_KINDS = tuple(Kind)
 
 
 def month_number(period: str) -> int:
@@ -90,8 +93,9 @@ class Lookup:
             self.area_code[county.id] = code
             self.area_code["".join(county.name.split())] = code
         self.names = ["市本级", *(county.name for county in plan.counties)]
+        self._folders: dict[str, int | tuple[str, str]] = {}
         self.first_month, self.last_month = month_number(plan.first_month), month_number(plan.last_month)
-        self.kind = np.array([ind.kind.value for ind in inds] or [""], dtype=object)
+        self.kind = np.array([_KINDS.index(ind.kind) for ind in inds] or [0], dtype=np.int8)
         self.scale = np.array([ind.scale or 0.0 for ind in inds] or [0.0])
         self.increase = np.array([ind.direction.value == "increase" for ind in inds] or [False])
         self.city_scope = np.array([ind.scope is Scope.CITY for ind in inds] or [False])
@@ -122,6 +126,22 @@ class Lookup:
         """A county's name, by its id (the id itself for one the plan does not list)."""
         code = self.area_code.get(county)
         return self.names[code] if county in self.areas and code is not None else county
+
+    def folder_month(self, folder: str) -> int | tuple[str, str]:
+        """The month a folder's name gives (−1: it gives none), or the finding (code, message) when it is not a
+        month of the plan. (Worked out once per folder: a country's files are in a dozen.)"""
+        if folder not in self._folders:
+            month: int | tuple[str, str] = -1
+            if _PERIOD_FOLDER.fullmatch(folder):
+                try:
+                    month = month_number(parse_period(folder))
+                except CellError:
+                    month = ("D112", f"目录名“{folder}”不是有效的月份")
+                else:
+                    if not self.in_plan(month):
+                        month = ("D113", f"目录的月份 {month_text(month)} 不在计划期({self.plan_months()})内")
+            self._folders[folder] = month
+        return self._folders[folder]
 
     def in_plan(self, month: int) -> bool:
         return self.first_month <= month <= self.last_month
@@ -185,32 +205,25 @@ class FileOrigin:
     month: int
 
 
-def origin_of(path, name: str, layout: Layout, lookup: Lookup, findings: list[Finding]) -> FileOrigin | None:
+def origin_of(name: str, layout: Layout, lookup: Lookup, findings: list[Finding]) -> FileOrigin | None:
     """The area and month a file's path gives, or None (with findings: D105, D106, D112, D113) when its rows
     cannot be read for want of them."""
-    area = lookup.area(path.stem)
-    month = -1
-    folder = path.parent.name
-    if _PERIOD_FOLDER.fullmatch(folder):
-        try:
-            month = month_number(parse_period(folder))
-        except CellError:
-            findings.append(cell_finding(name, "D112", f"目录名“{folder}”不是有效的月份"))
-            return None
-        if not lookup.in_plan(month):
-            findings.append(cell_finding(name, "D113", f"目录的月份 {month_text(month)} 不在计划期"
-                                                       f"({lookup.plan_months()})内"))
-            return None
+    stem = os.path.splitext(os.path.basename(name))[0]
+    area = lookup.area(stem)
+    month = lookup.folder_month(os.path.basename(os.path.dirname(name)))
+    if isinstance(month, tuple):
+        findings.append(cell_finding(name, *month))
+        return None
     readable = True
     if area is None and "county" not in layout.columns:
-        findings.append(cell_finding(name, "D105", f"无法确定填报单位:没有县(市、区)列,文件名“{path.stem}”也不是"
+        findings.append(cell_finding(name, "D105", f"无法确定填报单位:没有县(市、区)列,文件名“{stem}”也不是"
                                                    f"县的编号或名称", layout.header_row))
         readable = False
     if month < 0 and "period" not in layout.columns:
         findings.append(cell_finding(name, "D106", "无法确定报告期:文件不在 YYYY-MM 月份目录下,也没有月份列",
                                      layout.header_row))
         readable = False
-    return FileOrigin(name, path.stem, -1 if area is None else area, month) if readable else None
+    return FileOrigin(name, stem, -1 if area is None else area, month) if readable else None
 
 
 # ------------------------------------------------------------------------------------------------ the rows
@@ -231,29 +244,68 @@ class Column:
                             len(cells))
         return cls(codes, [cell for _, cell in index])
 
-    @classmethod
-    def of_arrow(cls, array) -> Column:
-        """A pyarrow column of text."""
-        from mubiao.readers.bulk import integers
-
-        encoded = array.dictionary_encode()
-        return cls(integers(encoded.indices).astype(np.int32, copy=False), encoded.dictionary.to_pylist())
-
     def read(self, read: Callable[[Cell], object], dtype=object, rows: np.ndarray | None = None) -> np.ndarray:
         """`read` of each row's cell (of these `rows` only, if given), worked out once per distinct cell."""
         return self.table(read, dtype)[self.codes if rows is None else self.codes[rows]]
 
-    def table(self, read: Callable[[Cell], object], dtype=object) -> np.ndarray:
-        """`read` of each distinct cell, in the order of the codes."""
-        if dtype is not object:
-            return np.array([read(cell) for cell in self.cells] or [0], dtype=dtype)
-        table = np.empty(max(len(self.cells), 1), dtype=object)
-        for code, cell in enumerate(self.cells):
-            table[code] = read(cell)  # one by one: a tuple read must stay one object
+    def table(self, read: Callable[[Cell], object], dtype=object, among: np.ndarray | None = None,
+              fill: object = None) -> np.ndarray:
+        """`read` of each distinct cell, in the order of the codes; with `among` (a mask of rows), only of the
+        cells of those rows, `fill` for the others."""
+        wanted = range(len(self.cells)) if among is None else np.unique(self.codes[among]).tolist()
+        table = np.full(max(len(self.cells), 1), fill if dtype is object or fill is not None else 0, dtype=dtype)
+        for code in wanted:
+            table[code] = read(self.cells[code])  # one by one: a tuple read must stay one object
         return table
+
+    @cached_property
+    def plain(self) -> np.ndarray:
+        """Each distinct cell as the number it is when no unit can change it: NaN when blank, inf when it is to be
+        read with its row's unit (`41家`, `１２`, `90%`: anything but a plain number)."""
+        return np.array([_plain_number(cell) for cell in self.cells] or [np.nan], dtype=np.float64)
 
     def cell(self, row: int) -> Cell:
         return self.cells[self.codes[row]]
+
+
+class ArrowColumn(Column):
+    """A pyarrow column of text, made a Column when first read (a column no rule reads is never encoded)."""
+
+    def __init__(self, array) -> None:  # noqa: D107 - (the parent's attributes are made on first use)
+        self.array = array
+
+    @cached_property
+    def _encoded(self):
+        return self.array.dictionary_encode()
+
+    @cached_property
+    def codes(self) -> np.ndarray:
+        from mubiao.readers.bulk import integers
+
+        return integers(self._encoded.indices).astype(np.int32, copy=False)
+
+    @cached_property
+    def cells(self) -> list:
+        return self._encoded.dictionary.to_pylist()
+
+    @cached_property
+    def plain(self) -> np.ndarray:
+        """As `Column.plain`, the plain numbers found and read by pyarrow, in C (a national read has millions of
+        distinct figures): the same pattern, read as the same float."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from mubiao.readers.bulk import booleans, numbers
+
+        texts = self._encoded.dictionary
+        matched = pc.match_substring_regex(texts, pattern=f"^{_PLAIN_NUMBER.pattern}$")
+        found = booleans(matched)
+        plain = np.full(max(len(texts), 1), np.inf)
+        plain[np.flatnonzero(found)] = numbers(pc.cast(texts.filter(matched), pa.float64()))
+        for code in np.flatnonzero(~found).tolist():
+            if is_blank(self.cells[code]):
+                plain[code] = np.nan
+        return plain
 
 
 @dataclass
@@ -364,7 +416,11 @@ class _RowRules:
 
     def blank(self, name: str) -> np.ndarray:
         column = self.rows.field(name)
-        return np.ones(len(self.rows), dtype=bool) if column is None else column.read(is_blank, bool)
+        if column is None:
+            return np.ones(len(self.rows), dtype=bool)
+        if name in ("value", "numerator", "denominator"):  # (a plain number is not blank, nor anything inf)
+            return np.isnan(column.plain)[column.codes]
+        return column.read(is_blank, bool)
 
     def records(self) -> Records:
         rows, lookup = self.rows, self.lookup
@@ -451,9 +507,13 @@ class _RowRules:
             except CellError as exc:
                 return str(exc)
 
-        parsed = np.full(len(self.rows), _BLANK, dtype=object) if column is None else column.read(read)
-        bad = np.array([isinstance(p, str) for p in parsed], dtype=bool)
-        cell = np.where(bad, _BAD, parsed).astype(np.int64)
+        if column is None:
+            parsed, bad, cell = None, np.zeros(len(self.rows), dtype=bool), np.full(len(self.rows), _BLANK)
+        else:
+            table = column.table(read)
+            parsed = table[column.codes]
+            bad = np.array([isinstance(p, str) for p in table], dtype=bool)[column.codes]
+            cell = np.array([_BAD if isinstance(p, str) else p for p in table], dtype=np.int64)[column.codes]
         path = self.path_month
         blank = cell == _BLANK
         self.add("D106", live & blank & (path < 0), lambda i: "月份为空,文件也不在 YYYY-MM 月份目录下", at)
@@ -494,7 +554,7 @@ class _RowRules:
         lookup, rows = self.lookup, self.rows
         ind = np.maximum(indicator, 0)
         kind = lookup.kind[ind]
-        milestone, ratio, count = live & (kind == "milestone"), live & (kind == "ratio"), live & (kind == "count")
+        milestone, ratio, count = (live & (kind == _KINDS.index(k)) for k in (Kind.MILESTONE, Kind.RATIO, Kind.COUNT))
 
         done_on = self._parsed("done_on", parse_date, "D126", live,
                                lambda day: _NAT if day is None else (day - _EPOCH).days, np.int64).view("datetime64[D]")
@@ -523,12 +583,12 @@ class _RowRules:
             try:
                 return parse(cell)
             except CellError as exc:
-                return exc
+                return _Unread(str(exc))  # its message only: an exception would keep its frames (and rows) alive
 
-        parsed = column.table(read)
-        bad = np.array([isinstance(p, CellError) for p in parsed], dtype=bool)
-        self.add(code, where & bad[column.codes], lambda i: str(parsed[column.codes[i]]), self.at(name))
-        return np.array([number(None if isinstance(p, CellError) else p) for p in parsed], dtype=dtype)[column.codes]
+        parsed = column.table(read, among=where)  # (only the cells of the rows it is read for)
+        bad = np.array([isinstance(p, _Unread) for p in parsed], dtype=bool)
+        self.add(code, where & bad[column.codes], lambda i: parsed[column.codes[i]].message, self.at(name))
+        return np.array([number(None if isinstance(p, _Unread) else p) for p in parsed], dtype=dtype)[column.codes]
 
     def _values(self, where: np.ndarray, ind: np.ndarray) -> np.ndarray:
         """The 完成值 of count, level and ratio rows as numbers (D120): a plain number reads the same for any unit,
@@ -537,7 +597,7 @@ class _RowRules:
         value = np.full(len(self.rows), np.nan)
         if column is None:
             return value
-        plain = column.read(_plain_number, np.float64)
+        plain = column.plain[column.codes]
         unit_digit = np.array([bool(i.unit) and i.unit.strip()[-1:].isdigit() for i in lookup.indicators]
                               or [False])[ind]  # a unit ending in a digit is cut off a plain number too
         value = np.where(where & ~unit_digit & ~np.isinf(plain), plain, np.nan)
@@ -557,10 +617,23 @@ class _RowRules:
         return value
 
     def _part(self, name: str, label: str, where: np.ndarray) -> np.ndarray:
-        """A ratio's 分子 or 分母 as a number (D120, and D121 for one below zero, which is still read)."""
-        number = self._parsed(name, parse_number, "D120", where,
-                              lambda n: np.nan if n is None else (np.inf if n.percent else n.value))
-        percent = where & np.isposinf(number) & (self.rows.field(name) is not None)
+        """A ratio's 分子 or 分母 as a number (D120, and D121 for one below zero, which is still read): a plain number
+        as it is, anything else by `parse_number` (a % is not a part: inf here, D120 below)."""
+        column = self.rows.field(name)
+        if column is None:
+            return np.full(len(self.rows), np.nan)
+        table = column.plain.copy()
+        messages: dict[int, str] = {}
+        for code in np.unique(column.codes[where & np.isinf(table)[column.codes]]).tolist():
+            try:
+                number = parse_number(column.cells[code])
+                table[code] = np.nan if number is None else (np.inf if number.percent else number.value)
+            except CellError as exc:
+                messages[code], table[code] = str(exc), np.nan
+        unread = where & np.isin(column.codes, list(messages))
+        self.add("D120", unread, lambda i: messages[int(column.codes[i])], self.at(name))
+        number = table[column.codes]
+        percent = where & np.isposinf(number)
         self.add("D120", percent, lambda i: f"{label}应填人数、个数等数字,不能带 %(“{self.text(name, i)}”)",
                  self.at(name))
         number = np.where(where & ~percent, number, np.nan)
@@ -603,6 +676,13 @@ class _RowRules:
         column = np.where(ratio & np.isnan(value), self.at("numerator") or -1, self.at("value") or -1)
         self.add("D127", far, lambda i: f"{format_number(actual[i])} 超过{'全市目标' if area[i] == 0 else '本县目标'} "
                                         f"{format_number(target[i])} 的 10 倍,请核对单位或是否多填了位数", column)
+
+
+@dataclass(frozen=True)
+class _Unread:
+    """A cell that cannot be read, and why."""
+
+    message: str
 
 
 def _plain_number(cell: Cell) -> float:

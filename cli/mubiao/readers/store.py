@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 CACHE_FOLDER = ".mubiao-cache"
 
 #: Bump when what is stored changes.
-FORMAT = 1
+FORMAT = 2
 
 #: A file changed less than this long before it was read is read again next time.
 RACY_SECONDS = 2.0
@@ -54,11 +54,12 @@ CREATE TABLE files (file INTEGER PRIMARY KEY, name VARCHAR UNIQUE, size BIGINT, 
                     inode BIGINT, settled BOOLEAN, columns VARCHAR);
 CREATE TABLE findings (file INTEGER, line INTEGER, "column" INTEGER, code VARCHAR, message VARCHAR);
 CREATE TABLE records (file INTEGER, "row" INTEGER, county SMALLINT, period INTEGER, indicator INTEGER,
-                      value DOUBLE, numerator DOUBLE, denominator DOUBLE, done_on DATE, note VARCHAR);
+                      value DOUBLE, numerator DOUBLE, denominator DOUBLE, done_on DATE, note VARCHAR,
+                      x DOUBLE, has_both BOOLEAN);
 CREATE TABLE across (code VARCHAR, file INTEGER, line INTEGER, "column" INTEGER, message VARCHAR, value DOUBLE,
                      earlier_period INTEGER, earlier_value DOUBLE);
 CREATE TABLE areas (county SMALLINT, id VARCHAR, name VARCHAR);
-CREATE TABLE indicators (indicator INTEGER, id VARCHAR, name VARCHAR);
+CREATE TABLE indicators (indicator INTEGER, id VARCHAR, name VARCHAR, kind VARCHAR, scale DOUBLE);
 CREATE VIEW progress AS
     SELECT f.name AS file, r."row", a.id AS county,
            printf('%04d-%02d', r.period // 12, r.period % 12 + 1) AS period, i.id AS indicator,
@@ -109,6 +110,19 @@ class FileEntry:
     settled: bool
     columns: dict[str, int]
     findings: Sequence[Finding]
+
+
+#: The value x of a record as docs/contract.md §2 reads it, in SQL over a record `r` and its indicator `i` (its
+#: `kind`, and its `scale`): a ratio's numerator / denominator × scale where it has both and the denominator is not 0
+#: (none when beyond a float), a milestone done when only dated, else the value reported. The store keeps it with
+#: each record; the engine works it out for a caller's DataFrame.
+VALUE = """CASE WHEN {i}.kind = 'ratio' AND {r}.numerator IS NOT NULL AND abs({r}.denominator) > 1e-9
+                     THEN CASE WHEN isfinite({r}.numerator / {r}.denominator * {i}.scale)
+                               THEN {r}.numerator / {r}.denominator * {i}.scale END
+                 WHEN {i}.kind = 'milestone' AND {r}.value IS NULL AND {r}.done_on IS NOT NULL THEN 1.0
+                 ELSE {r}.value END"""
+#: Whether a record can feed the city's Σnumerator / Σdenominator (a ratio's, with both, the denominator not 0).
+BOTH = "coalesce({i}.kind = 'ratio' AND {r}.numerator IS NOT NULL AND abs({r}.denominator) > 1e-9, false)"
 
 
 def store_path(root: str | Path, plan: Plan) -> Path:
@@ -215,7 +229,8 @@ class Store:
         connection.execute("INSERT INTO store VALUES (?, ?, ?, NULL)", [FORMAT, __version__, fingerprint(plan)])
         insert(connection, "areas", [(0, "city", "市本级"), *((code, county.id, county.name)
                                                              for code, county in enumerate(plan.counties, start=1))])
-        insert(connection, "indicators", [(code, ind.id, ind.name) for code, ind in enumerate(plan.indicators)])
+        insert(connection, "indicators", [(code, ind.id, ind.name, ind.kind.value, 100.0 if ind.scale is None else ind.scale)
+                                          for code, ind in enumerate(plan.indicators)])
         connection.execute("COMMIT")
 
     def close(self) -> None:
@@ -227,7 +242,9 @@ class Store:
         """Every file the store holds, by name."""
         rows = self.connection.execute(
             "SELECT name, file, size, mtime_ns, ctime_ns, inode, settled, columns FROM files").fetchall()
-        return {name: Kept(file, Stamp(size, mtime, ctime, inode), settled, json.loads(columns))
+        layouts: dict[str, dict[str, int]] = {}  # (the files of one form share it)
+        return {name: Kept(file, Stamp(size, mtime, ctime, inode), settled,
+                           layouts[columns] if columns in layouts else layouts.setdefault(columns, json.loads(columns)))
                 for name, file, size, mtime, ctime, inode, settled, columns in rows}
 
     def findings_of(self, files: dict[int, str]) -> list[Finding]:
@@ -260,8 +277,10 @@ class Store:
                     connection.execute(f"DELETE FROM {table} WHERE file IN (SELECT unnest(?))", [list(gone)])
             first = connection.execute("SELECT coalesce(max(file) + 1, 0) FROM files").fetchone()[0]
             ids = list(range(first, first + len(entries)))
+            layouts: dict[tuple, str] = {}  # (the files of one form share it)
             insert(connection, "files", [
-                (file, entry.name, *(entry.stamp or Stamp(-1, -1, -1, -1)), entry.settled, json.dumps(entry.columns))
+                (file, entry.name, *(entry.stamp or Stamp(-1, -1, -1, -1)), entry.settled,
+                 layouts.setdefault(tuple(entry.columns.items()), json.dumps(entry.columns)))
                 for file, entry in zip(ids, entries)])
             insert(connection, "findings", [(file, f.line, f.column, f.code, f.message)
                                             for file, entry in zip(ids, entries) for f in entry.findings])
@@ -269,7 +288,8 @@ class Store:
                 import numpy as np
 
                 connection.register("incoming", _arrow(records, np.asarray(ids, dtype=np.int32)))
-                connection.execute("INSERT INTO records SELECT * FROM incoming")
+                connection.execute(f"INSERT INTO records SELECT r.*, {VALUE.format(r='r', i='i')}, "
+                                   f"{BOTH.format(r='r', i='i')} FROM incoming r JOIN indicators i USING (indicator)")
                 connection.unregister("incoming")
             connection.execute("UPDATE store SET across_root = NULL")
             connection.execute("COMMIT")

@@ -167,15 +167,26 @@ class CsvBody:
 _HEAD_BYTES = 1 << 16
 
 
-def csv_body(path: Path) -> CsvBody | None:
+def csv_body(path: Path, known: dict | None = None) -> CsvBody | None:
     """The file as a CsvBody, or None when it must be read by `read_raw_table` (which then says what is wrong, or
-    reads what needs its leniency: a cell over two lines, a stray quote, an encoding that does not hold)."""
+    reads what needs its leniency: a cell over two lines, a stray quote, an encoding that does not hold).
+    `known`: the headers found in earlier files, by their first line (the files of one form share it)."""
     try:
         data = _read_bytes(path, MAX_CSV_BYTES)
         utf8, encoding = _utf8(data)
         if utf8 is None:
             return None
-        found = _delimiter(codecs.utf_8_decode(utf8[:_HEAD_BYTES], "strict", False)[0], encoding, path)
+        first = utf8.find(b"\n")
+        if known is not None and first >= 0 and (encoding, utf8[:first]) in known:
+            header, width, delimiter = known[(encoding, utf8[:first])]
+            return _body(path, header, 1, width, delimiter, encoding, utf8[first + 1:])
+        end = -1
+        for _ in range(HEADER_SEARCH_ROWS):  # the lines the header may be on, and no more, are decoded
+            if (found := utf8.find(b"\n", end + 1, _HEAD_BYTES)) < 0:
+                break
+            end = found
+        found = _delimiter(codecs.utf_8_decode(utf8[: end + 1 if end >= 0 else _HEAD_BYTES], "strict", False)[0],
+                           encoding, path)
     except (UnicodeDecodeError, ProgressError):
         return None
     if found is None:
@@ -187,13 +198,23 @@ def csv_body(path: Path) -> CsvBody | None:
         if end < 0:
             return None
     rows = list(csv.reader(io.StringIO(utf8[: end + 1].decode("utf-8"), newline=""), delimiter=delimiter))
-    body = utf8[end + 1 :]
+    if len(rows) != index + 1:
+        return None  # a cell over two lines above the body: its lines are not its rows
+    header = tuple(trim_row(rows[index]))
+    if known is not None and index == 0 and delimiter == ("\t" if encoding == "utf-16" else ","):
+        # a header on the first line, found with the first delimiter tried, is known by that line
+        known[(encoding, utf8[:first])] = header, len(rows[index]), delimiter
+    return _body(path, header, index + 1, len(rows[index]), delimiter, encoding, utf8[end + 1:])
+
+
+def _body(path: Path, header: tuple, header_row: int, width: int, delimiter: str, encoding: str,
+          body: bytes) -> CsvBody | None:
     limit = csv.field_size_limit()
     if len(body) > limit and max(map(len, body.split(b"\n"))) > limit:  # a cell the csv module refuses (D001)
         return None
-    if len(rows) != index + 1 or not _plain_lines(body, delimiter):
+    if not _plain_lines(body, delimiter):
         return None
-    return CsvBody(path, tuple(trim_row(rows[index])), index + 1, len(rows[index]), delimiter, encoding, body)
+    return CsvBody(path, header, header_row, width, delimiter, encoding, body)
 
 
 def _utf8(data: bytes) -> tuple[bytes | None, str]:
