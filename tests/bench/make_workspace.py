@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Bump when the output changes, so that `run.py` regenerates workspaces it cached under .bench/.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 PLAN_ID = "bench"
 YEAR = 2021
@@ -86,6 +86,8 @@ class Size:
     months: int
     indicators: int
     """Scope-county indicators: every county reports each of them every month."""
+    random_counts: bool = False
+    """Counts drawn month by month, often below an earlier month's (D203), as `mubiao check` finds in real data."""
 
 
 @dataclass
@@ -224,8 +226,11 @@ def _note(rng: random.Random) -> str:
     return text
 
 
-def county_cells(rng: random.Random, ind: Indicator, index: int, months: int, month_days: list[int]) -> list[str]:
-    """One county's figures for one indicator, month by month: `完成值,分子,分母,完成日期` for each month."""
+def county_cells(rng: random.Random, ind: Indicator, index: int, months: int, month_days: list[int],
+                 random_counts: bool = False) -> list[str]:
+    """One county's figures for one indicator, month by month: `完成值,分子,分母,完成日期` for each month.
+    `random_counts`: a count's monthly figure is drawn around its pace without holding to the months before, so
+    that it often falls below an earlier month's (D203: about a fifth of all records)."""
     random_ = rng.random
     if ind.kind == "count":
         target = ind.allocation[index] if ind.allocation is not None else ind.per_county
@@ -233,7 +238,10 @@ def county_cells(rng: random.Random, ind: Indicator, index: int, months: int, mo
         cells, cumulative = [], 0
         for month in range(months):
             planned = final * (month + 1) / 12
-            cumulative = max(cumulative, min(final, int(planned * (0.8 + 0.4 * random_()))))
+            if random_counts:  # anywhere between none and the whole target
+                cumulative = int(final * random_())
+            else:
+                cumulative = max(cumulative, min(final, int(planned * (0.8 + 0.4 * random_()))))
             cells.append(f"{cumulative},,,")
         return cells
     if ind.kind == "level":
@@ -261,7 +269,8 @@ def county_cells(rng: random.Random, ind: Indicator, index: int, months: int, mo
 
 
 def write_workspace(out: Path, size: Size, seed: int = 7, *, quiet: bool = False) -> dict:
-    """Write the workspace under `out` (deleting what is there) and return its manifest."""
+    """Write the workspace under `out` (deleting what is there) and return its manifest. (`size.random_counts`:
+    counts drawn month by month, see `county_cells`.)"""
     started = time.perf_counter()
     rng = random.Random(seed)
     if out.exists():
@@ -285,7 +294,7 @@ def write_workspace(out: Path, size: Size, seed: int = 7, *, quiet: bool = False
     rows = files = 0
     random_ = rng.random
     for index, (county_id, name) in enumerate(zip(county_ids, names)):
-        columns = [county_cells(rng, ind, index, size.months, month_days) for ind in county_scope]
+        columns = [county_cells(rng, ind, index, size.months, month_days, size.random_counts) for ind in county_scope]
         for month in range(size.months):
             if random_() < MISSING_FILE:
                 continue
@@ -319,7 +328,7 @@ def write_workspace(out: Path, size: Size, seed: int = 7, *, quiet: bool = False
 
     manifest = {
         "generator": GENERATOR_VERSION, "seed": seed, "counties": size.counties, "months": size.months,
-        "indicators": size.indicators, "plan": PLAN_ID, "as_of": periods[-1], "rows": rows, "files": files,
+        "indicators": size.indicators, "random_counts": size.random_counts, "plan": PLAN_ID, "as_of": periods[-1], "rows": rows, "files": files,
         "seconds": round(time.perf_counter() - started, 2),
     }
     (out / "bench-manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -333,8 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, default=12, choices=range(1, 13), metavar="1..12")
     parser.add_argument("--indicators", type=int, default=20, help="scope-county indicators (plus 2 city ones)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--random-counts", action="store_true", help="counts that often fall (D203), see county_cells")
     args = parser.parse_args(argv)
-    manifest = write_workspace(args.out, Size(args.counties, args.months, args.indicators), args.seed)
+    manifest = write_workspace(args.out, Size(args.counties, args.months, args.indicators, args.random_counts),
+                               args.seed)
     print(f"{args.out}: {manifest['rows']:,} rows in {manifest['files']:,} files, {manifest['seconds']} s")
     return 0
 

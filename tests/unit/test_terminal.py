@@ -38,3 +38,20 @@ def test_markup_like_text_is_shown_as_written():
     console.print(render_text(CheckResult(files=("plan.toml",), findings=(finding,))))
     shown = console.export_text()
     assert "[plan]" in shown and "[[counties]]" in shown
+
+
+def test_a_long_list_of_findings_is_counted_by_code_then_printed_as_plain_lines():
+    from mubiao.checks.findings import RULES, Finding, Severity
+    from mubiao.render.findings import GRID_FINDINGS
+
+    findings = tuple(Finding(f"data/p/2021-{month:02d}/a.csv", row, 4, "D203", Severity.WARNING, f"D{row}:累计数 3 比 …")
+                     for month in (5, 6) for row in range(2, GRID_FINDINGS // 2 + 10))
+    findings += (Finding("data/p/2021-06/b.csv", 3, 2, "D110", Severity.ERROR, "B3:计划中没有指标“x”"),)
+    text = render_text(CheckResult(files=("data/p/2021-05/a.csv", "data/p/2021-06/a.csv", "data/p/2021-06/b.csv"),
+                                   findings=findings))
+    assert isinstance(text, str)
+    lines = text.splitlines()
+    assert lines[:3] == ["按代码统计:", f"  D110  错误  1 处  {RULES['D110'].summary}",
+                         f"  D203  警告  {len(findings) - 1:,} 处  {RULES['D203'].summary}"]
+    assert "  2:4  警告  D203  D2:累计数 3 比 …" in lines and "data/p/2021-06/b.csv" in lines
+    assert lines[-1] == f"✗ 1 个错误,{len(findings) - 1} 个警告(检查了 3 个文件)"

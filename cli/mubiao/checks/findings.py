@@ -7,7 +7,7 @@ Progress files (D): D0xx reading the file; D1xx columns, keys and cells; D2xx re
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable
 
@@ -50,9 +50,8 @@ class Finding:
 
     def as_dict(self) -> dict:
         """The finding as JSON output: code, severity, message, file, line, column."""
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return {key: data[key] for key in ("code", "severity", "message", "file", "line", "column")}
+        return {"code": self.code, "severity": self.severity.value, "message": self.message, "file": self.file,
+                "line": self.line, "column": self.column}
 
 
 @dataclass(frozen=True)
