@@ -1,6 +1,6 @@
-"""`make bench` (issue 7): mubiao against DuckDB on the same synthetic workspaces, as whole processes.
+"""`make bench` (issues 7 and 18): mubiao against DuckDB on the same synthetic workspaces, as whole processes.
 
-    make bench                          # province and national (= .venv/bin/python tests/bench/run.py)
+    make bench                          # the sample, province and national, each also with random counts
     make bench BENCH_ARGS=--quick       # a smoke run: 10 counties × 12 months × 20 indicators
     .venv/bin/python tests/bench/run.py --size province [--size national] [--timeout 900] [--workdir DIR]
 
@@ -12,8 +12,14 @@ each as its own process, timing its wall clock and reading its peak RSS from os.
     duckdb        tests/bench/duckdb_rollup.py: the same roll-up in DuckDB (the reference, "1.00")
     mubiao cold   mubiao gaps --plan bench --root WS --format json -o OUT, with WS/.mubiao-cache/ deleted first
     mubiao warm   the same again, files unchanged
-    duckdb sniff  the same, with DuckDB left to sniff every file's layout (not at national size)
-    pandas        tests/bench/pandas_rollup.py: pandas reading the files one by one (not at national size)
+    check text    mubiao check (province sizes only), and `check json` the same with --format json
+    report        mubiao report, with WS/.mubiao-cache/ deleted first (province sizes only)
+    duckdb sniff  the same, with DuckDB left to sniff every file's layout (`--pandas` only, not national)
+    pandas        tests/bench/pandas_rollup.py: pandas reading the files one by one (`--pandas` only)
+
+The `-random` sizes draw counts month by month (make_workspace.py --random-counts), so that a quarter of the
+records raise D203: the goals must hold on data with findings too. The sample workspace (the repository) is timed
+too: gaps, check targets/ and report, each the best of five whole processes with its store in place.
 
 mubiao runs as a user runs it (.venv/bin/mubiao). A run over --timeout is killed and shown as "timeout", its
 time as a lower bound. Then mubiao's city figures are compared with DuckDB's (the two must agree, or the
@@ -48,19 +54,22 @@ REPO = HERE.parent.parent
 SIZES = {
     "quick": Size(counties=10, months=12, indicators=20),
     "province": Size(counties=100, months=12, indicators=200),
+    "province-random": Size(counties=100, months=12, indicators=200, random_counts=True),
     "national": Size(counties=2844, months=12, indicators=200),
+    "national-random": Size(counties=2844, months=12, indicators=200, random_counts=True),
 }
-#: pandas reading 34,000 files one by one is the issue's known 70 s baseline, and DuckDB sniffing each of them
-#: only slower than the reference: neither is worth repeating nationally.
-PANDAS_SIZES = ("quick", "province")
+#: Where `check` and `report` are timed too (nationally they are not what anyone runs each month).
+PROVINCE_SIZES = ("quick", "province", "province-random")
 
-#: The goals of issue 7.
-NATIONAL_COLD = 1.5  # × DuckDB
-NATIONAL_WARM = 0.25  # × DuckDB's cold time
-NATIONAL_PEAK_MB = 1.5 * 1024
-PROVINCE_COLD = 2.0  # × DuckDB
-GROWTH = 1.2  # (time ratio) / (record ratio), national over province: 10 × the records at most 12 × the time
-CHECK_SECONDS = 0.3
+#: The goals of issue 18, against DuckDB doing the plain roll-up as a whole process, in the same run.
+GOALS = {
+    "province": {"cold": 2.0, "warm": 1.0},
+    "national": {"cold": 1.2, "warm": 0.4},
+}
+NATIONAL_PEAK_MB = 1024
+CHECK_VS_GAPS = 2.0  # province: check (text and json) and report at most 2 × gaps cold
+GROWTH = 1.2  # time per record, national over province, at most 1.2 × (cold runs)
+SAMPLE_SECONDS = {"gaps": 0.4, "check targets/": 0.3, "report": 1.0}
 
 
 @dataclass
@@ -204,7 +213,13 @@ def bench_size(name: str, args: argparse.Namespace) -> dict:
         run("mubiao warm", [*mubiao, "-o", str(out / "mubiao-warm.json")])
     else:
         runs.append(Run("mubiao warm", float("nan"), float("nan"), None, error="not run: the cold run failed"))
-    if name in PANDAS_SIZES and not args.no_pandas:
+    if name in PROVINCE_SIZES:
+        run("check text", [*mubiao_command(), "check", "--root", str(folder)])
+        run("check json", [*mubiao_command(), "check", "--root", str(folder), "--format", "json"])
+        shutil.rmtree(folder / ".mubiao-cache", ignore_errors=True)
+        run("report", [*mubiao_command(), "report", "--plan", PLAN_ID, "--root", str(folder), "-o",
+                       str(out / "report")])
+    if args.pandas and not name.startswith("national"):
         run("duckdb sniff", [sys.executable, str(HERE / "duckdb_rollup.py"), "--root", str(folder), "--plan",
                              PLAN_ID, "--sniff", "-o", str(out / "duckdb-sniff.json")])
         run("pandas", [sys.executable, str(HERE / "pandas_rollup.py"), "--root", str(folder), "--plan", PLAN_ID,
@@ -222,11 +237,17 @@ def bench_size(name: str, args: argparse.Namespace) -> dict:
             "reused": reused, "runs": [asdict(r) for r in runs], "agreement": agreement}
 
 
-def time_check(timeout: float, repeat: int = 5) -> Run:
-    """`mubiao check targets/` on the sample workspace (the repository), best of `repeat` whole processes."""
-    runs = [measure("mubiao check targets/", [*mubiao_command(), "check", "targets/"], timeout, cwd=REPO)
-            for _ in range(repeat)]
-    return min(runs, key=lambda r: (not r.ok, r.wall))
+def time_sample(timeout: float, repeat: int = 5) -> list[Run]:
+    """gaps, check targets/ and report on the sample workspace (the repository), each the best of `repeat` whole
+    processes, after one run that leaves the store in place."""
+    commands = {"gaps": ["gaps", "--plan", "jinhua-2021"], "check targets/": ["check", "targets/"],
+                "report": ["report", "--plan", "jinhua-2021", "-o", str(REPO / ".bench" / "out" / "sample")]}
+    best = []
+    for label, argv in commands.items():
+        measure(label, [*mubiao_command(), *argv], timeout, cwd=REPO)  # the store, as after any first run
+        runs = [measure(label, [*mubiao_command(), *argv], timeout, cwd=REPO) for _ in range(repeat)]
+        best.append(min(runs, key=lambda r: (not r.ok, r.wall)))
+    return best
 
 
 # ------------------------------------------------------------------------------------------------ the table
@@ -278,57 +299,55 @@ def _verdict(value: float | None, limit: float, lower_bound: bool = False) -> st
     return "PASS" if value <= limit else "FAIL"
 
 
-def goals(results: list[dict], check: Run) -> list[tuple[str, str, str]]:
-    """(goal, measured, verdict) for each goal of issue 7."""
+def goals(results: list[dict], sample: list[Run]) -> list[tuple[str, str, str]]:
+    """(goal, measured, verdict) for each goal of issue 18."""
     lines = []
 
-    def against_duckdb(size: str, engine: str, limit: float, label: str) -> None:
+    def ratio_of(size: str, engine: str, reference: str = "duckdb") -> tuple[float | None, str, bool]:
         _, run = _find(results, size, engine)
-        _, duck = _find(results, size, "duckdb")
-        if run is None or duck is None or duck["returncode"] != 0 or run["returncode"] is None and not run["timed_out"]:
+        _, base = _find(results, size, reference)
+        if run is None or base is None or base["returncode"] != 0 or run["returncode"] is None and not run["timed_out"]:
+            return None, "not measured", False
+        ratio = run["wall"] / base["wall"]
+        return ratio, f"{'> ' if run['timed_out'] else ''}{run['wall']:.2f} s / {base['wall']:.2f} s = {ratio:.2f} ×", \
+            run["timed_out"]
+
+    for size in ("province", "province-random", "national", "national-random"):
+        for temperature in ("cold", "warm"):
+            limit = GOALS[size.split("-")[0]][temperature]
+            ratio, shown, lower = ratio_of(size, f"mubiao {temperature}")
+            lines.append((f"{size} gaps {temperature} ≤ {limit} × DuckDB", shown, _verdict(ratio, limit, lower)))
+    for size in ("national", "national-random"):
+        peaks = [run for engine in ("mubiao cold", "mubiao warm")
+                 if (run := _find(results, size, engine)[1]) is not None and not math.isnan(run["peak_mb"])]
+        label = f"{size} peak ≤ {NATIONAL_PEAK_MB:,} MB"
+        if peaks:
+            peak = max(run["peak_mb"] for run in peaks)
+            lines.append((label, f"{peak:,.0f} MB", "PASS" if peak <= NATIONAL_PEAK_MB else "FAIL"))
+        else:
             lines.append((label, "not measured", "n/a"))
-            return
-        ratio = run["wall"] / duck["wall"]
-        shown = f"{'> ' if run['timed_out'] else ''}{run['wall']:.2f} s / {duck['wall']:.2f} s = {ratio:.2f} ×"
-        lines.append((label, shown, _verdict(ratio, limit, run["timed_out"])))
-
-    against_duckdb("national", "mubiao cold", NATIONAL_COLD, f"national cold ≤ {NATIONAL_COLD} × DuckDB")
-    _, warm = _find(results, "national", "mubiao warm")
-    _, duck = _find(results, "national", "duckdb")
-    if warm is None or duck is None or warm["returncode"] is None or duck["returncode"] != 0:
-        lines.append((f"national warm ≤ {NATIONAL_WARM} × DuckDB cold", "not measured", "n/a"))
-    else:
-        ratio = warm["wall"] / duck["wall"]
-        lines.append((f"national warm ≤ {NATIONAL_WARM} × DuckDB cold",
-                      f"{warm['wall']:.2f} s / {duck['wall']:.2f} s = {ratio:.2f} ×",
-                      _verdict(ratio, NATIONAL_WARM, warm["timed_out"])))
-    peaks = [run for engine in ("mubiao cold", "mubiao warm")
-             if (run := _find(results, "national", engine)[1]) is not None and not math.isnan(run["peak_mb"])]
-    if peaks:
-        peak = max(run["peak_mb"] for run in peaks)
-        lower = any(run["timed_out"] for run in peaks)
-        lines.append((f"national peak ≤ {NATIONAL_PEAK_MB:,.0f} MB", f"{'≥ ' if lower else ''}{peak:,.0f} MB",
-                      "FAIL" if peak > NATIONAL_PEAK_MB else "n/a (timeout)" if lower else "PASS"))
-    else:
-        lines.append((f"national peak ≤ {NATIONAL_PEAK_MB:,.0f} MB", "not measured", "n/a"))
-    against_duckdb("province", "mubiao cold", PROVINCE_COLD, f"province cold ≤ {PROVINCE_COLD} × DuckDB")
-
-    national, nat_run = _find(results, "national", "mubiao cold")
-    province, prov_run = _find(results, "province", "mubiao cold")
-    label = f"linear growth: (t_nat/t_prov) / (r_nat/r_prov) ≤ {GROWTH}"
-    if nat_run is None or prov_run is None or prov_run["returncode"] != 0 or (
-            nat_run["returncode"] != 0 and not nat_run["timed_out"]):
-        lines.append((label, "not measured", "n/a"))
-    else:
-        times = nat_run["wall"] / prov_run["wall"]
-        records = national["records"] / province["records"]
-        growth = times / records
-        shown = (f"{'> ' if nat_run['timed_out'] else ''}{times:.1f} × the time for {records:.1f} × the records"
-                 f" = {growth:.2f}")
-        lines.append((label, shown, _verdict(growth, GROWTH, nat_run["timed_out"])))
-    lines.append((f"mubiao check targets/ < {CHECK_SECONDS} s (sample, best of 5)",
-                  f"{check.wall:.3f} s" + ("" if check.ok else f" (exit {check.returncode})"),
-                  "PASS" if check.ok and check.wall < CHECK_SECONDS else "FAIL"))
+    for size in ("province", "province-random"):
+        for engine in ("check text", "check json", "report"):
+            ratio, shown, lower = ratio_of(size, engine, "mubiao cold")
+            lines.append((f"{size} {engine} ≤ {CHECK_VS_GAPS} × its gaps cold", shown,
+                          _verdict(ratio, CHECK_VS_GAPS, lower)))
+    for suffix in ("", "-random"):
+        national, nat_run = _find(results, "national" + suffix, "mubiao cold")
+        province, prov_run = _find(results, "province" + suffix, "mubiao cold")
+        label = f"time per record, national{suffix} / province{suffix} ≤ {GROWTH}"
+        if nat_run is None or prov_run is None or prov_run["returncode"] != 0 or nat_run["returncode"] != 0:
+            lines.append((label, "not measured", "n/a"))
+            continue
+        per_national = nat_run["wall"] / national["records"] * 1e6
+        per_province = prov_run["wall"] / province["records"] * 1e6
+        growth = per_national / per_province
+        lines.append((label, f"{per_national:.2f} / {per_province:.2f} µs = {growth:.2f}",
+                      _verdict(growth, GROWTH)))
+    for run in sample:
+        limit = SAMPLE_SECONDS[run.engine]
+        lines.append((f"sample {run.engine} ≤ {limit} s (best of 5)",
+                      f"{run.wall:.3f} s" + ("" if run.ok else f" (exit {run.returncode})"),
+                      "PASS" if run.ok and run.wall <= limit else "FAIL"))
     return lines
 
 
@@ -336,7 +355,7 @@ def print_goals(lines: list[tuple[str, str, str]]) -> None:
     width = max(len(goal) for goal, _, _ in lines)
     measured = max(len(m) for _, m, _ in lines)
     print()
-    print("issue 7 goals")
+    print("issue 18 goals")
     for goal, shown, verdict in lines:
         print(f"  {goal:<{width}}  {shown:<{measured}}  {verdict}")
 
@@ -345,30 +364,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="the smoke size only (10 × 12 × 20)")
     parser.add_argument("--size", action="append", choices=list(SIZES),
-                        help="a size to run (repeatable; default: province and national)")
+                        help="a size to run (repeatable; default: province, national and both -random)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run before it is killed (900)")
     parser.add_argument("--workdir", type=Path, default=REPO / ".bench",
                         help="where workspaces, outputs and results go (default: .bench/)")
     parser.add_argument("--regenerate", action="store_true", help="generate the workspaces even when cached")
-    parser.add_argument("--no-pandas", action="store_true", help="skip the pandas and sniffing DuckDB baselines")
+    parser.add_argument("--pandas", action="store_true", help="also the pandas and sniffing DuckDB baselines")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal measured is FAIL")
     args = parser.parse_args(argv)
     args.workdir = args.workdir.resolve()
-    sizes = args.size or (["quick"] if args.quick else ["province", "national"])
+    sizes = args.size or (["quick"] if args.quick else ["province", "province-random", "national", "national-random"])
 
     machine = f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
     print(f"make bench: {', '.join(sizes)} · seed {args.seed} · timeout {args.timeout:.0f} s · {machine}", flush=True)
     results = [bench_size(name, args) for name in sizes]
-    check = time_check(args.timeout)
+    sample = time_sample(args.timeout)
     print_table(results)
-    lines = goals(results, check)
+    lines = goals(results, sample)
     print_goals(lines)
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     record = {"when": stamp, "machine": machine, "seed": args.seed, "timeout": args.timeout, "results": results,
-              "check": asdict(check), "goals": [{"goal": g, "measured": m, "verdict": v} for g, m, v in lines]}
+              "sample": [asdict(run) for run in sample], "goals": [{"goal": g, "measured": m, "verdict": v} for g, m, v in lines]}
     path = args.workdir / f"results-{stamp}.json"
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {path}")
