@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 class ExitCode(IntEnum):
-    """Exit codes shared by every command (FORMATS §6)."""
+    """Exit codes shared by every command (docs/contract.md §6)."""
 
     OK = 0
     FINDINGS = 1  # the command ran and found problems

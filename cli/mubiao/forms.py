@@ -1,7 +1,7 @@
 """The monthly fill-in forms (填报表) a bureau sends each county: what goes in them.
 
 A form lists every indicator a county reports, with reference columns (id, name, unit, the county's target, the
-last value it reported) and empty columns to fill. Its headers are the Chinese aliases of FORMATS §3, so a form
+last value it reported) and empty columns to fill. Its headers are the Chinese aliases of docs/contract.md §3, so a form
 filled in and saved by Excel reads back as a progress file without any edit. Rendering (CSV, xlsx) is in
 `mubiao.render.forms`.
 """

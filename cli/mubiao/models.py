@@ -1,4 +1,4 @@
-"""The plan as a small, frozen domain model (FORMATS §2).
+"""The plan as a small, frozen domain model (docs/contract.md §2).
 
 Every default of the format is resolved here, once, so that nothing downstream has to know them:
 an indicator always has a direction, a baseline, a deadline, a pace, an owner (or None) and a scope.
@@ -45,7 +45,7 @@ class Scope(str, Enum):
 
 
 class Status(str, Enum):
-    """Where a row stands at the as-of date (FORMATS §4)."""
+    """Where a row stands at the as-of date (docs/contract.md §4)."""
 
     MET = "met"  # the target is reached
     ON_TRACK = "on_track"  # at or ahead of the time-elapsed pace (序时进度)
@@ -61,7 +61,7 @@ class Status(str, Enum):
         return WORST_FIRST.index(self)
 
 
-#: Statuses from worst to best: the order of a level city row's status and of `--fail-on` (FORMATS §4).
+#: Statuses from worst to best: the order of a level city row's status and of `--fail-on` (docs/contract.md §4).
 WORST_FIRST = (Status.MISSED, Status.BEHIND, Status.AT_RISK, Status.NO_DATA, Status.NO_TARGET, Status.ON_TRACK,
                Status.MET)
 
@@ -88,7 +88,7 @@ class Owner:
 
 @dataclass(frozen=True)
 class StatusThresholds:
-    """`[plan.status]`: the thresholds of the status rules (FORMATS §4)."""
+    """`[plan.status]`: the thresholds of the status rules (docs/contract.md §4)."""
 
     at_risk: float = 0.0
     """Shortfall, in percentage points below expected progress, above which a row is at_risk."""
@@ -108,7 +108,7 @@ class Milestone:
 
 @dataclass(frozen=True)
 class Indicator:
-    """One measurable target of a goal, with every default of FORMATS §2 resolved."""
+    """One measurable target of a goal, with every default of docs/contract.md §2 resolved."""
 
     id: str
     name: str

@@ -1,4 +1,4 @@
-"""Numbers, flags, months and dates as planners and counties write them (FORMATS §3).
+"""Numbers, flags, months and dates as planners and counties write them (docs/contract.md §3).
 
 Counties type what Excel lets them: full-width digits (`１２`), thousands separators (`1,500`), a trailing unit
 (`41家`) or `%`. Everything here is a pure function of one cell; an empty cell is always None ("not reported"),
@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-#: Comparisons of computed numbers use this tolerance (FORMATS §4).
+#: Comparisons of computed numbers use this tolerance (docs/contract.md §4).
 TOLERANCE = 1e-9
 
 #: Full-width ASCII (U+FF01-FF5E) to ASCII, and the ideographic space (U+3000) to a space. Nothing else:

@@ -12,7 +12,7 @@ from typing import Any
 
 PLAN_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 COUNTY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-OWNER_ID_PATTERN = COUNTY_ID_PATTERN  # FORMATS is silent; owners are referenced like counties
+OWNER_ID_PATTERN = COUNTY_ID_PATTERN  # the contract is silent; owners are referenced like counties
 GOAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 INDICATOR_ID_PATTERN = GOAL_ID_PATTERN
 

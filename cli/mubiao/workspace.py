@@ -1,4 +1,4 @@
-"""The workspace (FORMATS §1): which plan a command means, and where its data and reports go."""
+"""The workspace (docs/contract.md §1): which plan a command means, and where its data and reports go."""
 
 from __future__ import annotations
 

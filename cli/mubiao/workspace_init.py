@@ -1,4 +1,4 @@
-"""A new workspace (FORMATS §1) from one call: `mubiao init`.
+"""A new workspace (docs/contract.md §1) from one call: `mubiao init`.
 
 A blank workspace is a commented plan template for the current year in `targets/`, the plan's JSON Schema
 beside it, a README in `data/` and in `reports/`, and a `.gitignore` for mubiao's read cache. The example

@@ -7,14 +7,14 @@ indicator's kind, scale, direction and scope, and the counties' names), read eve
 the form's Chinese column names (given to DuckDB, not sniffed; `--sniff` lets it detect every file's layout
 instead), take per (county, indicator) the latest record that reports a figure up to
 the as-of month (the latest month with data, as `mubiao gaps` defaults to), and roll it up to the city by kind
-(FORMATS §2, §4): count Σ完成值, level the worst county (min, or max for decrease), ratio Σ分子 / Σ分母 × scale
+(docs/contract.md §2, §4): count Σ完成值, level the worst county (min, or max for decrease), ratio Σ分子 / Σ分母 × scale
 over the records with both, milestone the share of the plan's counties with 是. scope="city" indicators take
 the city's (市本级) own latest record.
 
 It writes OUT.json (the city figures, one per indicator, with counties_reporting) and OUT.counties.json (each
 county's latest record, newline-delimited JSON), so the work is done, not left as a lazy query. It reads only
 the form's layout that the generator writes (one header, 是/否 flags, plain numbers); mubiao reads far more
-(FORMATS §3), which is the point of measuring them side by side.
+(docs/contract.md §3), which is the point of measuring them side by side.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 
 CITY_NAMES = ("市本级", "city")
 
-#: The form's header (FORMATS §3, as make_workspace.py writes it): given to DuckDB, so that it need not sniff
+#: The form's header (docs/contract.md §3, as make_workspace.py writes it): given to DuckDB, so that it need not sniff
 #: each of 34,000 files (sniffing them, with union_by_name, takes about 3.5 × as long on the province size).
 HEADER = ("县(市、区)", "月份", "指标编号", "指标名称", "计量单位", "完成值", "分子", "分母", "完成日期", "备注")
 SCHEMA_READ = ("read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "

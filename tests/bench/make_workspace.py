@@ -7,7 +7,7 @@ writes, under OUT (deleted first):
     targets/bench.toml                      a valid plan: N counties c0001…, K scope-county indicators of all four
                                             kinds (count with allocation or per_county, level, ratio on scale 100
                                             and 10000, milestone), and two scope="city" indicators
-    data/bench/<YYYY-MM>/<county>.csv       each county's monthly return as counties send it (FORMATS §3): UTF-8
+    data/bench/<YYYY-MM>/<county>.csv       each county's monthly return as counties send it (docs/contract.md §3): UTF-8
                                             with BOM, `\\r\\n`, the Chinese form header; counts cumulative, levels,
                                             ratios as 分子/分母 with 完成值 empty, milestones 是/否 with 完成日期
     data/bench/<YYYY-MM>/city.csv           市本级: the scope="city" indicators
@@ -172,7 +172,7 @@ def make_indicators(rng: random.Random, size: Size) -> list[list[Indicator]]:
 
 
 def plan_toml(size: Size, county_ids: list[str], names: list[str], goals: list[list[Indicator]]) -> str:
-    """The plan as TOML text (FORMATS §2)."""
+    """The plan as TOML text (docs/contract.md §2)."""
     lines = [
         "# A synthetic plan for `make bench` (tests/bench/make_workspace.py): every name and number is invented.",
         "[plan]",

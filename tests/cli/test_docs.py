@@ -138,3 +138,17 @@ def test_the_pre_commit_hook_entry_checks_the_files_pre_commit_passes(cli, tmp_p
     result = cli(*entry, *passed)
     assert result.exit_code == 0, result.output
     assert "检查了 3 个文件" in result.stdout
+
+
+def test_the_contract_is_in_the_repository_and_what_cites_it_finds_it():
+    """The code, the help text and the docs cite docs/contract.md by section, never a file outside the repository."""
+    contract = (REPO / "docs" / "contract.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^## §(\d)", contract, re.MULTILINE))
+    assert sections == {"1", "2", "3", "4", "5", "6"}
+    cited = set()
+    for path in [*(REPO / "cli").rglob("*.py"), *(REPO / "docs").glob("*.md"), REPO / "README.md",
+                 REPO / "data" / "README.md"]:
+        text = path.read_text(encoding="utf-8")
+        assert "FORMATS" not in text and "../shared" not in text, path
+        cited |= set(re.findall(r"contract(?:\.md\)?|\]\(contract\.md\)) §(\d)", text))
+    assert cited and cited <= sections

@@ -1,4 +1,4 @@
-"""`mubiao gaps` and `mubiao show` on the sample workspace: the JSON of FORMATS §5 checked field by field and
+"""`mubiao gaps` and `mubiao show` on the sample workspace: the JSON of docs/contract.md §5 checked field by field and
 against sums made here from the raw records, the terminal table at 80 and 160 columns, the other formats, and
 the exit codes."""
 

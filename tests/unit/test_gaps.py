@@ -1,4 +1,4 @@
-"""The gap engine (FORMATS §4, §5): where every indicator stands at the as-of date, county by county and for
+"""The gap engine (docs/contract.md §4, §5): where every indicator stands at the as-of date, county by county and for
 the city. Each test is a small plan built by hand — a 2021 work plan (2021-01-01..2021-12-31) over counties
 a, b and c — and the records the counties sent, with the expected numbers worked out in the comments.
 
@@ -43,7 +43,7 @@ MARCH, JUNE, JULY = dt.date(2021, 3, 31), dt.date(2021, 6, 30), dt.date(2021, 7,
 def indicator(id: str = "I1", kind: Kind = Kind.COUNT, target: float = 41, baseline: float = 0, *,
               goal: str = "G1", deadline: dt.date = END, pace: Pace | None = None,
               milestones: tuple[tuple[dt.date, float], ...] = (), **extra) -> Indicator:
-    """An indicator with FORMATS §2's defaults (pace: linear for count/ratio, step for level/milestone)."""
+    """An indicator with docs/contract.md §2's defaults (pace: linear for count/ratio, step for level/milestone)."""
     if pace is None:
         pace = Pace.LINEAR if kind in (Kind.COUNT, Kind.RATIO) else Pace.STEP
     return Indicator(id=id, name=f"指标{id}", goal=goal, kind=kind, target=float(target), baseline=float(baseline),
@@ -86,7 +86,7 @@ def approx(x: float) -> object:
     return pytest.approx(x, rel=1e-9, abs=1e-9)
 
 
-#: A count of 41 centres (the FORMATS §5 example), 41 in every county too.
+#: A count of 41 centres (the docs/contract.md §5 example), 41 in every county too.
 CENTRES = indicator(per_county=41)
 
 #: A step-paced level from 0 to 100 with a milestone of 50 at the end of March: at 2021-06-30 a county is
@@ -135,7 +135,7 @@ def test_a_later_record_in_the_as_of_month_counts_even_for_a_mid_month_date():
 
 
 def test_linear_expected_between_start_and_deadline():
-    # the FORMATS §5 example: 41 by year end from 0, at 2021-06-30: 41 × 180/364 = 20.274725…
+    # the docs/contract.md §5 example: 41 by year end from 0, at 2021-06-30: 41 × 180/364 = 20.274725…
     result = gaps(plan(CENTRES), rec("a", "2021-06", value=18))
     assert row(result, None).expected == approx(41 * 180 / 364)
     assert row(result, "a").expected == approx(41 * 180 / 364)
@@ -212,7 +212,7 @@ def test_county_milestone_fractions_with_step_pace_and_a_baseline():
 
 
 def test_progress_expected_progress_shortfall_and_remaining():
-    # the FORMATS §5 example: 18 of 41 at 2021-06-30
+    # the docs/contract.md §5 example: 18 of 41 at 2021-06-30
     r = one(CENTRES, rec("a", "2021-06", value=18))
     assert r.target == 41 and r.baseline == 0
     assert r.progress == approx(18 / 41)  # 0.439024…
@@ -349,7 +349,7 @@ def test_count_with_no_county_target_is_no_target():
     assert a.target is None and a.expected is None and a.progress is None and a.remaining is None
     assert row(result, "b").status is Status.NO_DATA  # no_data comes first
     city = row(result, None)
-    assert city.target == 41 and city.actual == 18 and city.status is Status.AT_RISK  # 18 of 41, as in FORMATS §5
+    assert city.target == 41 and city.actual == 18 and city.status is Status.AT_RISK  # 18 of 41, as in docs/contract.md §5
 
 
 def test_allocation_before_per_county():

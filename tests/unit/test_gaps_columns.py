@@ -57,7 +57,7 @@ def test_the_rows_are_made_from_the_columns_once_and_selected_by_column():
 
 
 def reference_rows(the_plan, records: list[Record], as_of: dt.date) -> list[tuple]:
-    """Every row (as a tuple of ROW_FIELDS), worked out one row at a time from FORMATS §4 with plain Python."""
+    """Every row (as a tuple of ROW_FIELDS), worked out one row at a time from docs/contract.md §4 with plain Python."""
     month = month_of(as_of)
 
     def x_of(ind, r):

@@ -1,4 +1,4 @@
-"""Cells as counties type them: numbers, done flags, months and dates (FORMATS §3)."""
+"""Cells as counties type them: numbers, done flags, months and dates (docs/contract.md §3)."""
 
 import datetime as dt
 

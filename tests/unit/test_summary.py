@@ -3,7 +3,7 @@ which of them are unmet, the sentences the templates make of them, and the Markd
 
 The story is a small 2021 plan of 金华市民政局 over three counties (婺城区, 金东区, 兰溪市), read at year end
 (as-of 2021-12-31, the deadline of most indicators), with every figure worked out by hand below. Statuses at
-year end, where the expected value is the target itself (FORMATS §4):
+year end, where the expected value is the target itself (docs/contract.md §4):
 
   indicator         kind       婺城区          金东区          兰溪市                全市 (city row)
   G1 dibao          level      900 met         920 met         890 at_risk           worst county 890, at_risk
@@ -60,7 +60,7 @@ START, MARCH, JUNE, SEPTEMBER, YEAR_END = (dt.date(2021, 1, 1), dt.date(2021, 3,
 
 def indicator(id: str, name: str, kind: Kind, target: float, *, goal: str, owner: str, unit: str | None = None,
               baseline: float = 0, deadline: dt.date = YEAR_END, **extra) -> Indicator:
-    """An indicator with FORMATS §2's defaults resolved (pace: linear for count/ratio, step for the others)."""
+    """An indicator with docs/contract.md §2's defaults resolved (pace: linear for count/ratio, step for the others)."""
     pace = Pace.LINEAR if kind in (Kind.COUNT, Kind.RATIO) else Pace.STEP
     return Indicator(id=id, name=name, goal=goal, kind=kind, target=float(target), baseline=float(baseline),
                      deadline=deadline, pace=pace, unit=unit, owner=owner, **extra)

@@ -35,7 +35,7 @@ PROJECTED_STATUSES = (None, "will_meet", "will_miss")
 @dataclass(frozen=True, slots=True)
 class GapRow:
     """One indicator in one county (or for the city) at the as-of date. The fields, in order, are the row of
-    FORMATS §5; a number that cannot be computed is None."""
+    docs/contract.md §5; a number that cannot be computed is None."""
 
     goal: str
     indicator: str
@@ -87,7 +87,7 @@ class GapRow:
         return self.counties_total is not None and (self.counties_reporting or 0) < self.counties_total
 
 
-#: The field names of a row, in the order of FORMATS §5 (plus the projection).
+#: The field names of a row, in the order of docs/contract.md §5 (plus the projection).
 ROW_FIELDS = tuple(f.name for f in fields(GapRow))
 
 #: The fields of a row that are numbers in the indicator's unit (or fractions): NaN in `GapTable`, None in a row.
@@ -203,7 +203,7 @@ class MissingReports:
 
 @dataclass(frozen=True)
 class Completeness:
-    """Who reported what for the as-of month, over the scope-county indicators (FORMATS §5)."""
+    """Who reported what for the as-of month, over the scope-county indicators (docs/contract.md §5)."""
 
     period: str
     expected: int

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
-from mubiao.checks.findings import Finding, Severity
+from mubiao.checks.findings import RULES, Finding, Severity
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.progress import progress_files, read_progress
 from mubiao.readers.rows import cell_finding, cell_ref, month_text
+from mubiao.readers.store import insert
 
 if TYPE_CHECKING:
     from mubiao.readers.store import Store
@@ -39,65 +40,65 @@ _REPEATED = f"""
     ORDER BY county, period, indicator, seq"""
 
 #: D203: each count record below the highest of the months before in its series (the first record of each month;
-#: the highest's month is the first month it was reached).
+#: the highest's month is the first month it was reached), kept in the table `across` as it is found.
 _DECREASES = f"""
-    SELECT file, "row", value, earlier_value, earlier_period FROM (
+    INSERT INTO across
+    SELECT 'D203', file, "row", NULL, NULL, value, earlier_period, earlier_value FROM (
         SELECT file, "row", value, seq, max(value) OVER earlier AS earlier_value,
                max_by(period, {{'value': value, 'first': -period}}) OVER earlier AS earlier_period
         FROM {_READ} WHERE indicator IN (SELECT unnest($counts)) AND value IS NOT NULL
              AND seq NOT IN (SELECT unnest($repeats))
         WINDOW earlier AS (PARTITION BY county, indicator ORDER BY period, seq
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
-    WHERE value < earlier_value - {TOLERANCE}
-    ORDER BY seq"""
+    WHERE value < earlier_value - {TOLERANCE}"""
 
 
 @dataclass(frozen=True)
 class Across:
-    """The findings across the records of a read: the repeats (D201, D202) worded, the decreases (D203) as
-    (file name, row, column, value, earlier month, earlier value), worded when asked for."""
+    """The findings across the records of a read: the repeats (D201, D202), worded; the decreases (D203), which a
+    national workspace of random counts has over a million of, stay in the store's table `across` until they are
+    asked for."""
 
     repeats: tuple[Finding, ...]
-    decreases: tuple[tuple, ...]
+    store: "Store"
 
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.repeats if f.severity is Severity.ERROR)
 
     def findings(self) -> list[Finding]:
-        return [*self.repeats, *(
-            cell_finding(name, "D203", f"累计数 {format_number(value)} 比 {month_text(earlier_period)} 的 "
-                                       f"{format_number(earlier_value)} 少(应填年初以来的累计数)", row, column)
-            for name, row, column, value, earlier_period, earlier_value in self.decreases)]
+        rows = self.store.connection.execute("""
+            SELECT f.name, a.line, s.columns, a.value, a.earlier_period, a.earlier_value
+            FROM across a JOIN read_files f USING (file) JOIN files s USING (file) WHERE a.code = 'D203'""")
+        layouts: dict[str, dict] = {}
+        decreases = []
+        for name, row, columns, value, earlier_period, earlier_value in rows.fetchall():
+            layout = layouts[columns] if columns in layouts else layouts.setdefault(columns, json.loads(columns))
+            decreases.append(cell_finding(name, "D203", f"累计数 {format_number(value)} 比 {month_text(earlier_period)}"
+                                                        f" 的 {format_number(earlier_value)} 少(应填年初以来的累计数)",
+                                          row, layout.get("value") or layout.get("indicator")))
+        return [*self.repeats, *decreases]
 
 
 def across_records(store: "Store", plan: Plan, root: str) -> Across:
     """D201/D202 for a (county, period, indicator) reported twice, D203 for a count that went down, among the
     records of the read in `store` (kept there for the next read of the same files, named from the same `root`)."""
     connection = store.connection
-    names = dict(connection.execute("SELECT file, name FROM read_files").fetchall())
     if store.path is not None and store.across_kept(root):
-        rows = connection.execute('SELECT code, file, line, "column", message, value, earlier_period, earlier_value '
-                                  "FROM across").fetchall()
-        return Across(tuple(Finding(names[file], line, column, code, Severity.ERROR if code == "D201" else
-                                    Severity.WARNING, message) for code, file, line, column, message, *_ in rows
-                            if code != "D203"),
-                      tuple((names[file], line, column, value, period, earlier) for code, file, line, column, _,
-                            value, period, earlier in rows if code == "D203"))
+        names = dict(connection.execute("SELECT file, name FROM read_files").fetchall())
+        rows = connection.execute("SELECT code, file, line, \"column\", message FROM across WHERE code <> 'D203'")
+        return Across(tuple(Finding(names[file], line, column, code, RULES[code].severity, message)
+                            for code, file, line, column, message in rows.fetchall()), store)
     repeats, later = _repeats(plan, connection.execute(_REPEATED).fetchall())
-    counts = [code for code, ind in enumerate(plan.indicators) if ind.kind is Kind.COUNT]
-    columns = dict(connection.execute("SELECT file, columns FROM files").fetchall())
-    decreases = []
-    for file, row, value, earlier, period in connection.execute(_DECREASES, {"counts": counts, "repeats": later}) \
-            .fetchall():
-        layout = json.loads(columns[file])
-        decreases.append((names[file], row, layout.get("value") or layout.get("indicator"), value, period, earlier))
-    across = Across(tuple(repeats), tuple(decreases))
-    if store.path is not None:
-        ids = {name: file for file, name in names.items()}
-        store.keep_across(root, [(f.code, ids[f.file], f.line, f.column, f.message, None, None, None) for f in repeats]
-                          + [("D203", ids[name], row, column, None, value, period, earlier)
-                             for name, row, column, value, period, earlier in decreases])
-    return across
+    ids = dict(connection.execute("SELECT name, file FROM read_files").fetchall())
+    connection.execute("BEGIN")
+    connection.execute("DELETE FROM across")
+    insert(connection, "across", [(f.code, ids[f.file], f.line, f.column, f.message, None, None, None)
+                                  for f in repeats])
+    connection.execute(_DECREASES, {"counts": [code for code, ind in enumerate(plan.indicators)
+                                               if ind.kind is Kind.COUNT], "repeats": later})
+    connection.execute("UPDATE store SET across_root = ?", [root if store.path is not None else None])
+    connection.execute("COMMIT")
+    return Across(tuple(repeats), store)
 
 
 def _repeats(plan: Plan, rows: Sequence[tuple]) -> tuple[list[Finding], list[int]]:

@@ -32,7 +32,7 @@ def gaps(
         GapsView, typer.Option("--by", help="indicator:逐个指标(默认);county:各县排名表。")
     ] = GapsView.INDICATOR,
     output_format: Annotated[
-        GapsFormat, typer.Option("--format", "-f", help="table(终端)、json(FORMATS §5)、csv(UTF-8 带 BOM)、md。")
+        GapsFormat, typer.Option("--format", "-f", help="table(终端)、json(docs/contract.md §5)、csv(UTF-8 带 BOM)、md。")
     ] = GapsFormat.TABLE,
     output: Annotated[
         Optional[Path],

@@ -1,4 +1,4 @@
-"""The columns of a progress file (FORMATS §3): English names, Chinese aliases, and finding the header row."""
+"""The columns of a progress file (docs/contract.md §3): English names, Chinese aliases, and finding the header row."""
 
 from __future__ import annotations
 

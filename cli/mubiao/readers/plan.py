@@ -1,4 +1,4 @@
-"""Plan TOML -> `Plan`, with every default of FORMATS §2 resolved."""
+"""Plan TOML -> `Plan`, with every default of docs/contract.md §2 resolved."""
 
 from __future__ import annotations
 

@@ -298,15 +298,6 @@ class Store:
             raise
         return ids
 
-    def keep_across(self, root: str, rows: Sequence[tuple]) -> None:
-        """Keep the findings across records of the files held now (`across` rows), as a read from `root` names
-        files in them."""
-        connection = self.connection
-        connection.execute("BEGIN")
-        connection.execute("DELETE FROM across")
-        insert(connection, "across", rows)
-        connection.execute("UPDATE store SET across_root = ?", [root])
-        connection.execute("COMMIT")
 
 
 def insert(connection: "duckdb.DuckDBPyConnection", table: str, rows: Sequence[tuple]) -> None:

@@ -1,4 +1,4 @@
-"""Renderers of the gap report (`mubiao gaps`): the terminal table, JSON (FORMATS §5), CSV and Markdown, and the
+"""Renderers of the gap report (`mubiao gaps`): the terminal table, JSON (docs/contract.md §5), CSV and Markdown, and the
 same four for the county scoreboard (`--by county`). Each takes the computed result and returns a rich
 renderable, text or bytes; only the command writes files."""
 
