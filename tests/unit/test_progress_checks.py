@@ -30,7 +30,7 @@ from mubiao.checks.findings import RULES, Finding, Severity
 from mubiao.checks.plan import check_plan_file
 from mubiao.checks.run import check_paths
 from mubiao.readers.plan import load_plan
-from mubiao.readers.rows import cell_ref as cell_reference
+from mubiao.readers.layout import cell_ref as cell_reference
 from mubiao.readers.progress import load_progress, read_progress
 
 PROGRESS = FIXTURES / "progress"

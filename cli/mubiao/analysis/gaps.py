@@ -22,7 +22,6 @@ from mubiao.models import CITY, WORST_FIRST, Indicator, Kind, Pace, Plan, Scope,
 from mubiao.numbers import TOLERANCE, month_end, month_of
 
 if TYPE_CHECKING:
-    import duckdb
     import numpy
     import pandas
 
@@ -341,7 +340,7 @@ def compute_gaps(
     import numpy as np
 
     from mubiao.analysis import engine
-    from mubiao.readers.rows import month_number
+    from mubiao.readers.layout import month_number
 
     with engine.records(plan, progress) as connection:
         if as_of is None:
@@ -377,7 +376,7 @@ def default_as_of(plan: Plan, progress: "pandas.DataFrame | ProgressRead") -> dt
 
 
 def _latest_month_end(plan: Plan, latest_month: int | None) -> dt.date:
-    from mubiao.readers.rows import month_text
+    from mubiao.readers.layout import month_text
 
     if latest_month is not None:
         return month_end(month_text(latest_month))
@@ -390,7 +389,7 @@ def reported_records(plan: Plan, progress: "pandas.DataFrame | ProgressRead",
     """(county id, month) → the value x (as docs/contract.md §2 reads it) of one indicator's records that have one;
     of several in a month, the last in the read's order."""
     from mubiao.analysis import engine
-    from mubiao.readers.rows import month_text
+    from mubiao.readers.layout import month_text
 
     with engine.records(plan, progress) as connection:
         rows = connection.execute("SELECT county, period, arg_max(x, key) FROM engine_x WHERE x IS NOT NULL AND "
@@ -552,7 +551,7 @@ def _in_plan_order(plan: Plan, layout: _Layout, city, county) -> GapTable:
     """The table of all rows in plan order: each chosen indicator's city row, then its county rows."""
     import numpy as np
 
-    from mubiao.readers.rows import month_text
+    from mubiao.readers.layout import month_text
 
     starts = np.cumsum(layout.sizes) - layout.sizes
     is_city = np.zeros(len(layout.chosen) + len(layout.indicator), dtype=bool)

@@ -37,7 +37,7 @@ def notes_by_indicator(plan: Plan, progress: "pandas.DataFrame | ProgressRead",
     """(indicator id, note) for every non-blank note up to `last_month` (what `read_progress` read, or a tidy
     DataFrame): newest month first, then counties in plan order (市本级 first), then indicators in plan order."""
     from mubiao.analysis.engine import records
-    from mubiao.readers.rows import month_number, month_text
+    from mubiao.readers.layout import month_number, month_text
 
     areas = (CITY, *(county.id for county in plan.counties))
     with records(plan, progress) as connection:

@@ -20,7 +20,7 @@ from mubiao.checks.findings import RULES, Finding, Severity
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.progress import progress_files, read_progress
-from mubiao.readers.rows import cell_finding, cell_ref, month_text
+from mubiao.readers.layout import cell_finding, cell_ref, month_text
 from mubiao.readers.store import insert
 
 if TYPE_CHECKING:

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     import pandas
 
     from mubiao.checks.progress import Across
-    from mubiao.readers.rows import Layout, Lookup, Records
+    from mubiao.readers.layout import Layout, Lookup
+    from mubiao.readers.rows import Records
     from mubiao.readers.store import FileEntry, Stamp, Store
     from mubiao.readers.tables import RawTable
 
@@ -193,7 +194,8 @@ def read_progress(
     since are read again; a read of files the caller names, or with `cache` False, keeps and writes nothing.
     The read holds the store until it is closed (`with read_progress(...) as read:`); another process waits."""
     from mubiao.checks.progress import across_records
-    from mubiao.readers.rows import Lookup, Records
+    from mubiao.readers.layout import Lookup
+    from mubiao.readers.rows import Records
     from mubiao.readers.store import Stamp, Store
 
     listed = files is None
@@ -262,7 +264,8 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
     file's position among them). Plain CSV files are parsed together; any other file, or one the bulk parser
     refuses, on its own; every file's rows then by the row rules."""
     from mubiao.readers.bulk import parse_bodies
-    from mubiao.readers.rows import ArrowColumn, FileOrigin, Records, Rows, read_rows
+    from mubiao.readers.layout import FileOrigin
+    from mubiao.readers.rows import ArrowColumn, Records, Rows, read_rows
     from mubiao.readers.store import FileEntry
     from mubiao.readers.tables import csv_body
 
@@ -317,7 +320,7 @@ class _Opened:
     def open(self, i: int, header: Sequence, width: int, header_row: int) -> "Layout | None":
         """The layout of file i, with its findings (D102–D104, D105, D106, D112, D113); None when its rows cannot
         be read for want of an area or a month."""
-        from mubiao.readers.rows import layout_of, origin_of
+        from mubiao.readers.layout import layout_of, origin_of
 
         key = (tuple((type(cell), cell) for cell in header), width, header_row)
         if key not in self.layouts:
@@ -338,7 +341,7 @@ class _Opened:
 
 def _raw_table(path: Path, name: str, found: list[Finding]) -> "RawTable | None":
     """The file as a raw table, or None with its finding (D001, D002, D005, D101)."""
-    from mubiao.readers.rows import cell_finding
+    from mubiao.readers.layout import cell_finding
     from mubiao.readers.tables import read_raw_table
 
     try:

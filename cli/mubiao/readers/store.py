@@ -346,7 +346,7 @@ def _arrow(records: "Records", ids) -> "object":
 
 
 def _months(plan: Plan) -> tuple[int, int]:
-    from mubiao.readers.rows import month_number
+    from mubiao.readers.layout import month_number
 
     return month_number(plan.first_month), month_number(plan.last_month)
 

@@ -1,0 +1,199 @@
+"""What a progress file's header and path say, and where in it a finding points (docs/progress-files.md): the plan's
+areas and indicators by code, a header's columns, the area and month a file's name and folder give."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from mubiao.checks.findings import RULES, Finding
+from mubiao.models import CITY, Kind, Plan, Scope
+from mubiao.numbers import Cell, CellError, cell_text, is_blank, parse_period
+from mubiao.readers.columns import FIGURE_FIELDS, header_field, is_reference_column, suggest_field
+from mubiao.suggest import closest
+
+#: Names by which the city itself (市本级) reports, besides its id `city`.
+CITY_NAMES = ("市本级",)
+
+_PERIOD_FOLDER = re.compile(r"\d{4}-\d{2}")
+_KINDS = tuple(Kind)
+
+
+def month_number(period: str) -> int:
+    """A `YYYY-MM` month as the number of months since year 0 (the store's and the engine's month)."""
+    return int(period[:4]) * 12 + int(period[5:7]) - 1
+
+
+def month_text(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def cell_ref(row: int, column: int | None) -> str:
+    """An Excel cell reference (`I5`), or `第5行` when the column is not known."""
+    if column is None:
+        return f"第{row}行"
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
+
+
+def cell_finding(file: str, code: str, message: str, row: int | None = None, column: int | None = None) -> Finding:
+    """A finding in a progress file; one with a row starts its message with the cell (`I5:`, or `第5行:`)."""
+    if row is not None:
+        message = f"{cell_ref(row, column)}:{message}"
+    return Finding(file, row, column, code, RULES[code].severity, message)
+
+
+class Lookup:
+    """What every file of a plan is read against, built once per read: areas and indicators by code (an area's
+    code is 0 for the city itself, then the plan's counties in order; an indicator's its place in the plan), and
+    what the rules ask of each indicator, as arrays to index with a column of codes."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        inds = plan.indicators
+        self.indicators = inds
+        self.indicator_code = {ind.id: code for code, ind in enumerate(inds)}
+        self.areas = (CITY, *(county.id for county in plan.counties))
+        self.area_code = {CITY: 0, **{name: 0 for name in CITY_NAMES}}
+        for code, county in enumerate(plan.counties, start=1):
+            self.area_code[county.id] = code
+            self.area_code["".join(county.name.split())] = code
+        self.names = ["市本级", *(county.name for county in plan.counties)]
+        self._folders: dict[str, int | tuple[str, str]] = {}
+        self.first_month, self.last_month = month_number(plan.first_month), month_number(plan.last_month)
+        self.kind = np.array([_KINDS.index(ind.kind) for ind in inds] or [0], dtype=np.int8)
+        self.scale = np.array([ind.scale or 0.0 for ind in inds] or [0.0])
+        self.increase = np.array([ind.direction.value == "increase" for ind in inds] or [False])
+        self.city_scope = np.array([ind.scope is Scope.CITY for ind in inds] or [False])
+        self.listed = np.ones((max(len(inds), 1), len(self.areas)), dtype=bool)
+        """listed[i, a]: area a is among the counties that report indicator i (D117)."""
+        self.target = np.full((max(len(inds), 1), len(self.areas)), np.nan)
+        """target[i, a]: the target a row of area a is held to (D127): the plan's for the city, else the county's."""
+        for i, ind in enumerate(inds):
+            if ind.counties is not None:
+                self.listed[i, 1:] = [county.id in ind.counties for county in plan.counties]
+            targets = [ind.target, *ind.county_targets([county.id for county in plan.counties])]
+            self.target[i] = [np.nan if target is None else target for target in targets]
+
+    def area(self, cell: Cell) -> int | None:
+        """The code of the area a cell names (id or name, spaces ignored), None for none."""
+        return self.area_code.get("".join(cell_text(cell).split()))
+
+    def suggest(self, cell: Cell) -> str:
+        if guess := closest(cell_text(cell), self.area_code):
+            return f"(是不是“{guess}”?)"
+        names = self.names[1:]
+        return f"(应为:{'、'.join(names)},或 市本级)" if len(names) <= 20 else "(见计划中的县)"
+
+    def label(self, area: int) -> str:
+        return self.names[area]
+
+    def name_of(self, county: str) -> str:
+        """A county's name, by its id (the id itself for one the plan does not list)."""
+        code = self.area_code.get(county)
+        return self.names[code] if county in self.areas and code is not None else county
+
+    def folder_month(self, folder: str) -> int | tuple[str, str]:
+        """The month a folder's name gives (−1: it gives none), or the finding (code, message) when it is not a
+        month of the plan. (Worked out once per folder: a country's files are in a dozen.)"""
+        if folder not in self._folders:
+            month: int | tuple[str, str] = -1
+            if _PERIOD_FOLDER.fullmatch(folder):
+                try:
+                    month = month_number(parse_period(folder))
+                except CellError:
+                    month = ("D112", f"目录名“{folder}”不是有效的月份")
+                else:
+                    if not self.in_plan(month):
+                        month = ("D113", f"目录的月份 {month_text(month)} 不在计划期({self.plan_months()})内")
+            self._folders[folder] = month
+        return self._folders[folder]
+
+    def in_plan(self, month: int) -> bool:
+        return self.first_month <= month <= self.last_month
+
+    def plan_months(self) -> str:
+        return f"{self.plan.first_month} 至 {self.plan.last_month}"
+
+
+# ------------------------------------------------------------------------------------------- a file as a whole
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a header says: the column (1-based) of each field, how many columns it has, its row, and its findings
+    (D102, D103, D104) as (code, message, column)."""
+
+    columns: Mapping[str, int]
+    width: int
+    header_row: int
+    findings: tuple[tuple[str, str, int | None], ...]
+
+    def findings_in(self, name: str) -> list[Finding]:
+        return [cell_finding(name, code, message, self.header_row, column) for code, message, column in self.findings]
+
+
+def layout_of(header: Sequence[Cell], width: int, header_row: int) -> Layout:
+    """The layout of a header row (the same header, the same layout: files of one form share it)."""
+    columns: dict[str, int] = {}
+    findings = []
+    unknown: list[tuple[int, Cell]] = []  # columns no field is read from, and no suggestion was made for
+    for column, cell in enumerate(header, start=1):
+        name = header_field(cell)
+        if name is None:
+            if not is_blank(cell) and not is_reference_column(cell):
+                if guess := suggest_field(cell):
+                    findings.append(("D103", f"未知的列“{cell_text(cell)}”,不会被读取(是不是“{guess}”?)", column))
+                else:
+                    unknown.append((column, cell))
+        elif name in columns:
+            first = cell_ref(header_row, columns[name])
+            findings.append(("D104", f"“{cell_text(cell)}”与 {first} 是同一列({name}),只读取第一列", column))
+        else:
+            columns[name] = column
+    if not any(name in columns for name in FIGURE_FIELDS):
+        findings.append(("D102", "没有完成值、分子、分母或完成日期列,读不出任何数字", None))
+    elif "value" not in columns:  # a renamed 完成值 column: the counts in it would go unread, unsaid
+        for column, cell in unknown:
+            findings.append(("D103", f"未知的列“{cell_text(cell)}”,不会被读取;文件没有“完成值”列,累计数、水平值和"
+                                     f"完成标志都读不到(如果这一列就是完成值,请把列名改为“完成值”)", column))
+    return Layout(columns, width, header_row, tuple(findings))
+
+
+@dataclass(frozen=True)
+class FileOrigin:
+    """What a file's place says of its rows: the area its name gives and the month its folder gives (−1: none)."""
+
+    name: str
+    """The file as the read names it."""
+    stem: str
+    area: int
+    month: int
+
+
+def origin_of(name: str, layout: Layout, lookup: Lookup, findings: list[Finding]) -> FileOrigin | None:
+    """The area and month a file's path gives, or None (with findings: D105, D106, D112, D113) when its rows
+    cannot be read for want of them."""
+    stem = os.path.splitext(os.path.basename(name))[0]
+    area = lookup.area(stem)
+    month = lookup.folder_month(os.path.basename(os.path.dirname(name)))
+    if isinstance(month, tuple):
+        findings.append(cell_finding(name, *month))
+        return None
+    readable = True
+    if area is None and "county" not in layout.columns:
+        findings.append(cell_finding(name, "D105", f"无法确定填报单位:没有县(市、区)列,文件名“{stem}”也不是"
+                                                   f"县的编号或名称", layout.header_row))
+        readable = False
+    if month < 0 and "period" not in layout.columns:
+        findings.append(cell_finding(name, "D106", "无法确定报告期:文件不在 YYYY-MM 月份目录下,也没有月份列",
+                                     layout.header_row))
+        readable = False
+    return FileOrigin(name, stem, -1 if area is None else area, month) if readable else None
