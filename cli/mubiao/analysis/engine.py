@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
@@ -54,7 +55,7 @@ def records(plan: Plan, progress) -> Iterator["duckdb.DuckDBPyConnection"]:
     import duckdb
     import numpy as np
 
-    connection = duckdb.connect()
+    connection = _memory().cursor()  # its temporary tables and views are its own, gone when it closes
     areas = {CITY: 0, **{county.id: code for code, county in enumerate(plan.counties, start=1)}}
     connection.execute("CREATE TEMP TABLE engine_ids AS SELECT unnest($area)::VARCHAR AS id, "
                        "unnest($code)::INTEGER AS code", {"area": list(areas), "code": list(areas.values())})
@@ -86,6 +87,15 @@ def records(plan: Plan, progress) -> Iterator["duckdb.DuckDBPyConnection"]:
         yield connection
     finally:
         connection.close()
+
+
+@lru_cache(maxsize=1)
+def _memory() -> "duckdb.DuckDBPyConnection":
+    """A database in memory, where a caller's DataFrames are worked on (one per process: a new database costs
+    more than a small plan's whole computation)."""
+    import duckdb
+
+    return duckdb.connect(config={"threads": 1})
 
 
 def prepare(connection: "duckdb.DuckDBPyConnection", plan: Plan) -> None:
