@@ -7,7 +7,7 @@
 For each size it generates the workspace (make_workspace.py, fixed seed) under `.bench/<size>-seed<seed>/`, or
 reuses it when its manifest says it was generated with the same sizes, seed and generator; reads every file
 once untimed so that every engine finds the same files in the OS page cache; then runs, one after the other,
-each as its own process, timing its wall clock and reading its peak RSS from os.wait4:
+each as its own process, timing its wall clock and reading its peak RSS from os.wait4 (in a small launcher):
 
     duckdb        tests/bench/duckdb_rollup.py: the same roll-up in DuckDB (the reference, "1.00")
     mubiao cold   mubiao gaps --plan bench --root WS --format json -o OUT, with WS/.mubiao-cache/ deleted first
@@ -96,11 +96,26 @@ def mubiao_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mubiao"]
 
 
+LAUNCHER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - started
+with open(sys.argv[1], "w") as report:
+    json.dump({"wall": wall, "peak_kb": usage.ru_maxrss, "returncode": os.waitstatus_to_exitcode(status)}, report)
+"""
+"""Runs a measured command and reports its wall time and peak RSS. Linux counts in a child's ru_maxrss the peak of
+the process it was started from, so the command is started from this small process, never from the bench
+(which holds a national workspace's gaps while it compares them)."""
+
+
 def measure(engine: str, argv: list[str], timeout: float, cwd: Path | None = None) -> Run:
     """Run argv to its end (or kill it at `timeout` seconds) and return its wall time and peak RSS."""
-    with tempfile.TemporaryFile() as output:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+    with tempfile.TemporaryFile() as output, tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "run.json"
+        process = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(report), *argv], cwd=cwd,
+                                   stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         timed_out = threading.Event()
 
@@ -114,15 +129,16 @@ def measure(engine: str, argv: list[str], timeout: float, cwd: Path | None = Non
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            process.wait()
         finally:
             timer.cancel()
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
         output.seek(0)
         text = output.read().decode("utf-8", "replace").strip()
-    run = Run(engine, timeout if timed_out.is_set() else wall, usage.ru_maxrss / 1024, process.returncode,
-              timed_out.is_set())
+        measured = json.loads(report.read_text()) if report.exists() else None
+    if measured is None:  # killed at the timeout, or the launcher itself failed
+        run = Run(engine, timeout, math.nan, process.returncode, timed_out.is_set())
+    else:
+        run = Run(engine, measured["wall"], measured["peak_kb"] / 1024, measured["returncode"])
     if not run.ok and not run.timed_out:
         run.error = text[-2000:]
     return run
