@@ -145,8 +145,9 @@ def render_xlsx(report: Report) -> bytes:
     words = Words(labels(plan.language), report_labels(plan.language),
                   HEADINGS_EN if plan.language == "en" else HEADINGS_ZH)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
+    # in memory: no temporary files (which rules out XlsxWriter's constant_memory mode, so it is not asked for)
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                        "strings_to_urls": False})
     title = words.report.title.format(title=plan.title)
     # properties are XML too: no control characters
     book.set_properties({"title": storable(title), "author": storable(plan.organization), "created": DEFAULT_STAMP})
