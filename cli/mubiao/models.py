@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Sequence
@@ -141,6 +141,13 @@ class Indicator:
     """Extension: the ids of the only counties that report this indicator (None: all of them)."""
     summary: str | None = None
     """Extension: a jinja2 template of the indicator's sentence in summary drafts (docs/summary.md)."""
+
+    @property
+    def ratio_scale(self) -> float:
+        """A ratio's scale (100 unless the plan says), NaN for any other kind."""
+        if self.kind is not Kind.RATIO:
+            return float("nan")
+        return self.scale if self.scale is not None else 100.0
 
     def county_target(self, county: str) -> float | None:
         """The county's target (docs/contract.md §2): None for a count with no allocation or per_county."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 
-from mubiao.models import CITY, WORST_FIRST, Direction, Indicator, Kind, Pace, Plan, Scope, Status
+from mubiao.models import CITY, WORST_FIRST, Direction, Indicator, Kind, Pace, Plan, Status
 from mubiao.numbers import TOLERANCE
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ PROJECTION_RECORDS = 3
 #: A record's key orders the records of a row: its month, then `seq` (below 2**48): in a store, the file it came
 #: from (as the store numbers them: a file read later comes later) and its row; in a DataFrame, its place there.
 _KEY = "(period::BIGINT << 48) | seq"
+
+#: A record that reports anything: a figure, a part of one, or a date done.
+_REPORTS = "(value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR dated)"
 
 _VALUES = f"""
     CREATE OR REPLACE TEMP VIEW engine_x AS
@@ -52,9 +55,6 @@ def records(plan: Plan, progress) -> Iterator["duckdb.DuckDBPyConnection"]:
         connection.execute(_VALUES)
         yield connection
         return
-    import duckdb
-    import numpy as np
-
     connection = _memory().cursor()  # its temporary tables and views are its own, gone when it closes
     areas = {CITY: 0, **{county.id: code for code, county in enumerate(plan.counties, start=1)}}
     connection.execute("CREATE TEMP TABLE engine_ids AS SELECT unnest($area)::VARCHAR AS id, "
@@ -80,8 +80,7 @@ def records(plan: Plan, progress) -> Iterator["duckdb.DuckDBPyConnection"]:
             WHERE regexp_full_match(f.period, '[0-9]{{4}}-(0[1-9]|1[0-2])')""")
         connection.execute(f"""CREATE TEMP VIEW engine_records AS
             SELECT r.seq, r.county, r.period, r.indicator, r.value, r.numerator, r.denominator,
-                   r.done_on IS NOT NULL AS dated, r.note, {VALUE.format(r="r", i="i")} AS x,
-                   {BOTH.format(r="r", i="i")} AS has_both
+                   r.done_on IS NOT NULL AS dated, r.note, {VALUE} AS x, {BOTH} AS has_both
             FROM engine_read r JOIN engine_indicators i USING (indicator)""")
         connection.execute(_VALUES)
         yield connection
@@ -106,24 +105,16 @@ def prepare(connection: "duckdb.DuckDBPyConnection", plan: Plan) -> None:
         SELECT unnest($indicator)::INTEGER AS indicator, unnest($kind)::VARCHAR AS kind,
                unnest($scale)::DOUBLE AS scale, unnest($restricted)::BOOLEAN AS restricted""", {
         "indicator": list(range(len(inds))), "kind": [ind.kind.value for ind in inds],
-        "scale": [ratio_scale(ind) for ind in inds], "restricted": [ind.counties is not None for ind in inds]})
+        "scale": [ind.ratio_scale for ind in inds], "restricted": [ind.counties is not None for ind in inds]})
     area = {county.id: code for code, county in enumerate(plan.counties, start=1)}
     listed = [(i, area[c]) for i, ind in enumerate(inds) if ind.counties is not None for c in ind.counties if c in area]
     connection.execute("CREATE OR REPLACE TEMP TABLE engine_listed AS SELECT unnest($i)::INTEGER AS indicator, "
                        "unnest($c)::INTEGER AS county", {"i": [i for i, _ in listed], "c": [c for _, c in listed]})
 
 
-def ratio_scale(ind: Indicator) -> float:
-    """A ratio's scale (100 unless the plan says), NaN for any other kind."""
-    if ind.kind is not Kind.RATIO:
-        return float("nan")
-    return ind.scale if ind.scale is not None else 100.0
-
-
 def latest_month(connection: "duckdb.DuckDBPyConnection") -> int | None:
     """The latest month of a record that reports anything (None: no record does)."""
-    return connection.execute("SELECT max(period) FROM engine_records WHERE value IS NOT NULL OR numerator IS NOT "
-                              "NULL OR denominator IS NOT NULL OR dated").fetchone()[0]
+    return connection.execute(f"SELECT max(period) FROM engine_records WHERE {_REPORTS}").fetchone()[0]
 
 
 # ------------------------------------------------------------------------------------------- the queries
@@ -142,7 +133,6 @@ class Latest:
     period: np.ndarray
     numerator: np.ndarray
     denominator: np.ndarray
-    has_both: np.ndarray
     pace_x: np.ndarray
     pace_period: np.ndarray
     before: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -174,15 +164,15 @@ def latest(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[int], month
         CREATE OR REPLACE TEMP TABLE engine_latest AS
         SELECT k.indicator, k.county, k.records, l.x, l.key >> 48 AS period, l.numerator, l.denominator,
                l.has_both, p.x AS pace_x, p.key >> 48 AS pace_period
-               {"".join(f", b{n}.x AS x_{n}, b{n}.numerator AS numerator_{n}, b{n}.denominator AS denominator_{n}"
-                        for n in range(len(months_before)))}
+               {"".join(f", b{n}.x AS x_{n}, b{n}.numerator AS numerator_{n}, b{n}.denominator AS denominator_{n}, "
+                        f"b{n}.has_both AS has_both_{n}" for n in range(len(months_before)))}
         FROM engine_keys k JOIN engine_picked l ON l.key = k.newest[1]
              JOIN engine_picked p ON p.key = k.newest[-1] {picked}""")
     found = connection.execute("SELECT * FROM engine_latest").fetchnumpy()
     columns = {name: _filled(values) for name, values in found.items()}
     return Latest(columns["indicator"].astype(np.int64), columns["county"].astype(np.int64),
                   columns["records"].astype(np.int64), columns["x"], columns["period"].astype(np.int64),
-                  columns["numerator"], columns["denominator"], columns["has_both"].astype(bool), columns["pace_x"],
+                  columns["numerator"], columns["denominator"], columns["pace_x"],
                   columns["pace_period"].astype(np.int64),
                   [(columns[f"x_{n}"], columns[f"numerator_{n}"], columns[f"denominator_{n}"])
                    for n in range(len(months_before))])
@@ -190,9 +180,7 @@ def latest(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[int], month
 
 def reported_pairs(connection: "duckdb.DuckDBPyConnection", month: int) -> tuple[np.ndarray, np.ndarray]:
     """The (indicator, area) pairs with a record that reports anything for exactly `month`."""
-    found = connection.execute("""
-        SELECT DISTINCT indicator, county FROM engine_records
-        WHERE period = ? AND (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR dated)""",
+    found = connection.execute(f"SELECT DISTINCT indicator, county FROM engine_records WHERE period = ? AND {_REPORTS}",
                                [month]).fetchnumpy()
     return found["indicator"].astype(np.int64), found["county"].astype(np.int64)
 
@@ -224,16 +212,14 @@ def city_figures(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indic
     the n-th of the months before it: count Σx, level the worst county, ratio Σnumerator / Σdenominator × scale over
     the records that have both, milestone the share of its counties done. Only the counties that report the
     indicator count. Sums are exact (DuckDB's fsum, as math.fsum: whatever the order of the rows)."""
-    x, numerator, denominator = ("x", "numerator", "denominator") if moment is None else (
-        f"x_{moment}", f"numerator_{moment}", f"denominator_{moment}")
+    x, numerator, denominator, has_both = ("x", "numerator", "denominator", "has_both") if moment is None else (
+        f"x_{moment}", f"numerator_{moment}", f"denominator_{moment}", f"has_both_{moment}")
     found = connection.execute(f"""
         SELECT indicator, count(*) AS reporting, fsum(x) AS total, min(x) AS lowest, max(x) AS highest,
                fsum(numerator) AS numerator, fsum(denominator) AS denominator,
                count(*) FILTER (WHERE x >= 0.5) AS done, max(period) AS period, bool_or(period < $month) AS stale
         FROM (SELECT l.indicator, l.{x} AS x, l.{numerator} AS numerator, l.{denominator} AS denominator, l.period,
-                     CASE WHEN i.kind = 'ratio'
-                          THEN coalesce(l.{numerator} IS NOT NULL AND abs(l.{denominator}) > {TOLERANCE}, false)
-                          ELSE l.{x} IS NOT NULL END AS feeds
+                     CASE WHEN i.kind = 'ratio' THEN coalesce(l.{has_both}, false) ELSE l.{x} IS NOT NULL END AS feeds
               FROM engine_latest l JOIN engine_indicators i USING (indicator)
               WHERE l.county > 0 AND (NOT i.restricted OR (l.indicator, l.county) IN (SELECT * FROM engine_listed)))
         WHERE feeds GROUP BY indicator""", {"month": month}).fetchnumpy()
@@ -250,7 +236,7 @@ def city_figures(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indic
     reporting, done = spread("reporting", 0), spread("done", 0)
     total, lowest, highest = spread("total", np.nan), spread("lowest", np.nan), spread("highest", np.nan)
     summed_numerator, summed_denominator = spread("numerator", np.nan), spread("denominator", np.nan)
-    scale = np.array([ratio_scale(ind) for ind in chosen], dtype=np.float64)
+    scale = np.array([ind.ratio_scale for ind in chosen], dtype=np.float64)
     increase = np.array([ind.direction is Direction.INCREASE for ind in chosen], dtype=bool)
     kinds = np.array([ind.kind.value for ind in chosen], dtype=object)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -388,7 +374,3 @@ def worst_status(block: np.ndarray, status: np.ndarray, blocks: int) -> np.ndarr
     np.minimum.at(worst, block, status)
     worst[worst == len(WORST_FIRST)] = Status.NO_DATA.severity
     return worst
-
-
-def scope_county(ind: Indicator) -> bool:
-    return ind.scope is Scope.COUNTY

@@ -8,7 +8,6 @@ they are shown: a national workspace of random counts has over a million D203.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import defaultdict
@@ -19,9 +18,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 from mubiao.checks.findings import RULES, Finding, Severity
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
-from mubiao.readers.progress import progress_files, read_progress
 from mubiao.readers.layout import cell_finding, cell_ref, month_text
-from mubiao.readers.store import insert
+from mubiao.readers.progress import progress_files, read_progress
+from mubiao.readers.store import columns_of, insert
 
 if TYPE_CHECKING:
     from mubiao.readers.store import Store
@@ -69,10 +68,9 @@ class Across:
         rows = self.store.connection.execute("""
             SELECT f.name, a.line, s.columns, a.value, a.earlier_period, a.earlier_value
             FROM across a JOIN read_files f USING (file) JOIN files s USING (file) WHERE a.code = 'D203'""")
-        layouts: dict[str, dict] = {}
         decreases = []
         for name, row, columns, value, earlier_period, earlier_value in rows.fetchall():
-            layout = layouts[columns] if columns in layouts else layouts.setdefault(columns, json.loads(columns))
+            layout = columns_of(columns)
             decreases.append(cell_finding(name, "D203", f"累计数 {format_number(value)} 比 {month_text(earlier_period)}"
                                                         f" 的 {format_number(earlier_value)} 少(应填年初以来的累计数)",
                                           row, layout.get("value") or layout.get("indicator")))
@@ -113,7 +111,7 @@ def _repeats(plan: Plan, rows: Sequence[tuple]) -> tuple[list[Finding], list[int
             first = (key, name, number, figures)
             continue
         later.append(seq)
-        layout = json.loads(columns)
+        layout = columns_of(columns)
         indicator = plan.indicators[key[2]].id
         where = cell_ref(first[2], None) if first[1] == name else f" {first[1]} {cell_ref(first[2], None)}"
         if _same_figures(first[3], figures):

@@ -52,7 +52,8 @@ def parse_bodies(bodies: Sequence[CsvBody]) -> tuple[list[tuple[list[int], Parse
                 parsed.append((chunk, result))
             else:  # some bodies could not be parsed this way: the others again without them
                 refused += [chunk[i] for i in result]
-                rest = [p for i, p in enumerate(chunk) if i not in set(result)]
+                failed = set(result)
+                rest = [p for i, p in enumerate(chunk) if i not in failed]
                 if rest:
                     again = _parse([bodies[p] for p in rest])
                     if isinstance(again, ParsedBodies):

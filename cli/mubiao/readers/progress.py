@@ -14,7 +14,6 @@ then go through the one set of row rules (`mubiao.readers.rows`). A blank cell i
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -123,22 +122,14 @@ class ProgressRead:
     @cached_property
     def frame(self) -> "pandas.DataFrame":
         """The records as the tidy table (see `load_progress`)."""
-        import pandas as pd
-
-        read = self.store.connection.execute(_TIDY_QUERY).fetchdf()
-        return pd.DataFrame({
-            **{name: read[name].astype("string") for name in ("county", "period", "indicator")},
-            **{name: read[name].astype("Float64") for name in ("value", "numerator", "denominator")},
-            "done_on": pd.to_datetime(read["done_on"]).astype("datetime64[s]"),
-            "note": read["note"].astype("string"), "file": read["file"].astype("string"),
-            "row": read["row"].astype("Int64"),
-        }, columns=list(TIDY_COLUMNS))
+        return _tidy_frame(self.store.connection.execute(_TIDY_QUERY).fetchdf())
 
     @cached_property
     def records(self) -> tuple[Record, ...]:
         """The records one by one (for a city's files; a country's are better queried)."""
-        layouts: dict[str, dict[str, int]] = {}
-        return tuple(Record(*row[:10], layouts.setdefault(row[10], json.loads(row[10])))
+        from mubiao.readers.store import columns_of
+
+        return tuple(Record(*row[:10], columns_of(row[10]))
                      for row in self.store.connection.execute(_TIDY_QUERY).fetchall())
 
 
@@ -269,7 +260,7 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
     from mubiao.readers.store import FileEntry
     from mubiao.readers.tables import csv_body
 
-    opened = _Opened(lookup, files, names)
+    opened = _Opened(lookup, names)
     bodies, of_body, alone = [], [], []
     headers: dict = {}
     for i, path in enumerate(files):
@@ -310,12 +301,12 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
 class _Opened:
     """The files of a batch as their headers and paths say: each one's layout, origin and file-level findings."""
 
-    def __init__(self, lookup: "Lookup", files: list[Path], names: list[str]) -> None:
-        self.lookup, self.files, self.names = lookup, files, names
+    def __init__(self, lookup: "Lookup", names: list[str]) -> None:
+        self.lookup, self.names = lookup, names
         self.layouts: dict[tuple, "Layout"] = {}  # files of one form share its layout
         self.layout: dict[int, "Layout"] = {}
         self.origin: dict = {}
-        self.found: list[list[Finding]] = [[] for _ in files]
+        self.found: list[list[Finding]] = [[] for _ in names]
 
     def open(self, i: int, header: Sequence, width: int, header_row: int) -> "Layout | None":
         """The layout of file i, with its findings (D102–D104, D105, D106, D112, D113); None when its rows cannot
@@ -395,14 +386,21 @@ def read_progress_or_raise(plan: Plan, root: str | Path = ".", files: Iterable[P
 
 def records_frame(records: Iterable[Record]) -> "pandas.DataFrame":
     """Records as the tidy DataFrame (see `load_progress`)."""
+    records = list(records)
+    return _tidy_frame({name: [getattr(r, name) for r in records] for name in TIDY_COLUMNS})
+
+
+def _tidy_frame(columns: Mapping[str, Sequence]) -> "pandas.DataFrame":
+    """The tidy table of these columns (the values of each of TIDY_COLUMNS, record by record), typed: ids, months,
+    notes and files as strings, figures as nullable floats, done_on as datetimes, row as a nullable integer."""
     import pandas as pd
 
-    records = list(records)
-    frame = pd.DataFrame({name: [getattr(r, name) for r in records] for name in TIDY_COLUMNS}, columns=TIDY_COLUMNS)
-    for name in ("value", "numerator", "denominator"):
-        frame[name] = frame[name].astype("Float64")
-    for name in ("county", "period", "indicator", "note", "file"):
-        frame[name] = frame[name].astype("string")
-    frame["done_on"] = pd.to_datetime(frame["done_on"])
-    frame["row"] = frame["row"].astype("Int64")
-    return frame
+    def typed(name: str, dtype: str) -> "pandas.Series":
+        return pd.Series(columns[name], dtype=dtype).reset_index(drop=True)
+
+    return pd.DataFrame({
+        **{name: typed(name, "string") for name in ("county", "period", "indicator")},
+        **{name: typed(name, "Float64") for name in ("value", "numerator", "denominator")},
+        "done_on": pd.Series(pd.to_datetime(columns["done_on"])).astype("datetime64[s]"),
+        "note": typed("note", "string"), "file": typed("file", "string"), "row": typed("row", "Int64"),
+    }, columns=list(TIDY_COLUMNS))

@@ -22,11 +22,13 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from mubiao.checks.findings import Finding
 from mubiao.models import Plan
+from mubiao.numbers import TOLERANCE
 
 if TYPE_CHECKING:
     import duckdb
@@ -98,7 +100,6 @@ class Kept:
     file: int
     stamp: Stamp
     settled: bool
-    columns: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -116,13 +117,20 @@ class FileEntry:
 #: `kind`, and its `scale`): a ratio's numerator / denominator × scale where it has both and the denominator is not 0
 #: (none when beyond a float), a milestone done when only dated, else the value reported. The store keeps it with
 #: each record; the engine works it out for a caller's DataFrame.
-VALUE = """CASE WHEN {i}.kind = 'ratio' AND {r}.numerator IS NOT NULL AND abs({r}.denominator) > 1e-9
-                     THEN CASE WHEN isfinite({r}.numerator / {r}.denominator * {i}.scale)
-                               THEN {r}.numerator / {r}.denominator * {i}.scale END
-                 WHEN {i}.kind = 'milestone' AND {r}.value IS NULL AND {r}.done_on IS NOT NULL THEN 1.0
-                 ELSE {r}.value END"""
+VALUE = f"""CASE WHEN i.kind = 'ratio' AND r.numerator IS NOT NULL AND abs(r.denominator) > {TOLERANCE}
+                     THEN CASE WHEN isfinite(r.numerator / r.denominator * i.scale)
+                               THEN r.numerator / r.denominator * i.scale END
+                 WHEN i.kind = 'milestone' AND r.value IS NULL AND r.done_on IS NOT NULL THEN 1.0
+                 ELSE r.value END"""
 #: Whether a record can feed the city's Σnumerator / Σdenominator (a ratio's, with both, the denominator not 0).
-BOTH = "coalesce({i}.kind = 'ratio' AND {r}.numerator IS NOT NULL AND abs({r}.denominator) > 1e-9, false)"
+BOTH = f"coalesce(i.kind = 'ratio' AND r.numerator IS NOT NULL AND abs(r.denominator) > {TOLERANCE}, false)"
+
+
+@lru_cache(maxsize=256)
+def columns_of(text: str) -> dict[str, int]:
+    """A file's columns (field → 1-based column) from the JSON the store keeps them as, decoded once per text (the
+    files of one form share it, and so share the one dict: not to be changed)."""
+    return json.loads(text)
 
 
 def store_path(root: str | Path, plan: Plan) -> Path:
@@ -229,7 +237,7 @@ class Store:
         connection.execute("INSERT INTO store VALUES (?, ?, ?, NULL)", [FORMAT, __version__, fingerprint(plan)])
         insert(connection, "areas", [(0, "city", "市本级"), *((code, county.id, county.name)
                                                              for code, county in enumerate(plan.counties, start=1))])
-        insert(connection, "indicators", [(code, ind.id, ind.name, ind.kind.value, 100.0 if ind.scale is None else ind.scale)
+        insert(connection, "indicators", [(code, ind.id, ind.name, ind.kind.value, ind.ratio_scale)
                                           for code, ind in enumerate(plan.indicators)])
         connection.execute("COMMIT")
 
@@ -240,12 +248,9 @@ class Store:
 
     def kept(self) -> dict[str, Kept]:
         """Every file the store holds, by name."""
-        rows = self.connection.execute(
-            "SELECT name, file, size, mtime_ns, ctime_ns, inode, settled, columns FROM files").fetchall()
-        layouts: dict[str, dict[str, int]] = {}  # (the files of one form share it)
-        return {name: Kept(file, Stamp(size, mtime, ctime, inode), settled,
-                           layouts[columns] if columns in layouts else layouts.setdefault(columns, json.loads(columns)))
-                for name, file, size, mtime, ctime, inode, settled, columns in rows}
+        rows = self.connection.execute("SELECT name, file, size, mtime_ns, ctime_ns, inode, settled FROM files")
+        return {name: Kept(file, Stamp(size, mtime, ctime, inode), settled)
+                for name, file, size, mtime, ctime, inode, settled in rows.fetchall()}
 
     def findings_of(self, files: dict[int, str]) -> list[Finding]:
         """The findings of these files (by id), named as `files` names them."""
@@ -277,10 +282,8 @@ class Store:
                     connection.execute(f"DELETE FROM {table} WHERE file IN (SELECT unnest(?))", [list(gone)])
             first = connection.execute("SELECT coalesce(max(file) + 1, 0) FROM files").fetchone()[0]
             ids = list(range(first, first + len(entries)))
-            layouts: dict[tuple, str] = {}  # (the files of one form share it)
             insert(connection, "files", [
-                (file, entry.name, *(entry.stamp or Stamp(-1, -1, -1, -1)), entry.settled,
-                 layouts.setdefault(tuple(entry.columns.items()), json.dumps(entry.columns)))
+                (file, entry.name, *(entry.stamp or Stamp(-1, -1, -1, -1)), entry.settled, json.dumps(entry.columns))
                 for file, entry in zip(ids, entries)])
             insert(connection, "findings", [(file, f.line, f.column, f.code, f.message)
                                             for file, entry in zip(ids, entries) for f in entry.findings])
@@ -288,8 +291,8 @@ class Store:
                 import numpy as np
 
                 connection.register("incoming", _arrow(records, np.asarray(ids, dtype=np.int32)))
-                connection.execute(f"INSERT INTO records SELECT r.*, {VALUE.format(r='r', i='i')}, "
-                                   f"{BOTH.format(r='r', i='i')} FROM incoming r JOIN indicators i USING (indicator)")
+                connection.execute(f"INSERT INTO records SELECT r.*, {VALUE}, {BOTH} "
+                                   f"FROM incoming r JOIN indicators i USING (indicator)")
                 connection.unregister("incoming")
             connection.execute("UPDATE store SET across_root = NULL")
             connection.execute("COMMIT")
@@ -297,7 +300,6 @@ class Store:
             connection.execute("ROLLBACK")
             raise
         return ids
-
 
 
 def insert(connection: "duckdb.DuckDBPyConnection", table: str, rows: Sequence[tuple]) -> None:

@@ -11,7 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from mubiao.checks.findings import RULES, CheckResult, Severity
+from mubiao.checks.findings import RULES, CheckResult, Finding, Severity
 from mubiao.formats import FindingsFormat
 from mubiao.render.terminal import Wrapped
 
@@ -41,8 +41,7 @@ def render_text(result: CheckResult) -> Group | str:
         grid.add_column()
         for finding in findings:
             label, style = _SEVERITY_LABEL[finding.severity]
-            where = f"{finding.line or '-'}:{finding.column or '-'}"
-            grid.add_row(where, Text(label, style=style), finding.code, Wrapped(finding.message))
+            grid.add_row(_where(finding), Text(label, style=style), finding.code, Wrapped(finding.message))
         parts.append(Padding(grid, (0, 0, 1, 2), expand=False))
     parts.append(_summary(result))
     return Group(*parts)
@@ -57,9 +56,12 @@ def _lines(result: CheckResult) -> str:
         lines.append(f"  {code}  {_SEVERITY_LABEL[rule.severity][0]}  {count:,} 处  {rule.summary}")
     for file, findings in groupby(result.findings, key=lambda f: f.file):
         lines += ["", file]
-        lines += [f"  {f.line or '-'}:{f.column or '-'}  {_SEVERITY_LABEL[f.severity][0]}  {f.code}  {f.message}"
-                  for f in findings]
+        lines += [f"  {_where(f)}  {_SEVERITY_LABEL[f.severity][0]}  {f.code}  {f.message}" for f in findings]
     return "\n".join([*lines, "", _summary(result).plain, ""])
+
+
+def _where(finding: Finding) -> str:
+    return f"{finding.line or '-'}:{finding.column or '-'}"
 
 
 def _summary(result: CheckResult) -> Text:

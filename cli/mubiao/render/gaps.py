@@ -94,24 +94,20 @@ def percent(fraction: float | None, digits: int = 0) -> str:
 # -------------------------------------------------------------------------------------------------- JSON
 
 
+#: Whole numbers below this are written as integers (41 rather than 41.0: the same value, as people and the
+#: contract write it, docs/contract.md §5); above it a float keeps its exponent.
+_WHOLE_BELOW = 1e15
+
+
 def _json_number(value: Any) -> Any:
-    # 41 rather than 41.0: the same value, as people and the contract write it (docs/contract.md §5)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer() and abs(value) < _WHOLE_BELOW:
         return int(value)
     return value
 
 
 def gaps_document(gaps: Gaps) -> dict:
     """The gap report as docs/contract.md §5 lays it out (plus `projected` and `projected_status` on each row)."""
-    return {**_document_head(gaps), "rows": [_json_row(row) for row in gaps.rows],
-            "completeness": _completeness_document(gaps)}
-
-
-def _json_row(row: GapRow) -> dict:
-    values = {name: _json_number(getattr(row, name)) for name in ROW_FIELDS}
-    values["status"] = row.status.value
-    values["deadline"] = row.deadline.isoformat()
-    return values
+    return {**_document_head(gaps), "rows": _json_rows(gaps.table), "completeness": _completeness_document(gaps)}
 
 
 def _document_head(gaps: Gaps) -> dict:
@@ -180,12 +176,12 @@ def _json_rows(table: GapTable) -> list[dict]:
 
 
 def _json_numbers(numbers: "numpy.ndarray") -> list:
-    """The numbers as JSON values: whole numbers below 1e15 as integers (`_json_number`), NaN as None."""
+    """`_json_number` of each number (whole numbers below _WHOLE_BELOW as integers), NaN as None."""
     import numpy as np
 
     values = numbers.astype(object)
     with np.errstate(invalid="ignore"):
-        whole = (numbers == np.trunc(numbers)) & (np.abs(numbers) < 1e15)
+        whole = (numbers == np.trunc(numbers)) & (np.abs(numbers) < _WHOLE_BELOW)
     values[whole] = numbers[whole].astype(np.int64).tolist() if whole.any() else []
     values[np.isnan(numbers)] = None
     return values.tolist()
