@@ -33,18 +33,33 @@ def stderr() -> Console:
 #: Characters a terminal obeys instead of showing: C0 controls but tab and line feed (a carriage return only
 #: before a line feed, as CSV ends its lines), DEL and the C1 controls. A county's note or a file name holding
 #: `ESC [2J` would otherwise clear the screen, set the window title or forge the lines above it.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+#: The invisible marks that reorder text on screen (bidirectional controls: U+202E shows `gpj.exe` as
+#: `exe.jpg`, Trojan Source) are shown as their code point, `<U+202E>`.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+                      "|\r(?!\n)")
+#: For text that must stay on one line (a file name, a finding): line feeds and carriage returns too.
+_CONTROL_OR_BREAK = re.compile(_CONTROL.pattern.replace("\x0b", "\x0a\x0b").replace("|\r(?!\n)", "|\r"))
 
 
 def _shown(match: re.Match) -> str:
     code = ord(match.group())
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"  # ␛ ␡, else �
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ ␊ ␍
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd" if code <= 0x9F else f"<U+{code:04X}>"
 
 
 def printable(text: str) -> str:
     """`text` safe to show on a terminal: each control character as its visible picture (ESC as ␛, DEL as ␡, a C1
-    control as �); tabs, line feeds and CRLF line ends as they are."""
+    control as �, a bidirectional control as `<U+202E>`); tabs, line feeds and CRLF line ends as they are."""
     return _CONTROL.sub(_shown, text)
+
+
+def one_line(text: str) -> str:
+    """`printable`, and a line feed or carriage return shown as ␊ or ␍: a file name holding a line break and
+    `::error …` must not start a line of its own (GitHub Actions would obey it as a workflow command)."""
+    return _CONTROL_OR_BREAK.sub(_shown, text)
 
 
 class _Printable:

@@ -67,17 +67,79 @@ def write_all_atomic(files: Mapping[str | Path, str | bytes | Iterable[bytes]]) 
     and only when all of them are written and on disk are they renamed into place, one after the other. A failure
     or an interrupt while writing leaves every old file as it was and no temporary file behind."""
     done: list[tuple[str, Path]] = []
+    kept: list[tuple[str | None, Path]] = []  # for a set: (a second name of the old file, or None; its path)
+    placed: list[Path] = []
     try:
         for path, data in files.items():
             path = Path(path)
+            _refuse_special(path)
             done.append((_temporary_copy(path, data), path))
+        if len(done) > 1:  # the old files are kept aside until every new one is in place
+            for _, path in done:
+                kept.append((_second_name(path), path))
         for temp, path in done:
             os.replace(temp, path)
+            placed.append(path)
     except BaseException:
         for temp, _ in done:
             Path(temp).unlink(missing_ok=True)  # those already renamed are gone already
+        _put_back(kept, placed)
         raise
+    for old, _ in kept:
+        if old is not None:
+            Path(old).unlink(missing_ok=True)
+    for _, path in done:
+        _sweep_stale(path)
     return [path for _, path in done]
+
+
+def _second_name(path: Path) -> str | None:
+    """A second name for the file at `path` (a hard link, else a copy), so that it can be put back; None when
+    there is no file there."""
+    import secrets
+    import shutil
+
+    if not path.is_file():
+        return None
+    old = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        os.link(path, old)
+    except OSError:  # a file system without hard links (FAT on a USB stick)
+        shutil.copy2(path, old)
+    return old
+
+
+def _put_back(kept: list[tuple[str | None, Path]], placed: list[Path]) -> None:
+    """After a failure part-way through writing a set: every file of the set as it was before (a file that was
+    not there before and was put in place goes again)."""
+    for old, path in kept:
+        try:
+            if path not in placed:
+                if old is not None:  # (a hard link to the file itself, which renaming over it would not remove)
+                    os.unlink(old)
+            elif old is not None:
+                os.replace(old, path)
+            else:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _refuse_special(path: Path) -> None:
+    """Raise WorkspaceError when `path` is something other than a regular file (a device such as /dev/null, a
+    pipe, a folder): writing would replace it with a file."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError:  # a loop of links, no permission: the write itself says why
+        return
+    if not stat.S_ISREG(mode):
+        what = "文件夹" if stat.S_ISDIR(mode) else "设备、管道或套接字"
+        raise WorkspaceError(f"这里已有一个{what},不是普通文件,mubiao 不会用输出文件替换它", file=path,
+                             hint="请指定一个普通文件的路径")
 
 
 def replace_with(path: str | Path, write: Callable[[BinaryIO], object], *, durable: bool = True) -> Path:
@@ -85,13 +147,40 @@ def replace_with(path: str | Path, write: Callable[[BinaryIO], object], *, durab
     writer that needs a file to write into. `durable` False skips the fsync, for a file that may be lost in a
     crash (a cache is rebuilt)."""
     path = Path(path)
+    _refuse_special(path)
     temp = _temporary_file(path, write, durable)
     try:
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    _sweep_stale(path)
     return path
+
+
+#: A temporary file of ours older than this was left by a run that was killed (SIGKILL, a power cut), which
+#: could not remove it: the next write of the same file does. (No run writes one file for an hour.)
+STALE_SECONDS = 3600
+
+
+def _sweep_stale(path: Path) -> None:
+    """Remove the temporary files (`.<name>.<12 hex digits>.tmp`) that killed runs left beside `path`."""
+    import re
+    import time
+
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{12}}\.tmp")
+    cutoff = time.time() - STALE_SECONDS
+    try:
+        with os.scandir(path.parent) as entries:
+            stale = [entry.path for entry in entries if pattern.fullmatch(entry.name)
+                     and entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff]
+    except OSError:
+        return
+    for each in stale:
+        try:
+            os.unlink(each)
+        except OSError:
+            pass
 
 
 def _temporary_copy(path: Path, data: str | bytes | Iterable[bytes]) -> str:

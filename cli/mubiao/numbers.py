@@ -229,13 +229,18 @@ def month_of(day: dt.date) -> str:
 def parse_as_of(text: str) -> dt.date:
     """`--as-of`: a date (`2021-06-15`, `2021年6月15日`), or a month (`2021-06`, `2021年6月`) meaning its last day."""
     if _DATE.fullmatch(cell_text(text)):
-        return parse_date(text)  # type: ignore[return-value]
+        day: dt.date = parse_date(text)  # type: ignore[assignment]
+        if not 1900 <= day.year <= 2199:
+            raise CellError(f"{day.isoformat()} 不像真实的日期(年份应在 1900 至 2199 年之间)")
+        return day
     try:
         period = parse_period(text)
     except CellError:
         raise CellError(f"“{_shorten(text)}”不是日期或月份(应写 2021-06-30 或 2021-06)") from None
     if period is None:
         raise CellError("日期为空(应写 2021-06-30 或 2021-06)")
+    if not "1900" <= period[:4] <= "2199":
+        raise CellError(f"{period} 不像真实的月份(年份应在 1900 至 2199 年之间)")
     return month_end(period)
 
 

@@ -60,9 +60,16 @@ def open_plan(root: str | Path, plan: str | None = None) -> Plan:
     return load_plan(plan_path(root, plan), cache_root=root)
 
 
-def reports_folder(root: str | Path, plan: Plan) -> Path:
-    """`reports/<plan-id>/`: where a plan's generated files go by default."""
-    return Path(root) / "reports" / plan.id
+def reports_folder(root: str | Path, plan: Plan, *parts: str) -> Path:
+    """`reports/<plan-id>/<parts…>`: where a plan's generated files go by default. Raises WorkspaceError when a
+    link takes that folder out of the workspace: mubiao writes outside it only where `-o` says."""
+    from mubiao.readers.listing import is_inside
+
+    folder = Path(root, "reports", plan.id, *parts)
+    if not is_inside(root, folder):
+        raise WorkspaceError("reports/ 经链接指向工作区之外,mubiao 不会写到那里", file=folder,
+                             hint="删除这个链接,或用 -o 明确指定输出位置")
+    return folder
 
 
 def output_path(root: str | Path, path: str | Path) -> Path:
@@ -147,6 +154,9 @@ def _progress(root: str | Path, plan: str | None, as_of: str | None,
             day = parse_as_of(as_of)
         except CellError as exc:
             raise WorkspaceError(f"--as-of {exc}") from None
+        if day < the_plan.start:  # as `form --period` refuses a month outside the plan: every row would be 未报送
+            raise WorkspaceError(f"--as-of {day.isoformat()} 在计划开始({the_plan.start.isoformat()})之前",
+                                 hint=f"请写计划期内的日期或月份,如 {the_plan.last_month}")
     with ExitStack() as bar:  # the bar starts once the files are listed, with its total
         steps: list[Callable[[], None]] = []
         progress = read_progress_or_raise(

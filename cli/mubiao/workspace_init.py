@@ -91,6 +91,8 @@ def _refuse_existing(root: Path, relative: PurePosixPath) -> None:
     path = root
     for folder in relative.parent.parts:
         path = path / folder
+        if path.is_symlink():
+            raise WorkspaceError("这是一个链接,mubiao init 不会经链接把文件写到别处", file=path, hint=hint)
         if path.exists() and not path.is_dir():
             raise WorkspaceError("已有同名文件,无法在此建文件夹", file=path, hint=hint)
     path = root.joinpath(*relative.parts)

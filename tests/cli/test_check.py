@@ -126,7 +126,7 @@ def test_a_progress_bar_counts_every_file_on_a_terminal(monkeypatch, tmp_path):
 
     shutil.copytree(REPO / "targets", tmp_path / "targets")
     shutil.copytree(REPO / "data" / "jinhua-2021", tmp_path / "data" / "jinhua-2021")
-    files = files_to_check([tmp_path / "targets", tmp_path / "data" / "jinhua-2021" / "2021-06"])
+    files = files_to_check([tmp_path / "targets", tmp_path / "data" / "jinhua-2021" / "2021-06"], tmp_path)
     ticks = []
     check_files(files, lambda: ticks.append(1))
-    assert len(ticks) == len(files) == 4 + 11
+    assert len(ticks) == len(files.files) == 4 + 11

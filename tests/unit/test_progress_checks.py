@@ -77,7 +77,7 @@ def make_workspace(fixture: Path, root: Path) -> Path:
         base = root
     else:
         base = root / "data" / "demo"
-        shutil.copytree(fixture, base, ignore=ignore)
+        shutil.copytree(fixture, base, ignore=ignore, symlinks=True)  # (a fixture may be a link: D006)
     plan = root / "targets" / "demo.toml"
     if not plan.exists():
         plan.parent.mkdir(exist_ok=True)

@@ -335,8 +335,15 @@ def test_a_plan_is_checked_again_whenever_its_text_or_its_memo_changes(workspace
 def test_a_plan_not_remembered_is_read_from_disk_once(workspace, monkeypatch):
     """Its bytes are read for the memo's key, and the same bytes are parsed."""
     plan_file = workspace / "targets" / f"{PLAN_ID}.toml"
+    import builtins
+
     reads = []
-    read_bytes = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    real_open = builtins.open
+
+    def counting(file, *args, **kwargs):
+        reads.append(Path(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting)
     assert load_plan(plan_file, cache_root=workspace).id == PLAN_ID
     assert reads.count(plan_file) == 1

@@ -60,6 +60,8 @@ class CheckResult:
 
     files: tuple[str, ...]
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    others: int = 0
+    """Tables outside any `data/` folder that a folder held and were not checked (mubiao's own outputs)."""
 
     @property
     def errors(self) -> int:
@@ -122,6 +124,7 @@ RULES: dict[str, Rule] = {
         Rule("D003", "no-plan", _E, "找不到文件所属的计划(应在 data/<计划编号>/ 下,且有 targets/<计划编号>.toml)"),
         Rule("D004", "plan-invalid", _E, "所属计划有错误,未检查这个进度文件"),
         Rule("D005", "archive-too-large", _E, "xlsx 解压后过大或压缩比异常,拒绝读取"),
+        Rule("D006", "passed-over", _E, "未读取的文件:断开或循环的链接、指向工作区外的链接、链接的文件夹、管道或设备"),
         Rule("D101", "no-header", _E, "找不到表头:前 10 行没有指标编号列"),
         Rule("D102", "no-figure-column", _E, "没有完成值、分子、分母或完成日期列"),
         Rule("D103", "unknown-column", _W, "未知的列名,像是某个已知列名写错了(附建议),或文件没有完成值列时的任何未知列"),

@@ -251,6 +251,11 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 
 
+#: No number of a plan is larger (a national budget in 元 is about 10¹³); beyond it, sums, rates and projections
+#: of several such numbers would overflow to infinity, which no report can show.
+MAX_PLAN_NUMBER = 1e15
+
+
 def _values_in_range(report: _Report, data: Any) -> None:
     """P105 for a number that is not finite (nan, inf, or an integer no float holds) and for a date outside
     EARLIEST_DATE..LATEST_DATE, wherever it stands."""
@@ -266,6 +271,9 @@ def _values_in_range(report: _Report, data: Any) -> None:
         elif isinstance(value, int | float) and _number(value) is None:
             shown = str(value) if isinstance(value, float) else f"{str(value)[:12]}…({len(str(value))} 位)"
             report.add("P105", path, f"`{_key_name(path)}` = {shown} 不是有限的数字;请写实际的数", at_value=True)
+        elif isinstance(value, int | float) and abs(value) > MAX_PLAN_NUMBER:
+            report.add("P105", path, f"`{_key_name(path)}` = {value:g} 太大,不像计划中的数(绝对值应不超过 10¹⁵);"
+                                     "是否多写了几位?", at_value=True)
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             if not EARLIEST_DATE <= value <= LATEST_DATE:
                 report.add("P105", path, f"`{_key_name(path)}` = {value.isoformat()} 不像真实的日期"

@@ -171,7 +171,7 @@ def check_progress_files(
         if owner is None:
             findings.append(cell_finding(str(path), "D003", "文件不在 data/<计划编号>/ 下,不知道它属于哪个计划"))
         else:
-            by_plan[owner][path.resolve()] = str(path)
+            by_plan[owner][_located(path)] = str(path)
     for (root, plan_id), shown in by_plan.items():
         findings.extend(_check_plan_progress(root, plan_id, shown, on_file, plans or {}))
     return findings
@@ -200,7 +200,7 @@ def _check_plan_progress(
             on_file()
         return [cell_finding(name, code, problem) for name in shown.values()]
     # every file of the plan is read, as the user named it or relative to the current folder, for context
-    context = {path.resolve(): _shown_path(path) for path in progress_files(plan, root)}
+    context = {_located(path): _shown_path(path) for path in progress_files(plan, root)}
     files = [Path(name) for name in sorted((context | shown).values())]
     wanted = set(shown.values())
 
@@ -227,9 +227,15 @@ def _no_plan_message(root: Path, plan_id: str) -> str:
     return f"找不到计划文件 targets/{plan_id}.toml(文件应在 data/<计划编号>/ 下{known})"
 
 
+def _located(path: Path) -> Path:
+    """Where a file is, absolute, its folders' links followed but not its own: a link in data/ to a file elsewhere
+    in the workspace is a progress file where the link is (readers/listing.py)."""
+    return path.absolute().parent.resolve() / path.name
+
+
 def _plan_of(path: Path) -> tuple[Path, str] | None:
     """(workspace root, plan id) for a file under `<root>/data/<plan-id>/`, as absolute paths."""
-    resolved = path.resolve()
+    resolved = _located(path)
     for ancestor in resolved.parents:
         if ancestor.name == "data":
             inside = resolved.relative_to(ancestor).parts

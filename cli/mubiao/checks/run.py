@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -15,28 +16,72 @@ PLAN_SUFFIXES = (".toml",)
 KNOWN_SUFFIXES = PLAN_SUFFIXES + TABLE_SUFFIXES
 
 
-def files_to_check(paths: Iterable[Path]) -> list[Path]:
+@dataclass(frozen=True)
+class ToCheck:
+    """What `mubiao check` is to read: the files, what their folders hold that cannot be read, and how many
+    tables it left alone."""
+
+    files: list[Path]
+    passed_over: list[Finding] = field(default_factory=list)
+    """A link that is broken, loops or leads out of the workspace, a linked folder, a pipe (readers/listing.py):
+    a P002 or D006 error each."""
+    others: int = 0
+    """Tables met in a folder outside any `data/` folder: no plan's progress files, most often mubiao's own
+    outputs (reports/, a `-o 6月.csv`). Not checked; the summary line counts them."""
+
+
+def files_to_check(paths: Iterable[Path], root: Path | None = None) -> ToCheck:
     """The files named by `paths`: a file as it is, a folder as every file under it that a checker knows
-    (hidden files and folders, and Excel's `~$` lock files, left out), each folder's files sorted by path.
+    (hidden files and folders, and Excel's `~$` lock files, left out), each folder's files sorted by path. In
+    a folder, a table is a progress file only under a `data/` folder; others are counted, not checked (a table
+    named on its own is checked, and D003 says where it belongs). `root` is the workspace no link may lead out
+    of (default: the current folder).
 
     Raises WorkspaceError for a path that does not exist or a file kind no checker knows.
     """
+    from mubiao.checks.findings import RULES
+    from mubiao.readers.listing import list_files
+
+    def passed(path: Path, why: str) -> Finding:
+        code = "P002" if path.suffix.lower() in PLAN_SUFFIXES else "D006"
+        return Finding(str(path), None, None, code, RULES[code].severity, why)
+
     files: list[Path] = []
+    passed_over: list[Finding] = []
+    others = 0
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if _is_known(p, path)))
+            listing = list_files(path, KNOWN_SUFFIXES, root if root is not None else Path("."))
+            for file in listing.files:
+                if file.suffix.lower() in TABLE_SUFFIXES and not _under_data(file, path):
+                    others += 1
+                else:
+                    files.append(file)
+            passed_over += [passed(each.path, each.why) for each in listing.passed_over]
         elif path.is_file():
             if path.suffix.lower() not in KNOWN_SUFFIXES:
                 raise WorkspaceError(f"不知道如何检查这种文件(可检查:{'、'.join(KNOWN_SUFFIXES)})", file=path)
             files.append(path)
         else:
-            raise WorkspaceError("路径不存在", file=path)
-    return list(dict.fromkeys(files))
+            raise WorkspaceError("路径不存在", file=path, hint=_where_hint(path))
+    return ToCheck(list(dict.fromkeys(files)), passed_over, others)
 
 
-def _is_known(path: Path, folder: Path) -> bool:
-    hidden = any(part.startswith((".", "~$")) for part in path.relative_to(folder).parts)
-    return not hidden and path.suffix.lower() in KNOWN_SUFFIXES and path.is_file()
+def _under_data(file: Path, folder: Path) -> bool:
+    """Whether `file` (found walking `folder`) lies under a folder named `data`, below `folder` or at it."""
+    try:
+        parts = folder.resolve().parts + file.relative_to(folder).parts[:-1]
+    except (OSError, RuntimeError, ValueError):
+        parts = file.parts
+    return "data" in parts
+
+
+def _where_hint(path: Path) -> str:
+    """What to do when a path to check does not exist: most often, not being in a workspace."""
+    if path.name in ("targets", "data") and not (path.parent / "targets").exists():
+        return ("当前目录不是 mubiao 工作区(没有 targets/);请先 cd 到工作区,或用 --root 指定它;"
+                "新建工作区:mubiao init 目录名")
+    return "请检查路径的拼写"
 
 
 def check_paths(paths: Iterable[Path]) -> CheckResult:
@@ -46,10 +91,13 @@ def check_paths(paths: Iterable[Path]) -> CheckResult:
     return check_files(files_to_check(paths))
 
 
-def check_files(files: Sequence[Path], on_file: Callable[[], None] | None = None) -> CheckResult:
+def check_files(to_check: ToCheck | Sequence[Path], on_file: Callable[[], None] | None = None) -> CheckResult:
     """Check these files (see `check_paths`); `on_file()` is called as each one is done (a progress bar)."""
+    if not isinstance(to_check, ToCheck):
+        to_check = ToCheck(list(to_check))
+    files = to_check.files
     advance = on_file or (lambda: None)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(to_check.passed_over)
     plans = {}  # each plan checked here is read once, then serves its progress files too
     for file in files:
         if file.suffix.lower() in PLAN_SUFFIXES:
@@ -63,4 +111,4 @@ def check_files(files: Sequence[Path], on_file: Callable[[], None] | None = None
         findings.extend(check_progress_files(progress, advance, plans))
     order = {str(file): index for index, file in enumerate(files)}
     findings.sort(key=lambda f: (order.get(f.file, len(order)), f.sort_key()))
-    return CheckResult(files=tuple(str(f) for f in files), findings=tuple(findings))
+    return CheckResult(files=tuple(str(f) for f in files), findings=tuple(findings), others=to_check.others)

@@ -48,9 +48,9 @@ def check(
 
     workspace = workspace_root(root)
     targets = paths or [workspace / "targets", *([workspace / "data"] if (workspace / "data").is_dir() else [])]
-    files = files_to_check(targets)
-    with console.progress("检查", total=len(files)) as advance:
-        result = check_files(files, advance)
+    to_check = files_to_check(targets, workspace)
+    with console.progress("检查", total=len(to_check.files)) as advance:
+        result = check_files(to_check, advance)
     console.emit(RENDERERS[output_format](result))
     failed = result.errors or (strict and result.warnings)
     raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.OK)

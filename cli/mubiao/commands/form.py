@@ -53,7 +53,7 @@ def form(
     the_plan = open_plan(workspace, plan)
     month = check_period(the_plan, period)
     chosen = form_counties(the_plan, counties)
-    folder = given or reports_folder(workspace, the_plan) / "forms" / month
+    folder = given or reports_folder(workspace, the_plan, "forms", month)
     with read_progress(the_plan, workspace) as progress:
         forms = build_forms(the_plan, progress.records, month, chosen)
         errors = len(progress.errors)

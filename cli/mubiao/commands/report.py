@@ -49,7 +49,7 @@ def report(
         output_path(workspace, output)  # refused before any work
     result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
     folder = output_path(workspace, output if output is not None else
-                         reports_folder(workspace, result.plan) / result.gaps.period)
+                         reports_folder(workspace, result.plan, result.gaps.period))
     with console.progress("生成月度通报", len(REPORT_FILES), min_items=1) as advance:
         files = {}
         for name, render in REPORT_FILES.items():

@@ -81,7 +81,7 @@ def summary(
         for result in summaries:
             name = f"summary-{result.county or 'city'}.{output_format.value}"
             if output is None:
-                path = file_in(reports_folder(workspace, result.plan) / result.gaps.period, name)
+                path = file_in(reports_folder(workspace, result.plan, result.gaps.period), name)
             else:
                 path = file_in(output, name) if all_counties else output
             rendered = render_draft(draft_summary(result, templates), output_format, templates, trace)

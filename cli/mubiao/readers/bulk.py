@@ -11,6 +11,7 @@ back, to be read by `read_raw_table` and its row rules like any other.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 
@@ -94,6 +95,10 @@ def _parse(bodies: list[CsvBody]) -> ParsedBodies | list[int]:
         return "skip"
 
     names = [str(n) for n in range(first.width)]
+    # pyarrow cannot hand a refused row that is not UTF-8 to `refuse`: it reports that as an "ignored" exception
+    # (printed on stderr, a traceback to a user) and goes on; such bodies are read another way, in silence
+    unraisable: list[object] = []
+    previous, sys.unraisablehook = sys.unraisablehook, unraisable.append
     try:
         table = pyarrow.csv.read_csv(
             pa.py_buffer(b"".join(pieces)),
@@ -104,6 +109,10 @@ def _parse(bodies: list[CsvBody]) -> ParsedBodies | list[int]:
             convert_options=pyarrow.csv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                        strings_can_be_null=False, quoted_strings_can_be_null=False))
     except pa.ArrowInvalid:  # bytes that are not UTF-8: find whose
+        return [i for i, body in enumerate(bodies) if not _is_utf8(body.body)] or list(range(len(bodies)))
+    finally:
+        sys.unraisablehook = previous
+    if unraisable:
         return [i for i, body in enumerate(bodies) if not _is_utf8(body.body)] or list(range(len(bodies)))
     if refused_rows:  # each refused row is some body's: those bodies are read another way
         texts = [text.encode() for text in refused_rows]

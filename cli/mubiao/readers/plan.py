@@ -21,7 +21,7 @@ from mubiao.models import (
     StatusThresholds,
     frozen_mapping,
 )
-from mubiao.readers.toml_document import read_toml
+from mubiao.readers.toml_document import plan_bytes, read_toml
 
 _DEFAULT_PACE = {Kind.COUNT: Pace.LINEAR, Kind.RATIO: Pace.LINEAR, Kind.LEVEL: Pace.STEP, Kind.MILESTONE: Pace.STEP}
 
@@ -39,9 +39,9 @@ def load_plan(path: str | Path, *, cache_root: str | Path | None = None) -> Plan
         from mubiao.readers import plan_memo
 
         try:
-            raw = Path(path).read_bytes()
-        except OSError:
-            pass  # read_toml says why
+            raw = plan_bytes(path)
+        except PlanError:
+            raw = None  # read_toml says why
         data = plan_memo.recall(cache_root, raw) if raw is not None else None
         if data is not None:
             try:

@@ -13,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from mubiao.readers.store import CACHE_FOLDER
+from mubiao.readers.store import cache_folder
 
 FOLDER = "plans"
 REMEMBERED = 16
@@ -21,17 +21,24 @@ REMEMBERED = 16
 FORMAT = 2
 
 
-def _memo(root: str | Path, raw: bytes) -> Path:
+def _memo(root: str | Path, raw: bytes) -> Path | None:
+    """Where the memo of these bytes is kept; None when the workspace's cache is not to be used (`cache_folder`)."""
     from mubiao import __version__
 
+    folder = cache_folder(root)
+    if folder is None:
+        return None
     key = hashlib.sha256(f"{FORMAT}|{__version__}|".encode() + raw).hexdigest()
-    return Path(root) / CACHE_FOLDER / FOLDER / f"{key}.json"
+    return folder / FOLDER / f"{key}.json"
 
 
 def recall(root: str | Path, raw: bytes) -> dict | None:
     """The data of a plan file of exactly these bytes that this mubiao found free of errors, or None."""
+    path = _memo(root, raw)
+    if path is None:
+        return None
     try:
-        memo = json.loads(_memo(root, raw).read_text(encoding="utf-8"))
+        memo = json.loads(path.read_text(encoding="utf-8"))
         text = memo["data"]
         if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8")).hexdigest() != memo["sha256"]:
             return None
@@ -46,6 +53,8 @@ def remember(root: str | Path, raw: bytes, data: dict) -> None:
     from mubiao.io import replace_with
 
     path = _memo(root, raw)
+    if path is None:
+        return
     text = json.dumps(data, ensure_ascii=False, default=_json_value, allow_nan=False)
     memo = json.dumps({"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "data": text}, ensure_ascii=False)
     try:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from mubiao.checks.progress import Across
     from mubiao.readers.layout import Layout, Lookup
+    from mubiao.readers.listing import Listing
     from mubiao.readers.rows import Records
     from mubiao.readers.store import FileEntry, Stamp, Store
     from mubiao.readers.tables import RawTable
@@ -139,32 +140,28 @@ def progress_folder(plan: Plan, root: str | Path = ".") -> Path:
 
 
 def progress_files(plan: Plan, root: str | Path = ".") -> list[Path]:
-    """Every progress file of the plan (`data/<plan-id>/**/*.csv|.tsv|.xlsx`), sorted by path.
+    """Every progress file of the plan (`data/<plan-id>/**/*.csv|.tsv|.xlsx`), sorted by path (see
+    `progress_listing`, which also says what it passed over)."""
+    return progress_listing(plan, root).files
 
-    Hidden files and folders, and the `~$…` lock files Excel leaves beside an open workbook, are not read."""
+
+def progress_listing(plan: Plan, root: str | Path = ".") -> "Listing":
+    """The plan's progress files and the entries of its folder that are not read (readers/listing.py): hidden
+    files and folders, and the `~$…` lock files Excel leaves beside an open workbook, are left out unsaid; a
+    link that is broken, loops or leads out of the workspace, a linked folder, a pipe, are passed over and said."""
+    from mubiao.readers.listing import Listing, list_files
+
     folder = progress_folder(plan, root)
     if not folder.is_dir():
-        return []
-    found: list[tuple[tuple[str, ...], str]] = []
-    _scan(str(folder), (), found)
-    return [Path(path) for _, path in sorted(found)]  # sorted by parts, as paths sort
+        return Listing([], [])
+    return list_files(folder, TABLE_SUFFIXES, root)
 
 
-def _scan(folder: str, parts: tuple[str, ...], found: list[tuple[tuple[str, ...], str]]) -> None:
-    """Add the progress files under `folder` to `found` as (parts of the path below the plan's folder, path).
-    `os.scandir` says what each entry is without a stat (but for a link)."""
-    import os
+def passed_over_findings(listing: "Listing") -> list[Finding]:
+    """A D006 error for each entry `listing` passed over."""
+    from mubiao.readers.layout import cell_finding
 
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):  # a linked folder is not walked (it could loop)
-                _scan(entry.path, (*parts, name), found)
-            elif (os.path.splitext(name)[1].lower() in TABLE_SUFFIXES and not name.startswith("~$")
-                  and entry.is_file()):  # not a pipe or a socket that happens to end in .csv
-                found.append(((*parts, name), entry.path))
+    return [cell_finding(str(each.path), "D006", each.why) for each in listing.passed_over]
 
 
 def read_progress(
@@ -190,7 +187,11 @@ def read_progress(
     from mubiao.readers.store import Stamp, Store
 
     listed = files is None
-    files = list(progress_files(plan, root) if files is None else files)
+    passed: list[Finding] = []
+    if files is None:
+        listing = progress_listing(plan, root)
+        files, passed = listing.files, passed_over_findings(listing)
+    files = list(files)
     if on_count is not None:
         on_count(len(files))
     store = Store.open(root, plan) if cache and listed else Store.memory(plan)
@@ -204,7 +205,7 @@ def read_progress(
     ids = {i: kept[keys[i]].file for i in unchanged}
     still = {keys[i] for i in unchanged}
     gone = [entry.file for key, entry in kept.items() if key not in still]
-    findings: list[Finding] = []
+    findings: list[Finding] = passed
     lookup = Lookup(plan)
     for batch in _batches([i for i in range(len(files)) if i not in ids], stamps):
         entries, records = _read_files(lookup, [files[i] for i in batch], [names[i] for i in batch],

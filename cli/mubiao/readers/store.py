@@ -133,8 +133,18 @@ def columns_of(text: str) -> dict[str, int]:
     return json.loads(text)
 
 
-def store_path(root: str | Path, plan: Plan) -> Path:
-    return Path(root) / CACHE_FOLDER / f"{plan.id}.duckdb"
+def cache_folder(root: str | Path) -> Path | None:
+    """`.mubiao-cache/` of the workspace, or None when a link takes it out of the workspace (mubiao then keeps
+    nothing: it reads every file, as in a read-only workspace, and writes nowhere it was not asked to)."""
+    from mubiao.readers.listing import is_inside
+
+    folder = Path(root) / CACHE_FOLDER
+    return folder if is_inside(root, folder) else None
+
+
+def store_path(root: str | Path, plan: Plan) -> Path | None:
+    folder = cache_folder(root)
+    return None if folder is None else folder / f"{plan.id}.duckdb"
 
 
 def fingerprint(plan: Plan) -> str:
@@ -167,6 +177,8 @@ class Store:
         import duckdb
 
         path = store_path(root, plan)
+        if path is None:
+            return cls.memory(plan)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError:

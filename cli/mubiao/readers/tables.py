@@ -254,6 +254,8 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
+                if encoding == "utf-8-sig" and _is_cesu8_surrogate(data, exc.start):
+                    raise _cesu8_error(data, exc.start, path) from None
                 raise _error("D002", f"文件以 {_ENCODING_NAMES[encoding]} 的 BOM 开头,但内容不是该编码",
                              path, _line_of(data, exc.start), hint=_SAVE_AS_UTF8) from None
     if b"\x00" in data:
@@ -265,6 +267,8 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         not_utf8 = exc.start
+    if _is_cesu8_surrogate(data, not_utf8):  # GB18030 would read the whole file, into nonsense
+        raise _cesu8_error(data, not_utf8, path)
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
@@ -272,6 +276,16 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         # file with a stray byte, or a UTF-8 file with a row pasted in from a GBK one
         raise _error("D002", "无法识别文件编码:既不是 UTF-8,也不是 GB18030/GBK(是否混入了别的编码的内容?)",
                      path, _line_of(data, max(not_utf8, exc.start)), hint=_SAVE_AS_UTF8) from None
+
+
+def _cesu8_error(data: bytes, at: int, path: Path) -> Exception:
+    return _error("D002", "文件是 UTF-8,但这一行有一个按 CESU-8 写入的字符(多为表情符号,来自 Java 程序或旧数据库的导出)",
+                  path, _line_of(data, at), hint="删去这个字符或重新输入它,再另存为 UTF-8")
+
+
+def _is_cesu8_surrogate(data: bytes, at: int) -> bool:
+    """Whether the bytes at `at` are half of a surrogate pair written as three bytes (0xED 0xA0–0xBF …)."""
+    return data[at:at + 1] == b"\xed" and len(data) > at + 1 and 0xA0 <= data[at + 1] <= 0xBF
 
 
 def _looks_like_utf16(data: bytes) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -50,6 +51,21 @@ class TomlDocument:
         return to_json_compatible(self.data)
 
 
+def plan_bytes(path: str | Path) -> bytes:
+    """The bytes of a plan file, at most MAX_PLAN_BYTES + 1 of them (a larger file is refused, never read whole).
+    Raises PlanError (P002) for a file that cannot be read, or is not a regular file: reading a pipe would wait
+    for a writer forever."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise PlanError("不是普通文件(是管道、设备或文件夹),无法作为计划读取", file=path, code="P002")
+        with open(path, "rb") as handle:
+            return handle.read(MAX_PLAN_BYTES + 1)
+    except OSError as exc:
+        raise PlanError(f"无法读取文件:{exc.strerror or exc}", file=path, code="P002") from exc
+
+
 def read_toml(path: str | Path, raw: bytes | None = None) -> TomlDocument:
     """Read and parse a TOML file (`raw`: its bytes, when the caller has read them already).
 
@@ -58,11 +74,7 @@ def read_toml(path: str | Path, raw: bytes | None = None) -> TomlDocument:
     """
     path = Path(path)
     if raw is None:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise PlanError(f"无法读取文件:{exc.strerror or exc}", file=path, code="P002") from exc
-    raw = raw[: MAX_PLAN_BYTES + 1]
+        raw = plan_bytes(path)
     if len(raw) > MAX_PLAN_BYTES:
         raise PlanError(f"文件超过 {MAX_PLAN_BYTES // 1024 // 1024} MB,不像计划文件", file=path, code="P002")
     had_bom = raw.startswith(b"\xef\xbb\xbf")
@@ -80,8 +92,9 @@ def read_toml(path: str | Path, raw: bytes | None = None) -> TomlDocument:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, column = _error_position(exc, text)
-        message = _TOML_POSITION.sub("", str(exc)).strip()
-        raise PlanError(f"TOML 语法错误:{message}", file=path, line=line, column=column, code="P001") from exc
+        message, hint = explain_toml_error(_TOML_POSITION.sub("", str(exc)).strip(), _line(text, line))
+        raise PlanError(f"TOML 语法错误:{message}", file=path, line=line, column=column, hint=hint,
+                        code="P001") from exc
     except RecursionError as exc:
         raise PlanError("TOML 嵌套过深", file=path, code="P001") from exc
     except ValueError as exc:  # tomllib lets Python's int() refuse an integer of thousands of digits
@@ -114,6 +127,72 @@ def _nesting(data: Any) -> int:
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
     return deepest
+
+
+#: tomllib's messages in Chinese (what a planning officer can act on), by the start of the English text.
+_TOML_MESSAGES = (
+    ("Illegal character '\\n'", "字符串在行末还没有结束"),
+    ("Illegal character", "字符串中有不允许的字符 {0}"),
+    ("Unterminated string", "字符串没有结尾的引号"),
+    ("Expected '=' after a key in a key/value pair", "键的后面应是等号 ="),
+    ("Invalid value", "等号后的值无法识别"),
+    ("Invalid statement", "这一行无法识别:每行应是“键 = 值”,或 [表名]、[[数组表名]]"),
+    ("Invalid initial character for a key part", "键名的开头无效"),
+    ("Cannot overwrite a value", "同一个键写了两次"),
+    ("Cannot declare", "同一个表写了两次"),
+    ("Duplicate inline table key", "花括号 {{}} 中同一个键写了两次"),
+    ("Cannot mutate immutable namespace", "不能给已写完的花括号表或数组再添加键"),
+    ("Cannot redefine namespace", "这个表已经定义过"),
+    ("Unclosed array", "方括号 [ ] 没有闭合:数组缺少结尾的 ]"),
+    ("Unclosed inline table", "花括号 {{ }} 没有闭合:缺少结尾的 }}"),
+    ("Expected ']]' at the end of an array declaration", "[[…]] 缺少结尾的 ]]"),
+    ("Expected ']' at the end of a table declaration", "[…] 缺少结尾的 ]"),
+    ("Invalid date or datetime", "日期无效(应写成 2021-06-30 这样的日期)"),
+    ("Unescaped '\\' in a string", "字符串中的反斜杠 \\ 没有转义"),
+    ("Invalid hex value", "字符串中的 \\u 转义无效"),
+    ("Escaped character is not a Unicode scalar value", "字符串中的 \\u 转义无效"),
+    ("Found invalid character", "发现无效字符 {0}"),
+    ("Expected", "此处应为 {0}"),
+)
+_QUOTED = re.compile(r"'(.*)'|(\S+)$")
+
+
+def explain_toml_error(message: str, line: str) -> tuple[str, str]:
+    """A TOML parser message in Chinese, and a hint for the common causes seen in the line: a full-width ＝ or
+    quotation mark typed by a Chinese input method, a missing closing quote, a key written twice, a value
+    without quotes."""
+    said = message
+    for english, chinese in _TOML_MESSAGES:
+        if message.startswith(english):
+            rest = _QUOTED.search(message[len(english):].strip())
+            shown = (rest.group(1) if rest.group(1) is not None else rest.group(2)) if rest else ""
+            said = chinese.format(f"“{shown}”" if shown else "")
+            break
+    return said, _toml_hint(message, line)
+
+
+def _toml_hint(message: str, line: str) -> str:
+    hints = []
+    if "＝" in line:
+        hints.append("把全角等号“＝”改为半角“=”")
+    if any(mark in line for mark in "“”‘’"):
+        hints.append("字符串要用半角引号 \"…\",不能用中文引号“”")
+    if any(mark in line for mark in "［］｛｝，"):
+        hints.append("方括号、花括号和逗号要用半角 [ ] { } ,")
+    if line.count('"') % 2 == 1 and '"""' not in line:
+        hints.append("这一行的引号不成对:字符串少了结尾的 \"")
+    if message.startswith(("Cannot overwrite a value", "Cannot declare", "Duplicate inline table key")):
+        hints.append("删去重复的一处;两个计划不要粘贴进同一个文件")
+    if message.startswith("Invalid value") and "=" in line and not hints:
+        hints.append("文字要加半角引号,如 name = \"城乡低保\";日期写成 2021-06-30;数字不带单位和千分位逗号")
+    if message.startswith(("Invalid initial character", "Expected '=' after a key")) and not hints:
+        hints.append("键名只用字母、数字、- 和 _;每行写成 键 = 值")
+    return ";".join(hints) or "对照 docs/plan-format.md 中的示例检查这一行"
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.split("\n")
+    return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
 def _error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, int]:

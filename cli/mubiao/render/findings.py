@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mubiao.checks.findings import RULES, CheckResult, Finding, Severity
+from mubiao.console import one_line
 from mubiao.formats import FindingsFormat
 from mubiao.render.terminal import Wrapped
 
@@ -33,7 +34,7 @@ def render_text(result: CheckResult) -> Group | str:
         return _lines(result)
     parts: list[RenderableType] = []
     for file, findings in groupby(result.findings, key=lambda f: f.file):
-        parts.append(Text(file, style="bold underline"))
+        parts.append(Text(one_line(file), style="bold underline"))
         grid = Table.grid(padding=(0, 2), pad_edge=True)
         grid.add_column(no_wrap=True, min_width=6)
         grid.add_column(no_wrap=True)
@@ -41,7 +42,7 @@ def render_text(result: CheckResult) -> Group | str:
         grid.add_column()
         for finding in findings:
             label, style = _SEVERITY_LABEL[finding.severity]
-            grid.add_row(_where(finding), Text(label, style=style), finding.code, Wrapped(finding.message))
+            grid.add_row(_where(finding), Text(label, style=style), finding.code, Wrapped(one_line(finding.message)))
         parts.append(Padding(grid, (0, 0, 1, 2), expand=False))
     parts.append(_summary(result))
     return Group(*parts)
@@ -55,8 +56,9 @@ def _lines(result: CheckResult) -> str:
         rule = RULES[code]
         lines.append(f"  {code}  {_SEVERITY_LABEL[rule.severity][0]}  {count:,} 处  {rule.summary}")
     for file, findings in groupby(result.findings, key=lambda f: f.file):
-        lines += ["", file]
-        lines += [f"  {_where(f)}  {_SEVERITY_LABEL[f.severity][0]}  {f.code}  {f.message}" for f in findings]
+        lines += ["", one_line(file)]
+        lines += [f"  {_where(f)}  {_SEVERITY_LABEL[f.severity][0]}  {f.code}  {one_line(f.message)}"
+                  for f in findings]
     return "\n".join([*lines, "", _summary(result).plain, ""])
 
 
@@ -66,14 +68,16 @@ def _where(finding: Finding) -> str:
 
 def _summary(result: CheckResult) -> Text:
     files = f"检查了 {len(result.files)} 个文件"
+    others = (f";另有 {result.others} 个不在 data/ 下的表格未检查(多为 mubiao 写出的报告)"
+              if result.others else "")
     if not result.findings:
-        return Text.assemble(("✓ ", "bold green"), f"{files},没有发现问题")
+        return Text.assemble(("✓ ", "bold green"), f"{files},没有发现问题{others}")
     return Text.assemble(
         ("✗ " if result.errors else "! ", "bold red" if result.errors else "bold yellow"),
         (f"{result.errors} 个错误", "red" if result.errors else ""),
         ",",
         (f"{result.warnings} 个警告", "yellow" if result.warnings else ""),
-        f"({files})",
+        f"({files}{others})",
     )
 
 

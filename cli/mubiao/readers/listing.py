@@ -1,0 +1,107 @@
+"""Which files a folder holds for mubiao to read, and every entry it passes over that a person would expect read.
+
+One walk serves `mubiao check` and every command that reads progress files, so the two never disagree about a
+file. Hidden files and folders and Excel's `~$…` lock files are left out without a word (they are never a
+county's report). Everything else that has a known suffix but is not read is said (docs/progress-files.md,
+"Files that are not read"):
+
+- a link whose target is missing, or that points to itself (a loop);
+- a link that leads out of the workspace: mubiao reads only what is inside it, as `check` and `gaps` both say;
+- a linked folder (not walked: links can loop, and the files would be counted twice);
+- something that is not a regular file (a pipe, a socket, a device): reading a pipe would wait forever.
+
+A link to a regular file inside the workspace is read like the file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class PassedOver:
+    """An entry that is not read, and why (a sentence for the finding)."""
+
+    path: Path
+    why: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    files: list[Path]
+    """The files to read, sorted by their parts (as paths sort)."""
+    passed_over: list[PassedOver]
+
+
+def list_files(folder: str | Path, suffixes: Iterable[str], root: str | Path) -> Listing:
+    """The files under `folder` whose suffix (any case) is one of `suffixes`, and what was passed over; `root` is
+    the workspace, which no link may lead out of."""
+    suffixes = tuple(s.lower() for s in suffixes)
+    try:
+        inside = Path(root).resolve()
+    except (OSError, RuntimeError):
+        inside = Path(os.path.abspath(root))
+    found: list[tuple[tuple[str, ...], str]] = []
+    passed: list[PassedOver] = []
+    _walk(str(folder), (), suffixes, inside, found, passed)
+    return Listing([Path(path) for _, path in sorted(found)], sorted(passed, key=lambda p: p.path.parts))
+
+
+def _walk(folder: str, parts: tuple[str, ...], suffixes: tuple[str, ...], inside: Path,
+          found: list[tuple[tuple[str, ...], str]], passed: list[PassedOver]) -> None:
+    """`os.scandir` says what each entry is without a stat (but for a link)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith((".", "~$")):
+                continue
+            known = os.path.splitext(name)[1].lower() in suffixes
+            if entry.is_symlink():
+                why = _link_problem(Path(entry.path), inside, known)
+                if why is not None:
+                    passed.append(PassedOver(Path(entry.path), why))
+                elif known:
+                    found.append(((*parts, name), entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                _walk(entry.path, (*parts, name), suffixes, inside, found, passed)
+            elif known:
+                if entry.is_file(follow_symlinks=False):
+                    found.append(((*parts, name), entry.path))
+                else:
+                    passed.append(PassedOver(Path(entry.path), "不是普通文件(是管道、设备或套接字),未读取"))
+
+
+def _link_problem(path: Path, inside: Path, known: bool) -> str | None:
+    """Why the link at `path` is not read, or None when it is (a link to a regular file in the workspace) or is
+    nothing mubiao would read anyway (a link to some other kind of file)."""
+    try:
+        target = path.resolve(strict=True)
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return "是链接,但它指向的文件不存在,未读取" if known else None
+    except (OSError, RuntimeError):  # a loop (Python 3.11 raises RuntimeError for it)
+        return "是循环的链接(指向自己),未读取" if known else None
+    if stat.S_ISDIR(mode):
+        return "是指向文件夹的链接,其中的文件未读取;请把文件复制到这里,而不是链接"
+    if not known:
+        return None
+    if target != inside and inside not in target.parents:
+        return f"是指向工作区外的链接({target}),未读取;请把文件复制到工作区内"
+    if not stat.S_ISREG(mode):
+        return "是链接,指向的不是普通文件(管道、设备或套接字),未读取"
+    return None
+
+
+def is_inside(root: str | Path, path: str | Path) -> bool:
+    """Whether `path`, its links followed as far as they exist, stays inside the workspace `root` (a folder mubiao
+    writes to by default, `reports/` or `.mubiao-cache/`, must)."""
+    try:
+        inside = Path(root).resolve()
+        target = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return target == inside or inside in target.parents
