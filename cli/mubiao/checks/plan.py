@@ -569,7 +569,8 @@ class _IndicatorRules:
                 )
 
     def summary_template(self) -> None:
-        """The extension `summary = "…"`: a jinja2 sentence template that must parse and use known variables."""
+        """The extension `summary = "…"`: a jinja2 sentence template that must parse, use known variables, keep to
+        what a sentence may do (render/sentences.py) and render on sample values, as `mubiao summary` will."""
         text = self.ind.get("summary")
         if not isinstance(text, str):
             return
@@ -577,27 +578,25 @@ class _IndicatorRules:
         import jinja2.meta
 
         from mubiao.render.draft import SENTENCE_VARIABLES
+        from mubiao.render.sentences import SAMPLE_VALUES, environment, refused_construct, render
 
+        sandbox = environment()
         try:
-            parsed = jinja2.Environment().parse(text)
+            parsed = sandbox.parse(text)
         except jinja2.TemplateSyntaxError as exc:
             self.add("P218", "summary", f"summary 模板语法错误:{exc.message}")
             return
-        for name in sorted(jinja2.meta.find_undeclared_variables(parsed) - set(SENTENCE_VARIABLES)):
+        if refused := refused_construct(parsed):
+            self.add("P218", "summary", f"summary 模板不能用{refused};模板只用来填写变量的值")
+            return
+        unknown = sorted(jinja2.meta.find_undeclared_variables(parsed) - set(SENTENCE_VARIABLES))
+        for name in unknown:
             guess = closest(name, SENTENCE_VARIABLES)
             hint = f";是不是 {guess}?" if guess else ";可用变量见 docs/summary.md"
             self.add("P218", "summary", f"summary 模板用了未知变量 {name}{hint}")
-        if inside := _private_attribute(parsed):
-            self.add("P218", "summary", f"summary 模板不能取以 _ 开头的属性({inside});模板只用来填写变量的值")
-
-
-def _private_attribute(template: Any) -> str | None:
-    """The first `x.__name__` or `x['_name']` in a parsed jinja2 template: the way from a variable into Python's
-    insides (server-side template injection), which no sentence needs."""
-    from jinja2 import nodes
-
-    for node in template.find_all((nodes.Getattr, nodes.Getitem)):
-        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-        if isinstance(name, str) and name.startswith("_"):
-            return name
-    return None
+        if unknown:
+            return
+        try:
+            render(sandbox.from_string(text), SAMPLE_VALUES)
+        except jinja2.TemplateError as exc:
+            self.add("P218", "summary", f"summary 模板在示例数据上出错:{exc.message or exc}")

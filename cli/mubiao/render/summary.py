@@ -52,27 +52,49 @@ class Templates:
     def environment(self) -> "jinja2.Environment":
         import jinja2
 
+        from mubiao.render.sentences import environment
+
         folders = [TEMPLATES / self.language]
         if self.folder is not None:
             folders.insert(0, self.folder / self.language)
             folders.insert(1, self.folder)
-        # Plain text, not HTML: escaping happens in each output format's renderer. Sandboxed: a plan's own
-        # `summary` template comes with the plan, and a sentence has no business with Python's insides
-        # (`{{ name.__class__.__mro__ }}` raises instead of climbing out; `mubiao check` refuses it as P218).
-        from jinja2.sandbox import SandboxedEnvironment
+        # Plain text, not HTML: escaping happens in each output format's renderer. Sandboxed and bounded: a
+        # plan's own `summary` template comes with the plan, and a sentence has no business with Python's insides
+        # nor with loops (render/sentences.py; `mubiao check` refuses the same as P218).
+        return environment(jinja2.FileSystemLoader([str(f) for f in folders]))
 
-        return SandboxedEnvironment(loader=jinja2.FileSystemLoader([str(f) for f in folders]), autoescape=False,
-                                    undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+    @cached_property
+    def _vetted(self) -> dict[str, "jinja2.Template"]:
+        return {}
+
+    def _template(self, names: list[str], own: str | None) -> "jinja2.Template":
+        """The template to render, checked once against what a sentence may do (render/sentences.py)."""
+        import jinja2
+
+        from mubiao.render.sentences import refused_construct
+
+        key = "\0own\0" + own if own is not None else "\0".join(names)
+        if key not in self._vetted:
+            if own is not None:
+                source = own
+            else:
+                name = self.environment.select_template(names).name
+                source = self.environment.loader.get_source(self.environment, name)[0]
+            refused = refused_construct(self.environment.parse(source))
+            if refused is not None:
+                raise jinja2.TemplateSyntaxError(f"句子模板不能用{refused}", 1)
+            self._vetted[key] = self.environment.from_string(source)
+        return self._vetted[key]
 
     def sentence(self, names: list[str], values: dict[str, Any], own: str | None = None, where: str = "") -> str:
         """The first of the templates `names` that exists (or the indicator's `own` template) rendered with
         `values`, on one line."""
         import jinja2
 
+        from mubiao.render.sentences import render
+
         try:
-            template = (self.environment.from_string(own) if own is not None
-                        else self.environment.select_template(names))
-            text = template.render(values)
+            text = render(self._template(names, own), values)
         except jinja2.TemplateError as exc:
             raise TemplateError(f"总结模板出错{where}:{exc.message or exc}",
                                 hint="模板变量见 docs/summary.md") from None
