@@ -391,3 +391,22 @@ def test_outputs_never_go_into_the_inputs(tmp_path, command):
     result = _run(*command, "--plan", "jinhua-2021", "--root", workspace, "-o", target, expect=2)
     assert "不能把输出写进 data/" in result.output
     assert {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()} == before
+
+
+def test_the_plain_view_of_a_huge_plan_is_the_terminal_view_without_its_colours():
+    """Above PLAIN_ROWS rows the view is laid out with plain strings (rich takes 50 s for 100,000 indicators);
+    it must be the very view rich lays out, line for line (as piped: wide, nothing wrapped)."""
+    from mubiao.workspace import open_gaps
+
+    gaps = open_gaps(REPO, "jinhua-2021", "2021-06")
+    assert GapsTable(gaps).plain(True) == console.plain(GapsTable(gaps), width=400)
+
+
+def test_a_view_of_more_than_plain_rows_rows_is_plain_text(monkeypatch):
+    import mubiao.render.gaps as gaps_render
+    from mubiao.workspace import open_gaps
+
+    gaps = open_gaps(REPO, "jinhua-2021", "2021-06")
+    assert isinstance(gaps_render.render_table(gaps), GapsTable)
+    monkeypatch.setattr(gaps_render, "PLAIN_ROWS", len(gaps.rows) - 1)
+    assert isinstance(gaps_render.render_table(gaps), str)

@@ -121,7 +121,32 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         raise _error("D001", f"无法读取文件:{exc.strerror or exc}", path) from None
     if not data.strip():
         raise _error("D001", "文件是空的", path)
+    if len(data) > MAX_LINE_BYTES:
+        _refuse_runaway_lines(data, path)
     return data
+
+
+#: Excel's limit of rows on a sheet; no county's file comes near it, and a file of more (200 MB of `,,,,,`)
+#: would take gigabytes as rows.
+MAX_ROWS = 1_048_576
+#: The longest line a table may have: a whole report pasted into one cell is a few hundred KB.
+MAX_LINE_BYTES = 4 * 2**20
+
+
+def _refuse_runaway_lines(data: bytes, path: Path) -> None:
+    """D001 for a text with more lines than a sheet has rows, or a line longer than MAX_LINE_BYTES (50 MB of
+    commas is 50 million cells), found from where its line feeds are, before it is parsed."""
+    import numpy as np
+
+    lines = data.count(b"\n")
+    if lines > MAX_ROWS:
+        raise _error("D001", f"文件有 {lines:,} 行,超过了工作表的行数上限 {MAX_ROWS:,}", path,
+                     hint="文件末尾多半有大量空行或只有分隔符的行;请删去后重新保存")
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
+    lengths = np.diff(np.concatenate(([-1], ends, [len(data)])))
+    longest = int(np.argmax(lengths))
+    if lengths[longest] > MAX_LINE_BYTES:
+        raise _error("D001", f"这一行有 {lengths[longest] // 2**20} MB,不像表格中的一行", path, longest + 1)
 
 
 def _read_csv(path: Path) -> RawTable:
@@ -384,8 +409,9 @@ def _refuse_unsafe_archive(path: Path) -> bool:
             if unpacked > MAX_XLSX_UNPACKED or (unpacked > 2**20 and unpacked / packed > MAX_XLSX_RATIO):
                 raise _error("D005", f"xlsx 解压后有 {unpacked // 2**20} MB(压缩比 {unpacked // packed}:1),拒绝读取",
                              path, hint="可能是压缩炸弹;请重新导出")
-            return any(_holds_formulas(archive, member) for member in members
-                       if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"))
+            sheets = [member for member in members
+                      if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")]
+            return any([_scan_sheet(archive, member, path) for member in sheets])
     except ProgressError:
         raise
     except Exception as exc:  # not a zip, a damaged directory, a zip feature Python lacks, names not in UTF-8…
@@ -393,17 +419,34 @@ def _refuse_unsafe_archive(path: Path) -> bool:
                      hint="旧版 .xls 请在 Excel 中另存为 .xlsx") from None
 
 
-def _holds_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    """Whether a sheet's XML has a formula element (`<f>`, `<f t=…>`, or with a namespace prefix)."""
+def _scan_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> bool:
+    """Whether a sheet's XML has a formula element (`<f>`, `<f t=…>`, or with a namespace prefix); D005 for a
+    sheet of more cells than MAX_XLSX_CELLS, D001 for a row number beyond Excel's last row. (openpyxl would make
+    every cell, and every empty row up to a row number, before mubiao saw one: a 1 KB file naming row
+    99,999,999,999 took 2.85 GB.)"""
+    formulas = False
+    cells = 0
+    tail = b""
     with archive.open(member) as part:
-        tail = b""
         while chunk := part.read(1 << 20):
-            if _FORMULA_TAG.search(tail + chunk):
-                return True
-            tail = chunk[-16:]
-    return False
+            text = tail + chunk
+            formulas = formulas or bool(_FORMULA_TAG.search(text))
+            cells += len(_CELL_TAG.findall(chunk))  # (a tag split between two chunks is not counted: a bound)
+            if cells > MAX_XLSX_CELLS:
+                raise _error("D005", f"工作表有超过 {MAX_XLSX_CELLS:,} 个单元格,不像一个县的报表,拒绝读取", path,
+                             hint="请只保留填报的表格,删去其余的行和列后重新保存")
+            for found in _ROW_NUMBER.finditer(text):
+                if int(found.group(1)) > MAX_ROWS:
+                    raise _error("D001", f"工作表中有第 {int(found.group(1)):,} 行,超过了 Excel 的行数上限 "
+                                         f"{MAX_ROWS:,};文件已损坏或被改写", path)
+            tail = chunk[-64:]
+    return formulas
 
 
+#: More cells than a sheet of a county's (or a city's summary) ever has; openpyxl makes an object of each.
+MAX_XLSX_CELLS = 2_000_000
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[ >/]")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{7,})\"")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
