@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from mubiao import __version__, console
+from mubiao import __version__, click_words, console
 from mubiao.commands.check import check
 from mubiao.commands.form import form
 from mubiao.commands.gaps import gaps
@@ -47,6 +47,14 @@ class _ErrorBoundary(TyperGroup):
             self._trace(ctx)
         raise typer.Exit(ExitCode.CANNOT_RUN)
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The root's options, typer's completion options with help in Chinese (typer writes it in English)."""
+        params = super().get_params(ctx)
+        for param in params:
+            if param.name in click_words.COMPLETION_HELP:
+                param.help = click_words.COMPLETION_HELP[param.name]
+        return params
+
     @staticmethod
     def _trace(ctx: Any) -> None:
         if ctx.params.get("debug") or os.environ.get("MUBIAO_DEBUG") == "1":
@@ -58,9 +66,12 @@ def _is_click_exception(exc: Exception) -> bool:
     return callable(getattr(exc, "show", None)) and hasattr(exc, "exit_code")
 
 
+click_words.install()  # click's own words (usage errors, help headings) in Chinese
+
 app = typer.Typer(
     name="mubiao",
     cls=_ErrorBoundary,
+    suggest_commands=False,  # click suggests the command itself (typer's suggestion repeated it)
     help="mubiao(目标):工作要点与规划的目标跟踪工具。检查计划文件,汇总各县进度,生成通报与总结。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -212,7 +212,10 @@ def test_csv_has_the_json_columns_a_bom_and_neutralised_text(tmp_path):
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == ",".join(ROW_FIELDS)
+    from mubiao.render.gaps import CSV_HEADINGS_ZH
+
+    assert list(CSV_HEADINGS_ZH) == list(ROW_FIELDS)  # one heading per JSON field, in the JSON's order
+    assert lines[0] == ",".join(CSV_HEADINGS_ZH.values())  # the plan is Chinese: so are the headings
     assert "'=HYPERLINK" in lines[1] and ",=HYPERLINK" not in data.decode("utf-8-sig")
     assert "已写入" in result.output
 
@@ -234,7 +237,7 @@ def test_scoreboard_formats(sample):
     assert set(document["counties"][0]["statuses"]) == {"met", "on_track", "at_risk", "behind", "missed",
                                                         "no_data", "no_target"}
     assert render_scoreboard_md(gaps).startswith("# 2021年全市民政工作要点")
-    assert render_scoreboard_csv(gaps).startswith("\ufeffrank,county,name".encode())
+    assert render_scoreboard_csv(gaps).startswith("\ufeff排名,地区编号,地区,".encode())
 
 
 def test_a_table_written_to_a_file_is_plain_text(tmp_path):
@@ -410,3 +413,24 @@ def test_a_view_of_more_than_plain_rows_rows_is_plain_text(monkeypatch):
     assert isinstance(gaps_render.render_table(gaps), GapsTable)
     monkeypatch.setattr(gaps_render, "PLAIN_ROWS", len(gaps.rows) - 1)
     assert isinstance(gaps_render.render_table(gaps), str)
+
+
+def test_an_english_plan_keeps_the_json_field_names_as_csv_headings(sample):
+    from dataclasses import replace
+
+    from mubiao.render.gaps import csv_headings
+
+    plan, _ = sample
+    assert csv_headings(replace(plan, language="en"), ROW_FIELDS) == list(ROW_FIELDS)
+
+
+def test_with_no_data_the_as_of_date_is_today_kept_within_the_plan(sample):
+    """docs/gaps.md: today, not the end of today's month (nor of the year)."""
+    from dataclasses import replace
+
+    from mubiao.analysis.gaps import _latest_month_end
+
+    plan, _ = sample
+    today = dt.date.today()
+    assert _latest_month_end(replace(plan, start=dt.date(2000, 1, 1), end=dt.date(2199, 12, 31)), None) == today
+    assert _latest_month_end(plan, None) == min(max(today, plan.start), plan.end)

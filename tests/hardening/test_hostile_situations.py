@@ -300,3 +300,29 @@ def test_a_toml_syntax_error_is_explained_in_chinese_with_its_likely_cause(works
     assert hint in line, line
     import re
     assert not re.search(r"\b(Illegal|Expected|Invalid|Cannot|Unterminated|character|value)\b", line), line
+
+
+@pytest.mark.parametrize("args, said", [
+    (["gap"], "是不是 'gaps'"),
+    (["gaps", "--bogus"], "没有选项 '--bogus'"),
+    (["gaps", "--format", "xx"], "不是可选值"),
+    (["form"], "缺少选项 '--period'"),
+    (["gaps", "a", "b"], "多出了参数"),
+])
+def test_usage_errors_are_in_chinese_said_once(args, said):
+    result = run(*args)
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert said in result.stderr and lines[-1].startswith("error: "), result.stderr
+    assert result.stderr.count("是不是") <= 1
+    import re
+    assert not re.search(r"\b(Usage|Error|Try|Did you mean|No such|Missing|Invalid)\b", result.stderr), result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["gaps"], ["check"], ["report"], ["summary"], ["form"], ["init"],
+                                     ["show"], ["schema"]])
+def test_help_has_no_english_of_click_or_typer(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    for english in ("Show this message", "Usage:", "Options:", "Commands:", "Install completion", "env var"):
+        assert english not in result.stdout, (command, english)

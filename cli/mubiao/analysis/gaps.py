@@ -380,8 +380,7 @@ def _latest_month_end(plan: Plan, latest_month: int | None) -> dt.date:
 
     if latest_month is not None:
         return month_end(month_text(latest_month))
-    today = dt.date.today()
-    return month_end(month_of(min(max(today, plan.start), plan.end)))
+    return min(max(dt.date.today(), plan.start), plan.end)  # today itself, not its month's end (docs/gaps.md)
 
 
 def reported_records(plan: Plan, progress: "pandas.DataFrame | ProgressRead",

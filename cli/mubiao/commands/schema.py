@@ -29,4 +29,4 @@ def schema(
     if output is None:
         console.emit(text)
     else:
-        write_atomic(output, text)
+        console.emit(f"已写入 {write_atomic(output, text)}\n")

@@ -5,6 +5,7 @@ renderable, text or bytes; only the command writes files."""
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from rich.cells import cell_len, set_cell_size
@@ -204,10 +205,28 @@ def _csv_cell(value: Any) -> str:
     return neutralise_formula(str(value))
 
 
+#: The CSV's column headings in Chinese, one per field of a JSON row (docs/gaps.md): what a planning officer
+#: sees when Excel opens the file. The cells stay as in the JSON (ids, status codes, ISO dates).
+CSV_HEADINGS_ZH = MappingProxyType({
+    "goal": "任务编号", "indicator": "指标编号", "name": "指标名称", "kind": "指标类型", "direction": "方向",
+    "unit": "单位", "owner": "责任处室编号", "county": "地区编号", "baseline": "基期值", "target": "目标值",
+    "expected": "序时目标", "actual": "完成值", "progress": "完成进度", "expected_progress": "序时进度",
+    "shortfall": "对照序时", "remaining": "尚差", "status": "状态", "deadline": "完成时限",
+    "reported_period": "数据月份", "stale": "沿用旧数据", "counties_reporting": "已报送县数",
+    "counties_total": "应报县数", "projected": "按近期进度预计", "projected_status": "预计情况",
+})
+
+
+def csv_headings(plan: Plan, names: Sequence[str]) -> list[str]:
+    """The heading of each column `names` (JSON field names) in the plan's language."""
+    return list(names) if plan.language == "en" else [CSV_HEADINGS_ZH[name] for name in names]
+
+
 def render_csv(gaps: Gaps) -> bytes:
-    """The rows with the JSON's columns: UTF-8 with BOM, CRLF, text cells safe against formula injection."""
+    """The rows with the JSON's columns, headed in the plan's language: UTF-8 with BOM, CRLF, text cells safe
+    against formula injection."""
     rows = [[_csv_cell(getattr(row, name)) for name in ROW_FIELDS] for row in gaps.rows]
-    return csv_bytes([list(ROW_FIELDS), *rows])
+    return csv_bytes([csv_headings(gaps.plan, ROW_FIELDS), *rows])
 
 
 # ---------------------------------------------------------------------------------------------- Markdown
@@ -582,7 +601,10 @@ def render_scoreboard_json(gaps: Gaps) -> str:
 
 
 def render_scoreboard_csv(gaps: Gaps) -> bytes:
+    words = labels(gaps.plan.language)
     header = ["rank", "county", "name", *(s.value for s in SUMMARY_ORDER), "mean_progress"]
+    if gaps.plan.language != "en":
+        header = [words.rank, "地区编号", "地区", *(words.statuses[s] for s in SUMMARY_ORDER), words.mean_progress]
     rows = [[_csv_cell(s.rank), s.county, neutralise_formula(gaps.plan.county(s.county).name),
              *(str(s.statuses[st]) for st in SUMMARY_ORDER), _csv_cell(s.mean_progress)]
             for s in scoreboard(gaps)]
