@@ -213,6 +213,10 @@ class SummaryLabels:
     item: str
     """A numbered line of the second and third parts: `{number}` (1, 2 …)."""
     no_shortfalls: str
+    """Part 二 when every indicator is met."""
+    none_behind: str
+    """Part 二 when none is behind or missed but `{count}` are not met yet (a mid-year draft): never a claim that
+    everything is done."""
     next_year_intro: str
     more: str
     """The last line of the third part: room for staff to add their own."""
@@ -227,7 +231,8 @@ class SummaryLabels:
 SUMMARY_ZH = SummaryLabels(
     title="{organization}{year}年工作总结(初稿)", review="一、{year}年工作总结", shortfalls="二、存在的困难和不足",
     next_year="三、{next_year}年工作思路", goal_lead="({number}){title}。", item="{number}.",
-    no_shortfalls="对照年度目标,各项指标均已完成。", next_year_intro="{next_year}年,将对照未完成的目标任务,重点抓好以下工作:",
+    no_shortfalls="对照年度目标,各项指标均已完成。",
+    none_behind="对照序时进度,没有滞后的指标;尚有{count}项指标未完成,将按计划推进。", next_year_intro="{next_year}年,将对照未完成的目标任务,重点抓好以下工作:",
     more="【其他工作思路由各处室补充。】", date="{year}年{month}月{day}日", causes_separator=";", cause="{area}{text}",
 )
 
@@ -235,6 +240,7 @@ SUMMARY_EN = SummaryLabels(
     title="{organization}: {year} annual summary (draft)", review="1. The year {year}", shortfalls="2. Shortfalls",
     next_year="3. Plans for {next_year}", goal_lead="({number}) {title}. ", item="{number}. ",
     no_shortfalls="Every target of the year was met.",
+    none_behind="No indicator is behind its pace; {count} are not met yet and go on as planned.",
     next_year_intro="In {next_year} the work will carry on with the targets not yet met:",
     more="[Other plans to be added by the departments.]", date="{year}-{month:02d}-{day:02d}",
     causes_separator="; ", cause="{area}: {text}",

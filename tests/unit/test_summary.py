@@ -725,3 +725,17 @@ def test_every_template_uses_only_the_sentence_variables_and_renders(path, langu
             text = templates.sentence([path.name], _sample_values(kind=kind, **changes))
             assert text and "{" not in text and "}" not in text
 
+
+
+def test_part_two_never_says_everything_is_done_while_part_one_has_items_not_done(midyear, monkeypatch):
+    """Mid-year nothing may be behind while several items are not done yet: part 二 must not claim 均已完成
+    beside 尚差 in part 一 (issue 23)."""
+    from mubiao.analysis.summary import Summary
+
+    monkeypatch.setattr(Summary, "shortfalls", property(lambda self: ()))
+    open_ = sum(f.row.status is not Status.MET for goal in midyear.goals for f in goal.facts)
+    assert open_ > 0
+    from mubiao.render.summary import render_md
+
+    text = render_md(draft_summary(midyear))
+    assert "均已完成" not in text and f"尚有{open_}项指标未完成" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -19,7 +20,7 @@ from mubiao.models import StatusThresholds
 from mubiao.numbers import TOLERANCE, format_number
 from mubiao.readers.toml_document import TomlDate, TomlDocument, read_toml
 from mubiao.readers.toml_positions import Path as KeyPath
-from mubiao.schema import PLAN_SCHEMA
+from mubiao.schema import PLAN_ID_PATTERN, PLAN_SCHEMA
 from mubiao.suggest import closest
 
 
@@ -251,6 +252,12 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 
 
+#: Keys whose text is a name that reports print in titles, headings, table cells, sheet names and a Word file's
+#: properties (at most 255 characters there): none of a real plan comes near MAX_NAME; the clause it came from
+#: goes in `source`, which may be long.
+NAMED_KEYS = frozenset({"title", "organization", "name", "unit"})
+MAX_NAME = 200
+
 #: No number of a plan is larger (a national budget in 元 is about 10¹³); beyond it, sums, rates and projections
 #: of several such numbers would overflow to infinity, which no report can show.
 MAX_PLAN_NUMBER = 1e15
@@ -274,6 +281,9 @@ def _values_in_range(report: _Report, data: Any) -> None:
         elif isinstance(value, int | float) and abs(value) > MAX_PLAN_NUMBER:
             report.add("P105", path, f"`{_key_name(path)}` = {value:g} 太大,不像计划中的数(绝对值应不超过 10¹⁵);"
                                      "是否多写了几位?", at_value=True)
+        elif isinstance(value, str) and path and path[-1] in NAMED_KEYS and len(value) > MAX_NAME:
+            report.add("P105", path, f"`{_key_name(path)}` 有 {len(value):,} 个字符,太长(最多 {MAX_NAME} 个);"
+                                     "原文请放在 source 中", at_value=True)
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             if not EARLIEST_DATE <= value <= LATEST_DATE:
                 report.add("P105", path, f"`{_key_name(path)}` = {value.isoformat()} 不像真实的日期"
@@ -363,13 +373,12 @@ class _PlanRules:
         plan_id = _text(self.plan.get("id"))
         stem = self.report.document.path.stem
         if plan_id is not None and plan_id != stem:
-            self.report.add(
-                "P107",
-                ("plan", "id"),
-                f"plan.id 为 \"{_shown(plan_id)}\",文件名却是 {stem}.toml;改为 id = \"{stem}\","
-                f"或把文件改名为 {_shown(plan_id)}.toml",
-                at_value=True,
-            )
+            # suggest only what passes: a file name that is no id (`民政2026.toml`) cannot become one
+            rename = f"把文件改名为 {_shown(plan_id)}.toml"
+            fix = (f"改为 id = \"{stem}\",或{rename}" if re.fullmatch(PLAN_ID_PATTERN, stem)
+                   else f"文件名 {_shown(stem)} 不能作计划编号(只能用小写字母、数字、-、_ 和 .);请{rename}")
+            self.report.add("P107", ("plan", "id"), f"plan.id 为 \"{_shown(plan_id)}\",文件名却是 {_shown(stem)}.toml;{fix}",
+                            at_value=True)
         if self.start and self.end and self.start >= self.end:
             self.report.add("P201", ("plan", "end"), f"计划结束日期 {self.end} 不晚于开始日期 {self.start}", at_value=True)
         status = self.plan.get("status")

@@ -207,6 +207,11 @@ def read_rows(rows: Rows, origins: Sequence[FileOrigin], lookup: Lookup,
 SUGGESTED_IDS = 1_000
 
 
+def _rows(count: int) -> str:
+    """How many rows one finding stands for, after its message (nothing for one)."""
+    return f"(本文件共 {count} 行如此,只在第一行列出;请把文件移到对应的目录,或改正这一列)" if count > 1 else ""
+
+
 class _RowRules:
     def __init__(self, rows: Rows, origins: Sequence[FileOrigin], lookup: Lookup, findings: list[Finding]) -> None:
         self.rows, self.lookup, self.findings = rows, lookup, findings
@@ -228,6 +233,22 @@ class _RowRules:
             at = column[i] if isinstance(column, np.ndarray) else column
             self.findings.append(cell_finding(self.names[rows.origin[i]], code, message(i), int(rows.number[i]),
                                               None if at is None or at < 0 else int(at)))
+        if RULES[code].severity.value == "error":
+            self.failed |= where
+
+    def add_once(self, code: str, where: np.ndarray, key: np.ndarray, message: Callable[[int, int], str],
+                 column: int | None) -> None:
+        """As `add`, but one finding per file and value of `key`, at the first such row, worded by
+        `message(row, rows)` with the number of rows it stands for (a file in the wrong month folder is one
+        finding, not one per row); every row of `where` fails as `add` fails it."""
+        first: dict[tuple[int, int], int] = {}
+        count: dict[int, int] = {}
+        for i in np.flatnonzero(where).tolist():
+            at = first.setdefault((int(self.rows.origin[i]), int(key[i])), i)
+            count[at] = count.get(at, 0) + 1
+        shown = np.zeros(len(self.rows), dtype=bool)
+        shown[list(count)] = True
+        self.add(code, shown, lambda i: message(i, count[i]), column)
         if RULES[code].severity.value == "error":
             self.failed |= where
 
@@ -314,9 +335,9 @@ class _RowRules:
         self.add("D111", live & (cell == _UNKNOWN),
                  lambda i: f"计划中没有县“{self.text('county', i)}”{lookup.suggest(column.cell(i))}", at)
         disagree = (cell >= 0) & (path >= 0) & (cell != path)
-        self.add("D114", live & disagree, lambda i: f"县“{self.text('county', i)}”与文件名"
-                                                    f"“{self.origins[self.rows.origin[i]].stem}”"
-                                                    f"({lookup.label(path[i])})不一致", at)
+        self.add_once("D114", live & disagree, cell, lambda i, n: f"县“{self.text('county', i)}”与文件名"
+                                                               f"“{self.origins[self.rows.origin[i]].stem}”"
+                                                               f"({lookup.label(path[i])})不一致{_rows(n)}", at)
         return np.where(blank, path, np.where(disagree, _UNKNOWN, cell))
 
     def _months(self, live: np.ndarray) -> np.ndarray:
@@ -343,8 +364,8 @@ class _RowRules:
         self.add("D106", live & blank & (path < 0), lambda i: "月份为空,文件也不在 YYYY-MM 月份目录下", at)
         self.add("D112", live & bad, lambda i: parsed[i], at)
         disagree = (cell >= 0) & (path >= 0) & (cell != path)
-        self.add("D114", live & disagree,
-                 lambda i: f"月份 {month_text(cell[i])} 与所在目录 {month_text(path[i])} 不一致", at)
+        self.add_once("D114", live & disagree, cell,
+                      lambda i, n: f"月份 {month_text(cell[i])} 与所在目录 {month_text(path[i])} 不一致{_rows(n)}", at)
         outside = (cell >= 0) & ~disagree & ((cell < lookup.first_month) | (cell > lookup.last_month))
         self.add("D113", live & outside,
                  lambda i: f"月份 {month_text(cell[i])} 不在计划期({lookup.plan_months()})内", at)

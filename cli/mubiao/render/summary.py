@@ -128,7 +128,8 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
     blocks.append(Heading(parts.shortfalls))
     shortfalls = summary.shortfalls
     if not shortfalls:
-        blocks.append(Paragraph((Span(parts.no_shortfalls),)))
+        open_ = sum(fact.row.status is not Status.MET for goal in summary.goals for fact in goal.facts)
+        blocks.append(Paragraph((Span(parts.none_behind.format(count=open_) if open_ else parts.no_shortfalls),)))
     for number, fact in enumerate(shortfalls, 1):
         values = _values(summary, fact, words) | {"causes": _causes(summary, fact, words, parts)}
         text = templates.sentence(["shortfall.j2"], values, where=f"(指标 {fact.indicator.id})")
