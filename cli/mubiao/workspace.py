@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 Reading = Callable[[int], ContextManager[Callable[[], None]]]
 
 
+#: What to do where there is no workspace: the hint of every command run outside one.
+NOT_A_WORKSPACE = "请 cd 到工作区、即含 targets/ 的目录再运行,或用 --root 指定工作区;新建工作区:mubiao init 目录名"
+
+
 def plan_path(root: str | Path, plan: str | None = None) -> Path:
     """The plan file a command means: `--plan` as a path or an id in `targets/`, else the only plan there.
 
@@ -42,8 +46,7 @@ def plan_path(root: str | Path, plan: str | None = None) -> Path:
     if len(plans) == 1:
         return plans[0]
     if not plans:
-        raise WorkspaceError("没有找到计划:targets/ 中没有 *.toml", file=targets,
-                             hint="在工作区根目录运行,或用 --root 指定工作区")
+        raise WorkspaceError("没有找到计划:targets/ 中没有 *.toml", file=targets, hint=NOT_A_WORKSPACE)
     raise WorkspaceError(f"targets/ 中有 {len(plans)} 个计划,请用 --plan 指定一个", file=targets,
                          hint=_choices(targets))
 

@@ -326,3 +326,11 @@ def test_help_has_no_english_of_click_or_typer(command):
     assert result.exit_code == 0
     for english in ("Show this message", "Usage:", "Options:", "Commands:", "Install completion", "env var"):
         assert english not in result.stdout, (command, english)
+
+
+@pytest.mark.parametrize("command", ["check", "gaps", "report", "summary"])
+def test_a_command_outside_a_workspace_says_how_to_get_into_one(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = run(command)
+    assert result.exit_code == 2 and "mubiao init" in result.stderr and "--root" in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -79,8 +79,9 @@ def _under_data(file: Path, folder: Path) -> bool:
 def _where_hint(path: Path) -> str:
     """What to do when a path to check does not exist: most often, not being in a workspace."""
     if path.name in ("targets", "data") and not (path.parent / "targets").exists():
-        return ("当前目录不是 mubiao 工作区(没有 targets/);请先 cd 到工作区,或用 --root 指定它;"
-                "新建工作区:mubiao init 目录名")
+        from mubiao.workspace import NOT_A_WORKSPACE
+
+        return f"这里不是 mubiao 工作区,没有 targets/;{NOT_A_WORKSPACE}"
     return "请检查路径的拼写"
 
 
