@@ -44,3 +44,12 @@ class SummaryFormat(str, Enum):
     DOCX = "docx"
     MD = "md"
     HTML = "html"
+
+
+class Level(str, Enum):
+    """`mubiao init --level`: the bureau's level, which words its plan template uses."""
+
+    CITY = "city"
+    DISTRICT = "district"
+    COUNTY = "county"
+    PROVINCE = "province"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from mubiao.errors import WorkspaceError
+from mubiao.labels import in_words
 from mubiao.models import CITY, County, Indicator, Kind, Plan, Scope
 from mubiao.numbers import format_number
 from mubiao.readers.progress import Record
@@ -23,8 +24,17 @@ REFERENCE_HEADERS = ("县(市、区)", "月份", "指标编号", "指标名称",
 INPUT_HEADERS = ("完成值", "分子", "分母", "完成日期", "备注")
 HEADERS = REFERENCE_HEADERS + INPUT_HEADERS
 
-#: The city itself (市本级), which reports the scope-city indicators.
-CITY_COUNTY = County(id=CITY, name="市本级")
+
+
+def headers(plan: Plan) -> tuple[str, ...]:
+    """The form's headers in the plan's words (`乡镇(街道)`, `本镇街目标` for a district): all of them read back
+    (readers/columns.py knows each)."""
+    return tuple(in_words(header, plan.levels) for header in HEADERS)
+
+
+def own_row(plan: Plan) -> County:
+    """The bureau itself (市本级, 区本级 …) as a reporting unit: it reports the scope-city indicators."""
+    return County(id=CITY, name=plan.levels.own)
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -85,11 +95,11 @@ def form_counties(plan: Plan, wanted: Iterable[str] | None = None) -> list[Count
     county of the plan and, when the plan has scope-city indicators, the city itself."""
     everyone = list(plan.counties)
     if any(ind.scope is Scope.CITY for ind in plan.indicators):
-        everyone.append(CITY_COUNTY)
+        everyone.append(own_row(plan))
     if not wanted:
         return everyone
     by_id = {county.id: county for county in everyone}
-    return [by_id[county_id] for county_id in choose("县", wanted, [(c.id, c.name) for c in everyone])]
+    return [by_id[county_id] for county_id in choose(plan.levels.unit, wanted, [(c.id, c.name) for c in everyone])]
 
 
 def build_forms(plan: Plan, records: Iterable[Record], period: str, counties: Iterable[County]) -> list[Form]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, TypeVar
 
-from mubiao.models import Status
+from mubiao.models import Levels, Plan, Status
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,59 @@ EN = Labels(
 )
 
 
-def labels(language: str) -> Labels:
-    """The labels of a plan's language (Chinese unless the plan says `en`)."""
-    return EN if language == "en" else ZH
+def labels(plan: Plan | str) -> Labels:
+    """The labels of a plan (its language, Chinese unless it says `en`, and its levels' words), or of a
+    language with a city bureau's words."""
+    return _in_plan_words(EN, ZH, plan)
+
+
+#: The words of a city bureau in the fixed Chinese texts, and what each becomes in a plan's `Levels`.
+_CITY_WORDS = re.compile("|".join(map(re.escape, ("县(市、区)", "全市", "市本级", "县"))))
+_Words = TypeVar("_Words")
+
+
+def in_words(text: str, levels: Levels) -> str:
+    """A fixed Chinese text (a label, a heading, a sentence template: never data, where 浦江县 is a name) in a
+    plan's words: 全市 → whole, 县(市、区) → units, 市本级 → own, 县 → unit, in one pass."""
+    if levels == Levels():
+        return text
+    words = {"县(市、区)": levels.units, "全市": levels.whole, "市本级": levels.own, "县": levels.unit}
+    return _CITY_WORDS.sub(lambda found: words[found.group()], text)
+
+
+def worded(words: _Words, plan: Plan) -> _Words:
+    """A record of Chinese fixed words (labels, headings) in the plan's levels' words (`in_words`)."""
+    return _worded(words, plan.levels)
+
+
+def _in_plan_words(english: _Words, chinese: _Words, plan: Plan | str) -> _Words:
+    if isinstance(plan, str):
+        return english if plan == "en" else chinese
+    return english if plan.language == "en" else _worded(chinese, plan.levels)
+
+
+_WORDED: dict[tuple[int, Levels], object] = {}
+
+
+def _worded(words: _Words, levels: Levels) -> _Words:
+    """Every text field of a labels record in `levels`' words (`in_words`), made once per record and levels."""
+    key = (id(words), levels)
+    if key not in _WORDED:
+        _WORDED[key] = _reworded(words, levels)
+    return _WORDED[key]  # type: ignore[return-value]
+
+
+def _reworded(words: _Words, levels: Levels) -> _Words:
+    changed = {}
+    for field in fields(words):
+        value = getattr(words, field.name)
+        if isinstance(value, str):
+            changed[field.name] = in_words(value, levels)
+        elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+            changed[field.name] = tuple(in_words(item, levels) for item in value)
+        elif isinstance(value, Mapping):
+            changed[field.name] = MappingProxyType({key: in_words(item, levels) for key, item in value.items()})
+    return replace(words, **changed)
 
 
 @dataclass(frozen=True)
@@ -192,9 +243,9 @@ REPORT_EN = ReportLabels(
 )
 
 
-def report_labels(language: str) -> ReportLabels:
-    """The report's words in a plan's language (Chinese unless the plan says `en`)."""
-    return REPORT_EN if language == "en" else REPORT_ZH
+def report_labels(plan: Plan | str) -> ReportLabels:
+    """The report's words in a plan's language and levels (`labels`)."""
+    return _in_plan_words(REPORT_EN, REPORT_ZH, plan)
 
 
 @dataclass(frozen=True)
@@ -203,6 +254,11 @@ class SummaryLabels:
 
     title: str
     """`{organization}` (the bureau, or the county's bureau) and `{year}`."""
+    unit_title: str
+    """The title of a unit's draft where units have no bureau (a township's report to the district's bureau):
+    `{organization}` (the unit) and `{year}`."""
+    addressee: str
+    """The line that addresses such a draft to the plan's bureau: `{organization}`."""
     review: str
     """The first part's heading: `{year}`."""
     shortfalls: str
@@ -229,7 +285,8 @@ class SummaryLabels:
 
 
 SUMMARY_ZH = SummaryLabels(
-    title="{organization}{year}年工作总结(初稿)", review="一、{year}年工作总结", shortfalls="二、存在的困难和不足",
+    title="{organization}{year}年工作总结(初稿)", unit_title="{organization}{year}年民政工作总结(初稿)",
+    addressee="{organization}:", review="一、{year}年工作总结", shortfalls="二、存在的困难和不足",
     next_year="三、{next_year}年工作思路", goal_lead="({number}){title}。", item="{number}.",
     no_shortfalls="对照年度目标,各项指标均已完成。",
     none_behind="对照序时进度,没有滞后的指标;尚有{count}项指标未完成,将按计划推进。", next_year_intro="{next_year}年,将对照未完成的目标任务,重点抓好以下工作:",
@@ -237,7 +294,8 @@ SUMMARY_ZH = SummaryLabels(
 )
 
 SUMMARY_EN = SummaryLabels(
-    title="{organization}: {year} annual summary (draft)", review="1. The year {year}", shortfalls="2. Shortfalls",
+    title="{organization}: {year} annual summary (draft)",
+    unit_title="{organization}: {year} civil-affairs report (draft)", addressee="To {organization}:", review="1. The year {year}", shortfalls="2. Shortfalls",
     next_year="3. Plans for {next_year}", goal_lead="({number}) {title}. ", item="{number}. ",
     no_shortfalls="Every target of the year was met.",
     none_behind="No indicator is behind its pace; {count} are not met yet and go on as planned.",
@@ -247,6 +305,6 @@ SUMMARY_EN = SummaryLabels(
 )
 
 
-def summary_labels(language: str) -> SummaryLabels:
-    """The summary draft's fixed words in a plan's language (Chinese unless the plan says `en`)."""
-    return SUMMARY_EN if language == "en" else SUMMARY_ZH
+def summary_labels(plan: Plan | str) -> SummaryLabels:
+    """The summary draft's fixed words in a plan's language and levels (`labels`)."""
+    return _in_plan_words(SUMMARY_EN, SUMMARY_ZH, plan)

@@ -99,6 +99,43 @@ class StatusThresholds:
 
 
 @dataclass(frozen=True)
+class Levels:
+    """`[plan.levels]`: what the plan's levels are called, in every output (docs/plan-format.md, "levels").
+    The defaults are a city bureau's; `levels_of` works out a district's, a county's or a province's from the
+    organisation's name."""
+
+    whole: str = "全市"
+    """The whole area, the row that adds up the units (全市, 全区, 全县, 全省)."""
+    units: str = "县(市、区)"
+    """The reporting units as a heading or a column (县(市、区), 乡镇(街道), 市(州))."""
+    unit: str = "县"
+    """One unit in running text: 滞后的县, 6/10 县完成, 本县目标, 各县."""
+    own: str = "市本级"
+    """The bureau's own row, as a reporting unit (市本级, 区本级, 县本级, 省本级)."""
+    unit_bureaus: bool = True
+    """Whether each unit has a civil-affairs bureau of its own (a county has one, a township does not): a
+    unit's year-end draft is that bureau's summary, else the unit's report to the plan's bureau."""
+
+
+#: The words of each kind of bureau, by what its organisation's name ends with (the first that fits).
+LEVELS_BY_ORGANIZATION = (
+    (("民政厅",), Levels(whole="全省", units="市(州)", unit="市", own="省本级")),
+    (("区民政局",), Levels(whole="全区", units="乡镇(街道)", unit="镇街", own="区本级", unit_bureaus=False)),
+    (("县民政局", "旗民政局"), Levels(whole="全县", units="乡镇", unit="乡镇", own="县本级", unit_bureaus=False)),
+)
+
+
+def levels_of(organization: str) -> Levels:
+    """The default words of a bureau by its name: …民政厅 a province, …区民政局 a district, …县民政局 a county,
+    anything else a city (a county-level city such as 晋江市民政局 cannot be told from its name: its plan says
+    `[plan.levels]`)."""
+    for endings, levels in LEVELS_BY_ORGANIZATION:
+        if organization.endswith(endings):
+            return levels
+    return Levels()
+
+
+@dataclass(frozen=True)
 class Milestone:
     """An interim target: the value the indicator should reach by `date`."""
 
@@ -198,6 +235,7 @@ class Plan:
     language: str = "zh"
     source: str | None = None
     status: StatusThresholds = StatusThresholds()
+    levels: Levels = Levels()
     counties: tuple[County, ...] = ()
     owners: tuple[Owner, ...] = ()
     goals: tuple[Goal, ...] = ()

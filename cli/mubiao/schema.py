@@ -118,6 +118,19 @@ STATUS = _table(
     [],
 )
 
+LEVELS = _table(
+    "各级的称谓,用于所有输出;不写则按发文机关推定(…区民政局:全区、乡镇(街道)、镇街、区本级)。",
+    {
+        "whole": _string("全域的称谓:全市、全区、全县、全省。"),
+        "units": _string("报送单位作标题或列名时的称谓:县(市、区)、乡镇(街道)、市(州)。"),
+        "unit": _string("报送单位在句中的称谓:县、镇街、乡镇、市(如“滞后的县”“6/10 县完成”)。"),
+        "own": _string("本级的称谓:市本级、区本级、县本级、省本级。"),
+        "unit_bureaus": {"type": "boolean",
+                         "description": "各报送单位是否有自己的民政局(县有,乡镇街道没有);决定分地区总结的标题和署名。"},
+    },
+    [],
+)
+
 PLAN = _table(
     "计划本身。",
     {
@@ -129,6 +142,7 @@ PLAN = _table(
         "source": _string("计划出处(文号、发文日期)。"),
         "language": _string("报告与总结的语言。", enum=["zh", "en"]),
         "status": STATUS,
+        "levels": LEVELS,
     },
     ["id", "title", "organization", "start", "end"],
 )

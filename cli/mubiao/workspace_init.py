@@ -38,7 +38,8 @@ class NewWorkspace:
     """Every file written, in the order written (each under `root`)."""
 
 
-def workspace_files(example: bool = False, year: int | None = None) -> dict[PurePosixPath, bytes]:
+def workspace_files(example: bool = False, year: int | None = None,
+                    level: str = "city") -> dict[PurePosixPath, bytes]:
     """Every file of a new workspace: its path relative to the root, and its bytes.
 
     `example` False: the plan template `targets/plan-<year>.toml` (`year` default: this year), for a plan running
@@ -57,8 +58,7 @@ def workspace_files(example: bool = False, year: int | None = None) -> dict[Pure
     else:
         year = year or dt.date.today().year
         plan_id = f"plan-{year}"
-        plan = Template(templates.joinpath("plan.toml").read_text(encoding="utf-8"))
-        new[PurePosixPath("targets", f"{plan_id}.toml")] = _encoded(plan.substitute(plan_id=plan_id, year=year))
+        new[PurePosixPath("targets", f"{plan_id}.toml")] = _encoded(plan_template(plan_id, year, level))
         sample_note = ""
     new[PurePosixPath("targets", "plan.schema.json")] = _encoded(schema_json())
     data_readme = Template(templates.joinpath("data-README.md").read_text(encoding="utf-8"))
@@ -68,7 +68,8 @@ def workspace_files(example: bool = False, year: int | None = None) -> dict[Pure
     return new
 
 
-def init_workspace(root: str | Path = ".", example: bool = False, year: int | None = None) -> NewWorkspace:
+def init_workspace(root: str | Path = ".", example: bool = False, year: int | None = None,
+                   level: str = "city") -> NewWorkspace:
     """Write a new workspace (`workspace_files`) into `root`, making `root` and its folders as needed.
 
     `root` may exist and hold other files, but none of the files to write: when one exists (or a folder in its
@@ -77,12 +78,39 @@ def init_workspace(root: str | Path = ".", example: bool = False, year: int | No
     error goes on: a workspace is there whole or not at all.
     """
     root = Path(root)
-    new = workspace_files(example, year)
+    new = workspace_files(example, year, level)
     for relative in new:
         _refuse_existing(root, relative)
     written = _write_new({root.joinpath(*relative.parts): data for relative, data in new.items()})
     plan = next(path for path in written if path.parent == root / "targets" and path.suffix == ".toml")
     return NewWorkspace(root=root, plan=plan, files=tuple(written))
+
+
+#: What `mubiao init --level` writes into the template: the organisation, two example units (id, name), and
+#: the level's words (docs/plan-format.md, "levels"), which the template's own texts are read in.
+LEVELS = {
+    "city": ("××市民政局", ("jiaxian", "甲县"), ("yiqu", "乙区")),
+    "district": ("××区民政局", ("jiazhen", "甲镇"), ("yijiedao", "乙街道")),
+    "county": ("××县民政局", ("jiaxiang", "甲乡"), ("yizhen", "乙镇")),
+    "province": ("××省民政厅", ("jiashi", "甲市"), ("yishi", "乙市")),
+}
+
+
+def plan_template(plan_id: str, year: int, level: str = "city") -> str:
+    """The commented plan template of a bureau of `level` (city, district, county, province)."""
+    from mubiao.labels import in_words
+    from mubiao.models import Levels, levels_of
+
+    organization, (unit1_id, unit1_name), (unit2_id, unit2_name) = LEVELS[level]
+    words = levels_of(organization)
+    text = files("mubiao").joinpath("templates", "workspace", "plan.toml").read_text(encoding="utf-8")
+    lines = "" if words == Levels() else (
+        "\n# 各级的称谓:通报、总结、填报表和提示都用这些词(按发文机关推定;可改)\n[plan.levels]\n"
+        f'whole = "{words.whole}"\nunits = "{words.units}"\nunit = "{words.unit}"\nown = "{words.own}"\n'
+        f"unit_bureaus = {'true' if words.unit_bureaus else 'false'}  # 各报送单位是否有自己的民政局\n")
+    return Template(in_words(text, words)).substitute(
+        plan_id=plan_id, year=year, organization=organization, levels=lines, unit1_id=unit1_id,
+        unit1_name=unit1_name, unit2_id=unit2_id, unit2_name=unit2_name)
 
 
 def _refuse_existing(root: Path, relative: PurePosixPath) -> None:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from mubiao.formats import Level
+
 
 def init(
     directory: Annotated[
@@ -16,6 +18,11 @@ def init(
         bool,
         typer.Option("--example", help="放入示例工作区(金华市2021年工作要点及全年各县数据),每个命令都能直接试用。"),
     ] = False,
+    level: Annotated[
+        Level,
+        typer.Option("--level", help="本单位的层级,决定模板中的称谓:city 市民政局(各县(市、区)报送)、"
+                                     "district 区民政局、county 县民政局(各乡镇(街道)报送)、province 省民政厅(各市报送)。"),
+    ] = Level.CITY,
 ) -> None:
     """新建工作区:targets/ 中放一份带注释的计划模板和计划格式的 JSON Schema,data/ 和 reports/ 各有一份说明,
     .gitignore 忽略 mubiao 的读取缓存 .mubiao-cache/。
@@ -27,13 +34,14 @@ def init(
 
     \b
         mubiao init 民政工作要点          # 新建工作区,再按注释编辑 targets/ 中的计划模板
+        mubiao init 婺城区 --level district   # 区民政局的模板:全区、乡镇(街道)、区本级
         mubiao init demo --example       # 示例工作区,然后:
         cd demo && mubiao check && mubiao gaps && mubiao report && mubiao summary
     """
     from mubiao import console
     from mubiao.workspace_init import init_workspace
 
-    made = init_workspace(directory, example=example)
+    made = init_workspace(directory, example=example, level=level.value)
     plan = made.plan.relative_to(made.root).as_posix()
     console.emit(f"已在 {made.root.as_posix().rstrip('/')}/ 写入 {len(made.files)} 个文件:{plan}、"
                  "targets/plan.schema.json、data/、reports/、.gitignore\n")

@@ -16,7 +16,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "value": ("value", "完成值", "累计完成", "数值", "实际值"),
     "numerator": ("numerator", "分子"),
     "denominator": ("denominator", "分母"),
-    "county": ("county", "县市区", "县(市、区)", "填报单位", "地区"),
+    "county": ("county", "县市区", "县(市、区)", "填报单位", "地区",
+               # a district's or county's townships, a province's cities (`乡镇(街道)` reads as 乡镇)
+               "乡镇", "乡镇街道", "镇街", "街道", "镇", "区县", "县区", "市州", "地市", "设区市", "市", "单位名称",
+               "报送单位"),
     "period": ("period", "月份", "报告期", "期间"),
     "done_on": ("done_on", "完成日期"),
     "note": ("note", "备注", "进展情况", "工作进展"),
@@ -25,7 +28,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 #: Columns `mubiao form` writes for the person filling it in. They are read as nothing and never warned about,
 #: so a form comes back readable without any edit to its headers.
-REFERENCE_COLUMNS = ("序号", "计量单位", "单位", "本县目标", "目标值", "全年目标", "上次填报", "填报说明", "填写说明")
+REFERENCE_COLUMNS = ("序号", "计量单位", "单位", "本县目标", "本镇街目标", "本乡镇目标", "本市目标", "本区目标",
+                     "本单位目标", "目标值", "全年目标", "上次填报", "填报说明", "填写说明")
 
 #: Fields that carry a figure: a file without any of these columns reports nothing.
 FIGURE_FIELDS = ("value", "numerator", "denominator", "done_on")

@@ -11,6 +11,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from mubiao.checks.findings import RULES, Finding
+from mubiao.labels import in_words
 from mubiao.models import CITY, Kind, Plan, Scope
 from mubiao.numbers import Cell, CellError, cell_text, is_blank, parse_period
 from mubiao.readers.columns import FIGURE_FIELDS, header_field, is_reference_column, suggest_field
@@ -61,11 +62,11 @@ class Lookup:
         self.indicators = inds
         self.indicator_code = {ind.id: code for code, ind in enumerate(inds)}
         self.areas = (CITY, *(county.id for county in plan.counties))
-        self.area_code = {CITY: 0, **{name: 0 for name in CITY_NAMES}}
+        self.area_code = {CITY: 0, **{name: 0 for name in (*CITY_NAMES, plan.levels.own)}}
         for code, county in enumerate(plan.counties, start=1):
             self.area_code[county.id] = code
             self.area_code["".join(county.name.split())] = code
-        self.names = ["市本级", *(county.name for county in plan.counties)]
+        self.names = [plan.levels.own, *(county.name for county in plan.counties)]
         self._folders: dict[str, int | tuple[str, str]] = {}
         self.first_month, self.last_month = month_number(plan.first_month), month_number(plan.last_month)
         self.kind = np.array([_KINDS.index(ind.kind) for ind in inds] or [0], dtype=np.int8)
@@ -90,7 +91,11 @@ class Lookup:
         if guess := closest(cell_text(cell), self.area_code):
             return f"(是不是“{guess}”?)"
         names = self.names[1:]
-        return f"(应为:{'、'.join(names)},或 市本级)" if len(names) <= 20 else "(见计划中的县)"
+        return f"(应为:{'、'.join(names)},或 {self.names[0]})" if len(names) <= 20 else self.say("(见计划中的县)")
+
+    def say(self, text: str) -> str:
+        """A fixed text of a message in the plan's words (县 → 镇街 for a district: `labels.in_words`)."""
+        return in_words(text, self.plan.levels)
 
     def label(self, area: int) -> str:
         return self.names[area]
@@ -189,8 +194,8 @@ def origin_of(name: str, layout: Layout, lookup: Lookup, findings: list[Finding]
         return None
     readable = True
     if area is None and "county" not in layout.columns:
-        findings.append(cell_finding(name, "D105", f"无法确定填报单位:没有县(市、区)列,文件名“{stem}”也不是"
-                                                   f"县的编号或名称", layout.header_row))
+        findings.append(cell_finding(name, "D105", lookup.say("无法确定填报单位:没有县(市、区)列,文件名") +
+                                     f"“{stem}”" + lookup.say("也不是县的编号或名称"), layout.header_row))
         readable = False
     if month < 0 and "period" not in layout.columns:
         findings.append(cell_finding(name, "D106", "无法确定报告期:文件不在 YYYY-MM 月份目录下,也没有月份列",

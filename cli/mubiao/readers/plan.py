@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from mubiao.checks.findings import Finding, Severity, raise_first_error
 from mubiao.errors import PlanError
 from mubiao.models import (
     County,
+    Levels,
     Direction,
     Goal,
     Indicator,
@@ -20,6 +22,7 @@ from mubiao.models import (
     Scope,
     StatusThresholds,
     frozen_mapping,
+    levels_of,
 )
 from mubiao.readers.toml_document import plan_bytes, read_toml
 
@@ -86,11 +89,19 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
             behind=float(status.get("behind", defaults.behind)),
             due_soon_days=int(status.get("due_soon_days", defaults.due_soon_days)),
         ),
+        levels=_levels(plan),
         counties=tuple(County(id=c["id"], name=c["name"]) for c in data.get("counties", [])),
         owners=tuple(Owner(id=o["id"], name=o["name"]) for o in data.get("owners", [])),
         goals=tuple(_goal(g, plan) for g in data.get("goals", [])),
         path=path,
     )
+
+
+def _levels(plan: dict[str, Any]) -> Levels:
+    """`[plan.levels]` over the defaults the organisation's name implies (`levels_of`)."""
+    given = plan.get("levels", {})
+    return replace(levels_of(plan["organization"]), **{key: given[key] for key in (
+        "whole", "units", "unit", "own", "unit_bureaus") if key in given})
 
 
 def _goal(goal: dict[str, Any], plan: dict[str, Any]) -> Goal:

@@ -331,11 +331,11 @@ class _RowRules:
             lambda c: _BLANK if is_blank(c) else (_UNKNOWN if (code := lookup.area(c)) is None else code), np.int64)
         path = self.path_area
         blank = cell == _BLANK
-        self.add("D105", live & blank & (path < 0), lambda i: "县(市、区)为空,文件名也不是县的编号或名称", at)
+        self.add("D105", live & blank & (path < 0), lambda i: lookup.say("县(市、区)为空,文件名也不是县的编号或名称"), at)
         self.add("D111", live & (cell == _UNKNOWN),
-                 lambda i: f"计划中没有县“{self.text('county', i)}”{lookup.suggest(column.cell(i))}", at)
+                 lambda i: f"{lookup.say('计划中没有县')}“{self.text('county', i)}”{lookup.suggest(column.cell(i))}", at)
         disagree = (cell >= 0) & (path >= 0) & (cell != path)
-        self.add_once("D114", live & disagree, cell, lambda i, n: f"县“{self.text('county', i)}”与文件名"
+        self.add_once("D114", live & disagree, cell, lambda i, n: f"{lookup.say('县')}“{self.text('county', i)}”与文件名"
                                                                f"“{self.origins[self.rows.origin[i]].stem}”"
                                                                f"({lookup.label(path[i])})不一致{_rows(n)}", at)
         return np.where(blank, path, np.where(disagree, _UNKNOWN, cell))
@@ -378,10 +378,10 @@ class _RowRules:
         city_scope = lookup.city_scope[ind]
         by_city = area == 0
         refused = live & city_scope & ~by_city
-        self.add("D115", refused, lambda i: f"{lookup.indicators[ind[i]].id} 由市本级报送(scope = \"city\"),"
+        self.add("D115", refused, lambda i: f"{lookup.indicators[ind[i]].id} {lookup.say('由市本级报送')}(scope = \"city\"),"
                                             f"{lookup.label(area[i])}不应报送", at)
         self.add("D116", live & ~city_scope & by_city,
-                 lambda i: f"{lookup.indicators[ind[i]].id} 按县报送,市本级的数字不计入全市", at)
+                 lambda i: f"{lookup.indicators[ind[i]].id} {lookup.say('按县报送,市本级的数字不计入全市')}", at)
 
         def unlisted(i: int) -> str:
             ind_ = lookup.indicators[ind[i]]
@@ -507,7 +507,8 @@ class _RowRules:
                                         f"{'分母' if has_numerator[i] else '分子'},比例无法计算",
                  np.where(has_numerator, self.at("denominator") or -1, self.at("numerator") or -1))
         self.add("D124", ratio & ~np.isnan(value) & ~(has_numerator & has_denominator),
-                 lambda i: f"比例只填了完成值 {format_number(value[i])},没有分子、分母,无法汇总到全市", self.at("value"))
+                 lambda i: f"比例只填了完成值 {format_number(value[i])},没有分子、分母,{lookup.say('无法汇总到全市')}",
+                 self.at("value"))
 
     def _far_above_target(self, where: np.ndarray, ind: np.ndarray, area: np.ndarray, value: np.ndarray,
                           numerator: np.ndarray, denominator: np.ndarray, ratio: np.ndarray) -> None:
@@ -519,7 +520,8 @@ class _RowRules:
             target = self.lookup.target[ind, np.maximum(area, 0)]
             far = where & (target > 0) & (actual > 10 * target + TOLERANCE)
         column = np.where(ratio & np.isnan(value), self.at("numerator") or -1, self.at("value") or -1)
-        self.add("D127", far, lambda i: f"{format_number(actual[i])} 超过{'全市目标' if area[i] == 0 else '本县目标'} "
+        words = self.lookup.say("全市目标"), self.lookup.say("本县目标")
+        self.add("D127", far, lambda i: f"{format_number(actual[i])} 超过{words[0] if area[i] == 0 else words[1]} "
                                         f"{format_number(target[i])} 的 10 倍,请核对单位或是否多填了位数", column)
 
 

@@ -247,7 +247,7 @@ class Store:
         connection.execute("BEGIN")
         connection.execute(_SCHEMA)
         connection.execute("INSERT INTO store VALUES (?, ?, ?, NULL)", [FORMAT, __version__, fingerprint(plan)])
-        insert(connection, "areas", [(0, "city", "市本级"), *((code, county.id, county.name)
+        insert(connection, "areas", [(0, "city", plan.levels.own), *((code, county.id, county.name)
                                                              for code, county in enumerate(plan.counties, start=1))])
         insert(connection, "indicators", [(code, ind.id, ind.name, ind.kind.value, ind.ratio_scale)
                                           for code, ind in enumerate(plan.indicators)])

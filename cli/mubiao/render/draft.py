@@ -55,6 +55,9 @@ class Draft:
     blocks: tuple[Heading | Paragraph, ...]
     signature: tuple[str, ...] = ()
     language: str = "zh"
+    addressee: str | None = None
+    """The bureau a unit without a bureau of its own reports to (主送机关: `婺城区民政局:`), flush left under
+    the title; None for a bureau's own summary."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mubiao.formats import FormFormat
-from mubiao.forms import HEADERS, INPUT_HEADERS, REFERENCE_HEADERS, Form, FormRow
+from mubiao.forms import HEADERS, INPUT_HEADERS, REFERENCE_HEADERS, Form, FormRow, headers
 from mubiao.models import Kind
 from mubiao.numbers import format_number
 from mubiao.render.cells import csv_bytes, neutralise_formula
@@ -28,7 +28,7 @@ def render_csv(form: Form) -> bytes:
     """The form as CSV: UTF-8 with BOM and CRLF line ends, as Excel writes "CSV UTF-8"; header first."""
     rows = [[neutralise_formula(text) for text in _reference_cells(form, row)] + [""] * len(INPUT_HEADERS)
             for row in form.rows]
-    return csv_bytes([HEADERS, *rows])
+    return csv_bytes([headers(form.plan), *rows])
 
 
 #: The note above an xlsx form's header, for the person filling it in.
@@ -65,8 +65,8 @@ def render_xlsx(form: Form) -> bytes:
     put_text(sheet["A2"], f"{form.subtitle}。{FORM_NOTE}").alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells(f"A2:{last_column}2")
     sheet.row_dimensions[2].height = 48
-    for column, header in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=3, column=column, value=header)
+    for column, (header, shown) in enumerate(zip(HEADERS, headers(form.plan)), start=1):
+        cell = sheet.cell(row=3, column=column, value=shown)
         cell.font, cell.fill, cell.border = Font(bold=True), header_fill, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[header]
@@ -132,7 +132,7 @@ def render_written(forms: Sequence[Form], paths: Sequence[Path], progress_errors
     folder = paths[0].parent if paths else Path(".")
     period = forms[0].period_label if forms else ""
     grid = Table(box=None, padding=(0, 2), pad_edge=True, show_edge=False)
-    grid.add_column("县(市、区)")
+    grid.add_column(forms[0].plan.levels.units if forms else "县(市、区)")
     grid.add_column("指标数", justify="right")
     grid.add_column("有上次填报", justify="right")
     grid.add_column("文件")

@@ -24,7 +24,7 @@ from mubiao.analysis.gaps import (
 )
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
-from mubiao.labels import Labels, labels
+from mubiao.labels import Labels, in_words, labels
 from mubiao.models import CITY, WORST_FIRST, Kind, Plan, Status
 from mubiao.render.cells import csv_bytes, md_cell, md_table, neutralise_formula
 
@@ -219,7 +219,7 @@ CSV_HEADINGS_ZH = MappingProxyType({
 
 def csv_headings(plan: Plan, names: Sequence[str]) -> list[str]:
     """The heading of each column `names` (JSON field names) in the plan's language."""
-    return list(names) if plan.language == "en" else [CSV_HEADINGS_ZH[name] for name in names]
+    return list(names) if plan.language == "en" else [in_words(CSV_HEADINGS_ZH[name], plan.levels) for name in names]
 
 
 def render_csv(gaps: Gaps) -> bytes:
@@ -301,7 +301,7 @@ def _goals(gaps: Gaps) -> list[tuple[Any, list[list[GapRow]]]]:
 
 def render_md(gaps: Gaps) -> str:
     """Markdown: a heading, the summary line, and per goal one table of its indicators' rows."""
-    words = labels(gaps.plan.language)
+    words = labels(gaps.plan)
     title, summary = headline(gaps, words)
     lines = [f"# {md_cell(title)}", "", md_cell(" · ".join(text for text, _ in summary)), ""]
     lines += md_goal_tables(gaps, words, "##")
@@ -405,7 +405,7 @@ class GapsTable:
 
     def __init__(self, gaps: Gaps) -> None:
         self.gaps = gaps
-        self.words = labels(gaps.plan.language)
+        self.words = labels(gaps.plan)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         wide = options.max_width >= WIDE
@@ -601,7 +601,7 @@ def render_scoreboard_json(gaps: Gaps) -> str:
 
 
 def render_scoreboard_csv(gaps: Gaps) -> bytes:
-    words = labels(gaps.plan.language)
+    words = labels(gaps.plan)
     header = ["rank", "county", "name", *(s.value for s in SUMMARY_ORDER), "mean_progress"]
     if gaps.plan.language != "en":
         header = [words.rank, "地区编号", "地区", *(words.statuses[s] for s in SUMMARY_ORDER), words.mean_progress]
@@ -612,7 +612,7 @@ def render_scoreboard_csv(gaps: Gaps) -> bytes:
 
 
 def render_scoreboard_md(gaps: Gaps) -> str:
-    words = labels(gaps.plan.language)
+    words = labels(gaps.plan)
     header = score_header(words)
     lines = [f"# {md_cell(gaps.plan.title)} · {md_cell(words.counties)}{words.rank}"
              f"({words.as_of} {gaps.as_of.isoformat()})", "",
@@ -629,7 +629,7 @@ class ScoreboardTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         gaps = self.gaps
-        words = labels(gaps.plan.language)
+        words = labels(gaps.plan)
         table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
         for index, name in enumerate(score_header(words)):
             table.add_column(name, justify="left" if index == 1 else "right", no_wrap=True, min_width=cell_len(name))

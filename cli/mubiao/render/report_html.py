@@ -138,7 +138,7 @@ def _template():
 def report_view(report: Report) -> dict:
     """Everything the template shows, as plain strings, numbers and view dataclasses."""
     plan = report.plan
-    words, sections = labels(plan.language), report_labels(plan.language)
+    words, sections = labels(plan), report_labels(plan)
     title = sections.title.format(title=plan.title)
     columns = {"area": words.county, "indicator": words.indicator, "actual_target": words.actual_target,
                "progress": words.progress, "expected_progress": words.expected_progress,

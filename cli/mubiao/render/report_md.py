@@ -13,7 +13,7 @@ from mubiao.render.gaps import (
 
 
 def render_md(report: Report) -> str:
-    words, sections = labels(report.plan.language), report_labels(report.plan.language)
+    words, sections = labels(report.plan), report_labels(report.plan)
     lines = [f"# {md_cell(sections.title.format(title=report.plan.title))}", "",
              md_cell(byline(report, sections)), ""]
     for part in (_overview, _lagging, _counties, _owners, _completeness, _full_table):

@@ -28,7 +28,7 @@ from rich.cells import cell_len
 from mubiao.analysis.gaps import GapRow
 from mubiao.analysis.notes import Note
 from mubiao.analysis.report import LAGGING, OwnerSummary, Report
-from mubiao.labels import Labels, ReportLabels, labels, report_labels
+from mubiao.labels import Labels, ReportLabels, labels, report_labels, worded
 from mubiao.models import Kind, Plan, Status
 from mubiao.render.cells import FORMULA_STARTS
 from mubiao.render.colours import STATUS_COLOURS
@@ -142,8 +142,8 @@ def render_xlsx(report: Report) -> bytes:
     import xlsxwriter
 
     plan = report.plan
-    words = Words(labels(plan.language), report_labels(plan.language),
-                  HEADINGS_EN if plan.language == "en" else HEADINGS_ZH)
+    words = Words(labels(plan), report_labels(plan),
+                  HEADINGS_EN if plan.language == "en" else worded(HEADINGS_ZH, plan))
     buffer = io.BytesIO()
     # in memory: no temporary files (which rules out XlsxWriter's constant_memory mode, so it is not asked for)
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,

@@ -42,7 +42,7 @@ class HistoryView:
         self.notes = notes
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        history, words = self.history, labels(self.history.plan.language)
+        history, words = self.history, labels(self.history.plan)
         plan, ind = history.plan, history.indicator
         yield Text.assemble((ind.id, "bold"), " ", (ind.name, "bold"))
         facts = []

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from mubiao.analysis.summary import Fact, Summary
 from mubiao.errors import MubiaoError
-from mubiao.labels import Labels, SummaryLabels, labels, summary_labels
-from mubiao.models import Status
+from mubiao.labels import Labels, SummaryLabels, in_words, labels, summary_labels
+from mubiao.models import Levels, Status
 from mubiao.render.cells import md_cell, md_inline, template_text
 from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph, Span
 from mubiao.render.gaps import area_name, display_number, owner_name, percent
@@ -47,6 +47,9 @@ class Templates:
 
     language: str = "zh"
     folder: Path | None = None
+    levels: Levels = Levels()
+    """The plan's words: the Chinese templates are written in a city bureau's (全市, 县(市、区)) and read in
+    these (`labels.in_words`, applied to the template's text, never to the data it fills in)."""
 
     @cached_property
     def environment(self) -> "jinja2.Environment":
@@ -80,6 +83,8 @@ class Templates:
             else:
                 name = self.environment.select_template(names).name
                 source = self.environment.loader.get_source(self.environment, name)[0]
+            if own is None and self.language != "en":  # (a plan's own template is in its own words already)
+                source = in_words(source, self.levels)
             refused = refused_construct(self.environment.parse(source))
             if refused is not None:
                 raise jinja2.TemplateSyntaxError(f"句子模板不能用{refused}", 1)
@@ -115,8 +120,8 @@ class Templates:
 def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft:
     """The draft: title, 一 (one run-in paragraph per goal), 二 (shortfalls), 三 (next year), signature."""
     plan = summary.plan
-    templates = templates or Templates(plan.language)
-    words, parts = labels(plan.language), summary_labels(plan.language)
+    templates = templates or Templates(plan.language, levels=plan.levels)
+    words, parts = labels(plan), summary_labels(plan)
     year, organization = summary.year, organization_of(summary)
     blocks: list[Heading | Paragraph] = [Heading(parts.review.format(year=year))]
     said: set[str] = set()  # note clauses already in the draft: a clause is said once
@@ -144,8 +149,10 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
 
     day = summary.as_of
     signature = (organization, parts.date.format(year=day.year, month=day.month, day=day.day))
-    return Draft(parts.title.format(organization=organization, year=year), tuple(blocks), signature,
-                 plan.language)
+    reports_up = summary.county is not None and not plan.levels.unit_bureaus  # a township's report to the bureau
+    title = (parts.unit_title if reports_up else parts.title).format(organization=organization, year=year)
+    addressee = parts.addressee.format(organization=plan.organization) if reports_up else None
+    return Draft(title, tuple(blocks), signature, plan.language, addressee)
 
 
 def organization_of(summary: Summary) -> str:
@@ -155,6 +162,8 @@ def organization_of(summary: Summary) -> str:
     if summary.county is None:
         return organization
     county = summary.plan.county(summary.county).name
+    if not summary.plan.levels.unit_bureaus:  # a township has no bureau: its draft is its own report, by name
+        return county
     for suffix in ("民政局", "民政厅"):
         if organization.endswith(suffix):
             return f"{organization[:-len(suffix)]}{county}{suffix}"
@@ -268,6 +277,8 @@ def render_md(draft: Draft, trace: bool = False) -> str:
     """Markdown: the title as `#`, first-level headings as `##`, the run-in leads in bold; `trace` puts the
     indicator ids behind each sentence after it, as `〔G03-shilaohua〕`."""
     lines = [f"# {md_cell(draft.title)}", ""]
+    if draft.addressee:
+        lines += [md_cell(draft.addressee), ""]
     for block in draft.blocks:
         if isinstance(block, Heading):
             lines += [f"## {md_cell(block.text)}", ""]

@@ -72,6 +72,10 @@ def render_docx(draft: Draft, fonts: DocumentFonts = DocumentFonts(), *, stamp: 
 
     title = document.add_paragraph(style=TITLE_STYLE)
     _add_run(title, draft.title, fonts.title)
+    if draft.addressee:  # 主送机关: flush left, under the title (GB/T 9704-2012, 7.3.2)
+        addressee = document.add_paragraph(style=BODY_STYLE)
+        _set_indent(addressee, first_line_chars=0, size=fonts.body_size)  # (a paragraph's format, as a style's)
+        _add_run(addressee, draft.addressee, fonts.body)
     for block in draft.blocks:
         if isinstance(block, Heading):
             _add_run(document.add_paragraph(style=HEADING_STYLE), block.text, fonts.heading1)
