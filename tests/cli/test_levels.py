@@ -31,7 +31,7 @@ def run(*args: str):
     return CliRunner().invoke(app, list(args))
 
 CORPUS_WORKSPACE = REPO / "tests" / "fixtures" / "bad" / "workspace"
-CITY_WORDS = re.compile(r"全市|县|市本级|\(市、区\)")
+CITY_WORDS = re.compile(r"全市|县|市本级|[(（]市、区[)）]")
 
 
 def district(root: Path) -> Path:
@@ -100,7 +100,7 @@ def test_no_output_of_a_district_says_a_city_bureaus_words(tmp_path):
             for name, text in texts.items() if CITY_WORDS.search(text)}
     assert not said, said
     report = texts["reports/demo/2021-06/report.md"]
-    assert "全区共" in report and "各乡镇(街道)完成情况与排名" in report and "(镇街 × 指标)" in report
+    assert "全区共" in report and "各乡镇（街道）完成情况与排名" in report and "（镇街 × 指标）" in report
 
 
 def test_a_townships_draft_is_its_report_to_the_bureau(tmp_path):
@@ -108,8 +108,8 @@ def test_a_townships_draft_is_its_report_to_the_bureau(tmp_path):
     assert run("summary", "--root", str(root), "--county", "east", "--format", "md",
                "-o", str(tmp_path / "east.md")).exit_code == 0
     lines = (tmp_path / "east.md").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "# 东湖街道2021年民政工作总结(初稿)"
-    assert lines[2] == "示范区民政局:"
+    assert lines[0] == "# 东湖街道2021年民政工作总结（初稿）"
+    assert lines[2] == "示范区民政局："
     assert "东湖街道民政局" not in "\n".join(lines) and "示范区东湖街道" not in "\n".join(lines)
     assert lines[-2].strip() == "东湖街道"
 

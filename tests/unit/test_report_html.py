@@ -15,6 +15,7 @@ from mubiao.analysis.report import build_report
 from mubiao.labels import labels, report_labels
 from mubiao.models import Status
 from mubiao.readers.progress import load_progress
+from mubiao.render.punctuation import full_width
 from mubiao.render.report_html import render_html
 from mubiao.workspace import open_plan
 
@@ -139,7 +140,8 @@ def test_six_sections_in_order_with_their_headings(page):
     sections = list(page.iter("section"))
     assert [s.attrs["id"] for s in sections] == list(SECTIONS)
     words = report_labels("zh")
-    expected = [words.overview, words.lagging, words.counties, words.owners, words.completeness, words.full_table]
+    expected = [full_width(heading) for heading in (words.overview, words.lagging, words.counties, words.owners,
+                                                    words.completeness, words.full_table)]
     assert [next(s.iter("h2")).text() for s in sections] == expected
 
 
@@ -286,4 +288,4 @@ def test_stale_months_are_starred_and_explained(sample):
     section = parse(render_html(report)).find("section", id="full-table")
     months = [td.text() for td in section.iter("td") if "stale" in td.classes()]
     assert len(months) == len(stale) and all(month.endswith("*") for month in months)
-    assert labels("zh").stale_note in section.text()
+    assert full_width(labels("zh").stale_note) in section.text()

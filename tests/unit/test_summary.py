@@ -252,9 +252,9 @@ def test_a_county_draft_leaves_out_city_indicators_and_those_of_other_counties(w
 
 def test_a_county_draft_numbers_its_goals_after_leaving_some_out(wucheng_draft, lanxi_draft):
     leads = [block.lead for block in wucheng_draft.blocks if isinstance(block, Paragraph) and block.lead]
-    assert leads == ["(一)民生兜底保障水平持续提升。", "(二)养老服务供给更加优质多元。"]
+    assert leads == ["（一）民生兜底保障水平持续提升。", "（二）养老服务供给更加优质多元。"]
     leads = [block.lead for block in lanxi_draft.blocks if isinstance(block, Paragraph) and block.lead]
-    assert leads[-1] == "(三)社会组织管理和社会工作全面加强。"
+    assert leads[-1] == "（三）社会组织管理和社会工作全面加强。"
 
 
 # ------------------------------------------------------------------------------------------------- unmet
@@ -321,43 +321,43 @@ def test_shortfalls_are_the_unmet_ones_in_plan_order(city, lanxi, wucheng, midye
 
 
 def test_a_county_states_its_own_figures_against_its_own_targets(wucheng_draft, jindong):
-    assert sentence(wucheng_draft, "shilaohua") == "完成困难老年人家庭适老化改造230户,为目标230户的100%。"
-    assert sentence(wucheng_draft, "dibao") == "全区最低生活保障标准提高至900元/月,达到900元/月的目标。"
-    assert sentence(wucheng_draft, "huliyuan") == "护理型床位占比达到56%(目标55%)。"
+    assert sentence(wucheng_draft, "shilaohua") == "完成困难老年人家庭适老化改造230户，为目标230户的100%。"
+    assert sentence(wucheng_draft, "dibao") == "全区最低生活保障标准提高至900元/月，达到900元/月的目标。"
+    assert sentence(wucheng_draft, "huliyuan") == "护理型床位占比达到56%（目标55%）。"
     # 金东区 did more than its 150: 190/150 = 126.7%
-    assert sentence(draft_summary(jindong), "shilaohua") == "完成困难老年人家庭适老化改造190户,为目标150户的127%。"
+    assert sentence(draft_summary(jindong), "shilaohua") == "完成困难老年人家庭适老化改造190户，为目标150户的127%。"
 
 
 def test_a_county_short_of_its_target_says_by_how_much(lanxi_draft):
-    assert sentence(lanxi_draft, "shilaohua") == "困难老年人家庭适老化改造完成90户,为目标120户的75%,尚差30户。"
+    assert sentence(lanxi_draft, "shilaohua") == "困难老年人家庭适老化改造完成90户，为目标120户的75%，尚差30户。"
     # 兰溪市 → 全市, and the county's note after the sentence
-    assert sentence(lanxi_draft, "dibao") == "全市最低生活保障标准为890元/月,尚未达到900元/月的目标。财政资金调整中。"
+    assert sentence(lanxi_draft, "dibao") == "全市最低生活保障标准为890元/月，尚未达到900元/月的目标。财政资金调整中。"
 
 
 def test_a_county_draft_folds_in_the_county_note_and_says_a_clause_once(wucheng_draft):
     assert sentence(wucheng_draft, "ertong") == (
-        "完成示范型儿童之家8家,为目标8家的100%。新建8家示范型儿童之家,实现乡镇(街道)全覆盖。")
+        "完成示范型儿童之家8家，为目标8家的100%。新建8家示范型儿童之家，实现乡镇（街道）全覆盖。")
     # its 居家养老服务中心 note repeats 新建8家示范型儿童之家 (G1 comes first): only the new clause is kept
-    assert sentence(wucheng_draft, "zhongxin") == "乡镇(街道)居家养老服务中心全覆盖已完成。建成居家养老服务中心8家。"
+    assert sentence(wucheng_draft, "zhongxin") == "乡镇（街道）居家养老服务中心全覆盖已完成。建成居家养老服务中心8家。"
 
 
 def test_the_city_states_the_city_figure_and_the_county_spread(city_draft):
     assert sentence(city_draft, "shilaohua") == (
-        "全市完成困难老年人家庭适老化改造510户,为目标500户的102%,3个县(市、区)中2个完成(兰溪市未完成)。")
-    assert sentence(city_draft, "ertong") == "全市完成示范型儿童之家20家,为目标20家的100%,3个县(市、区)全部完成。"
+        "全市完成困难老年人家庭适老化改造510户，为目标500户的102%，3个县（市、区）中2个完成（兰溪市未完成）。")
+    assert sentence(city_draft, "ertong") == "全市完成示范型儿童之家20家，为目标20家的100%，3个县（市、区）全部完成。"
     assert sentence(city_draft, "tuoyu") == (
-        "全市老年助餐服务点完成28个,为目标30个的93%,尚差2个;3个县(市、区)中1个完成,金东区、兰溪市未完成。")
-    assert sentence(city_draft, "huliyuan") == "全市护理型床位占比为52%,低于目标55%;3个县(市、区)中2个达标,兰溪市未达标。"
+        "全市老年助餐服务点完成28个，为目标30个的93%，尚差2个；3个县（市、区）中1个完成，金东区、兰溪市未完成。")
+    assert sentence(city_draft, "huliyuan") == "全市护理型床位占比为52%，低于目标55%；3个县（市、区）中2个达标，兰溪市未达标。"
     # a level's city row is its worst county
     assert sentence(city_draft, "dibao") == (
-        "最低生活保障标准3个县(市、区)中2个达到900元/月的目标,兰溪市尚未达到,最低为890元/月。")
+        "最低生活保障标准3个县（市、区）中2个达到900元/月的目标，兰溪市尚未达到，最低为890元/月。")
     assert sentence(city_draft, "zhongxin") == (
-        "乡镇(街道)居家养老服务中心全覆盖,3个县(市、区)中2个已完成,兰溪市尚未完成。")
+        "乡镇（街道）居家养老服务中心全覆盖，3个县（市、区）中2个已完成，兰溪市尚未完成。")
 
 
 def test_the_city_folds_in_its_own_note_not_the_counties(city_draft):
     # scope city: no 全市 and no county spread, the city's own note after it
-    assert sentence(city_draft, "chizheng") == "完成新增持证社工1600人,为目标1500人的107%。社工考试奖励兑现到位。"
+    assert sentence(city_draft, "chizheng") == "完成新增持证社工1600人，为目标1500人的107%。社工考试奖励兑现到位。"
     assert "新建8家" not in sentence(city_draft, "ertong")
     assert "场地未落实" not in sentence(city_draft, "tuoyu")
 
@@ -428,32 +428,32 @@ def test_a_county_draft_is_the_county_bureau(city, wucheng):
 
 
 def test_the_city_draft_title_headings_and_signature(city_draft):
-    assert city_draft.title == "金华市民政局2021年工作总结(初稿)"
+    assert city_draft.title == "金华市民政局2021年工作总结（初稿）"
     headings = [block.text for block in city_draft.blocks if isinstance(block, Heading)]
     assert headings == ["一、2021年工作总结", "二、存在的困难和不足", "三、2022年工作思路"]
     assert city_draft.signature == ("金华市民政局", "2021年12月31日")
     assert city_draft.language == "zh"
     leads = [block.lead for block in city_draft.blocks if isinstance(block, Paragraph) and block.lead]
-    assert leads == ["(一)民生兜底保障水平持续提升。", "(二)养老服务供给更加优质多元。",
-                     "(三)社会组织管理和社会工作全面加强。"]
+    assert leads == ["（一）民生兜底保障水平持续提升。", "（二）养老服务供给更加优质多元。",
+                     "（三）社会组织管理和社会工作全面加强。"]
 
 
 def test_the_city_draft_shortfalls_with_owner_and_each_county_cause(city_draft):
     review, shortfalls, next_year = parts(city_draft)
     assert len(review) == 3  # one run-in paragraph per goal
     assert shortfalls == [
-        "1.最低生活保障标准为890元/月,距目标900元/月尚差10元/月(责任处室:社会救助处)。原因:兰溪市财政资金调整中。",
+        "1.最低生活保障标准为890元/月，距目标900元/月尚差10元/月（责任处室：社会救助处）。原因：兰溪市财政资金调整中。",
         # a percentage is short by 个百分点, not by %
-        "2.护理型床位占比为52%,距目标55%尚差3个百分点(责任处室:养老服务处)。原因:兰溪市护理型床位改造滞后。",
-        "3.老年助餐服务点完成28个,距目标30个尚差2个(责任处室:养老服务处)。原因:金东区场地未落实;兰溪市资金未到位。",
-        "4.乡镇(街道)居家养老服务中心全覆盖尚有兰溪市未完成(责任处室:养老服务处)。",  # 兰溪市 wrote no note
+        "2.护理型床位占比为52%，距目标55%尚差3个百分点（责任处室：养老服务处）。原因：兰溪市护理型床位改造滞后。",
+        "3.老年助餐服务点完成28个，距目标30个尚差2个（责任处室：养老服务处）。原因：金东区场地未落实；兰溪市资金未到位。",
+        "4.乡镇（街道）居家养老服务中心全覆盖尚有兰溪市未完成（责任处室：养老服务处）。",  # 兰溪市 wrote no note
     ]
     assert next_year == [
-        "2022年,将对照未完成的目标任务,重点抓好以下工作:",
-        "1.继续推进最低生活保障标准,完成剩余的10元/月,确保2022年全面完成。",
-        "2.继续推进护理型床位占比,完成剩余的3个百分点,确保2022年全面完成。",
-        "3.继续推进老年助餐服务点,完成剩余的2个,确保2022年全面完成。",
-        "4.继续推进乡镇(街道)居家养老服务中心全覆盖,确保2022年全面完成。",
+        "2022年，将对照未完成的目标任务，重点抓好以下工作：",
+        "1.继续推进最低生活保障标准，完成剩余的10元/月，确保2022年全面完成。",
+        "2.继续推进护理型床位占比，完成剩余的3个百分点，确保2022年全面完成。",
+        "3.继续推进老年助餐服务点，完成剩余的2个，确保2022年全面完成。",
+        "4.继续推进乡镇（街道）居家养老服务中心全覆盖，确保2022年全面完成。",
         "5.【其他工作思路由各处室补充。】",
     ]
 
@@ -461,20 +461,20 @@ def test_the_city_draft_shortfalls_with_owner_and_each_county_cause(city_draft):
 def test_a_county_draft_gives_its_cause_without_its_name(lanxi_draft):
     _, shortfalls, next_year = parts(lanxi_draft)
     assert shortfalls[0] == (
-        "1.最低生活保障标准为890元/月,距目标900元/月尚差10元/月(责任处室:社会救助处)。原因:财政资金调整中。")
+        "1.最低生活保障标准为890元/月，距目标900元/月尚差10元/月（责任处室：社会救助处）。原因：财政资金调整中。")
     # 40% against 55%: 15 个百分点
     assert shortfalls[1] == (
-        "2.护理型床位占比为40%,距目标55%尚差15个百分点(责任处室:养老服务处)。原因:护理型床位改造滞后。")
+        "2.护理型床位占比为40%，距目标55%尚差15个百分点（责任处室：养老服务处）。原因：护理型床位改造滞后。")
     assert len(shortfalls) == 5
     assert not any("兰溪市" in line for line in shortfalls)
     assert next_year[-1] == "6.【其他工作思路由各处室补充。】"
 
 
 def test_a_draft_with_nothing_unmet_says_so(wucheng_draft):
-    assert wucheng_draft.title == "金华市婺城区民政局2021年工作总结(初稿)"
+    assert wucheng_draft.title == "金华市婺城区民政局2021年工作总结（初稿）"
     _, shortfalls, next_year = parts(wucheng_draft)
-    assert shortfalls == ["对照年度目标,各项指标均已完成。"]
-    assert next_year == ["2022年,将对照未完成的目标任务,重点抓好以下工作:", "1.【其他工作思路由各处室补充。】"]
+    assert shortfalls == ["对照年度目标，各项指标均已完成。"]
+    assert next_year == ["2022年，将对照未完成的目标任务，重点抓好以下工作：", "1.【其他工作思路由各处室补充。】"]
 
 
 def test_the_city_note_is_the_cause_when_no_short_county_wrote_one(year_end):
@@ -482,7 +482,7 @@ def test_the_city_note_is_the_cause_when_no_short_county_wrote_one(year_end):
     notes = dict(notes) | {("zhongxin", CITY): Note("2021-09", CITY, "兰溪市中心选址调整")}
     _, shortfalls, _ = parts(draft_summary(summary_of(gaps, notes)))
     assert shortfalls[3] == (
-        "4.乡镇(街道)居家养老服务中心全覆盖尚有兰溪市未完成(责任处室:养老服务处)。原因:市本级兰溪市中心选址调整。")
+        "4.乡镇（街道）居家养老服务中心全覆盖尚有兰溪市未完成（责任处室：养老服务处）。原因：市本级兰溪市中心选址调整。")
 
 
 def test_a_county_that_reported_nothing_by_year_end_is_a_shortfall_without_a_blank_figure():
@@ -491,8 +491,8 @@ def test_a_county_that_reported_nothing_by_year_end_is_a_shortfall_without_a_bla
     summary = build_summary(PLAN, frame, YEAR_END, county="lanxi")
     assert fact(summary, "shilaohua").row.status is Status.NO_DATA and fact(summary, "shilaohua").unmet
     _, shortfalls, next_year = parts(draft_summary(summary))
-    assert shortfalls[2] == "3.困难老年人家庭适老化改造截至2021-12-31未报送数据(责任处室:养老服务处)。"
-    assert next_year[3] == "3.继续推进困难老年人家庭适老化改造,确保2022年全面完成。"  # no 剩余 to state
+    assert shortfalls[2] == "3.困难老年人家庭适老化改造截至2021-12-31未报送数据（责任处室：养老服务处）。"
+    assert next_year[3] == "3.继续推进困难老年人家庭适老化改造，确保2022年全面完成。"  # no 剩余 to state
 
 
 # ----------------------------------------------------------------------------- the indicator's own template
@@ -510,7 +510,7 @@ def test_an_indicator_own_template_replaces_the_sentence_and_sees_every_variable
         "counties_met": "2", "counties_short": "兰溪市", "year": "2021", "next_year": "2022", "causes": "",
     }
     # the other sentences are still the built-in ones
-    assert sentence(draft, "ertong") == "全市完成示范型儿童之家20家,为目标20家的100%,3个县(市、区)全部完成。"
+    assert sentence(draft, "ertong") == "全市完成示范型儿童之家20家，为目标20家的100%，3个县（市、区）全部完成。"
 
 
 def test_an_own_template_with_an_unknown_variable_names_its_indicator():
@@ -529,11 +529,11 @@ def test_a_template_folder_replaces_only_the_templates_it_holds(tmp_path, city, 
     (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / where).write_text("{{ name }}:{{ actual }}{{ unit }}。", encoding="utf-8")
     draft = draft_summary(city, Templates("zh", tmp_path))
-    assert sentence(draft, "ertong") == "示范型儿童之家:20家。"
-    assert sentence(draft, "chizheng") == "新增持证社工:1600人。社工考试奖励兑现到位。"
+    assert sentence(draft, "ertong") == "示范型儿童之家：20家。"
+    assert sentence(draft, "chizheng") == "新增持证社工：1600人。社工考试奖励兑现到位。"
     # count.short, ratio and the rest are the package's
-    assert sentence(draft, "tuoyu").startswith("全市老年助餐服务点完成28个,为目标30个的93%")
-    assert sentence(draft, "huliyuan") == "全市护理型床位占比为52%,低于目标55%;3个县(市、区)中2个达标,兰溪市未达标。"
+    assert sentence(draft, "tuoyu").startswith("全市老年助餐服务点完成28个，为目标30个的93%")
+    assert sentence(draft, "huliyuan") == "全市护理型床位占比为52%，低于目标55%；3个县（市、区）中2个达标，兰溪市未达标。"
 
 
 def test_a_template_folder_with_a_style_sets_the_word_fonts(tmp_path):
@@ -636,9 +636,9 @@ def test_an_english_cause_ending_with_a_full_stop_is_not_doubled():
 
 def test_markdown_traces_every_figure_sentence_to_its_indicator(city_draft):
     traced = render_md(city_draft, trace=True)
-    assert traced.startswith("# 金华市民政局2021年工作总结(初稿)\n\n## 一、2021年工作总结\n\n"
-                             "**(一)民生兜底保障水平持续提升**。全市完成示范型儿童之家20家")
-    assert "3个县(市、区)全部完成。〔ertong〕最低生活保障标准" in traced
+    assert traced.startswith('# 金华市民政局2021年工作总结（初稿）\n\n## 一、2021年工作总结\n\n'
+                             "**（一）民生兜底保障水平持续提升**。全市完成示范型儿童之家20家")
+    assert "3个县（市、区）全部完成。〔ertong〕最低生活保障标准" in traced
     assert "1.最低生活保障标准为890元/月" in traced and "兰溪市财政资金调整中。〔dibao〕" in traced
     # 9 sentences in 一, 4 shortfalls, 4 lines for next year; the connecting words carry no id
     assert traced.count("〔") == 17
@@ -651,14 +651,14 @@ def test_markdown_traces_every_figure_sentence_to_its_indicator(city_draft):
 def test_markdown_run_in_leads_render_bold(city_draft):
     import markdown_it  # comes with rich
     page = markdown_it.MarkdownIt("commonmark").render(render_md(city_draft))
-    assert "<strong>(一)民生兜底保障水平持续提升</strong>。全市" in page
+    assert "<strong>（一）民生兜底保障水平持续提升</strong>。全市" in page
 
 
 def test_markdown_escapes_what_a_note_would_mark_up(year_end):
     gaps, notes = year_end
     notes = dict(notes) | {("chizheng", CITY): Note("2021-12", CITY, "持证社工|新增*<b>398</b>人")}
     text = render_md(draft_summary(summary_of(gaps, notes)))
-    assert "持证社工\\|新增\\*&lt;b&gt;398&lt;/b&gt;人。" in text
+    assert '持证社工\\|新增\\*&lt;b&gt;398&lt;/b&gt;人。' in text
     assert "<b>" not in text
 
 
@@ -672,8 +672,8 @@ def test_html_escapes_notes_and_shows_the_trace(year_end):
     assert '的107%。&lt;script&gt;alert(1)&lt;/script&gt;。<span class="trace">〔chizheng〕</span>' in page
     assert page.count('<span class="trace">') == 17
     assert 'class="trace"' not in render_html(draft)
-    assert "<h1>金华市民政局2021年工作总结(初稿)</h1>" in page
-    assert '<span class="lead">(一)民生兜底保障水平持续提升。</span>' in page
+    assert "<h1>金华市民政局2021年工作总结（初稿）</h1>" in page
+    assert '<span class="lead">（一）民生兜底保障水平持续提升。</span>' in page
 
 
 def test_drafts_and_renders_are_deterministic(city, city_draft):

@@ -116,17 +116,23 @@ class GoalView:
 
 def render_html(report: Report) -> str:
     """The report as one HTML page (UTF-8 text): six sections, two inline SVG charts, print CSS for A4."""
-    return _template().render(report_view(report))
+    return _template(report.plan.language).render(report_view(report))
 
 
 @functools.cache
-def _template():
+def _template(language: str = "zh"):
     import jinja2
+
+    from mubiao.render.punctuation import full_width
+
+    def finalize(value: object) -> object:  # never a control character; Chinese prose punctuated (GB/T 15834)
+        value = template_text(value)
+        return full_width(value) if language != "en" and type(value) is str else value
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("mubiao", "templates"),
         autoescape=True,  # always: plan titles, indicator names and county notes are text, never markup
-        finalize=template_text,  # and never a control character
+        finalize=finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -10,6 +10,7 @@ from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
     score_cells, score_header,
 )
+from mubiao.render.punctuation import full_width
 
 
 def render_md(report: Report) -> str:
@@ -18,7 +19,8 @@ def render_md(report: Report) -> str:
              md_cell(byline(report, sections)), ""]
     for part in (_overview, _lagging, _counties, _owners, _completeness, _full_table):
         lines += part(report, words, sections)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    return text if report.plan.language == "en" else full_width(text)  # GB/T 15834: ，：（）; in Chinese prose
 
 
 def byline(report: Report, sections: ReportLabels) -> str:

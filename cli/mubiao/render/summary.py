@@ -24,6 +24,7 @@ from mubiao.models import Levels, Status
 from mubiao.render.cells import md_cell, md_inline, template_text
 from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph, Span
 from mubiao.render.gaps import area_name, display_number, owner_name, percent
+from mubiao.render.punctuation import full_width
 
 if TYPE_CHECKING:
     import jinja2
@@ -152,7 +153,24 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
     reports_up = summary.county is not None and not plan.levels.unit_bureaus  # a township's report to the bureau
     title = (parts.unit_title if reports_up else parts.title).format(organization=organization, year=year)
     addressee = parts.addressee.format(organization=plan.organization) if reports_up else None
-    return Draft(title, tuple(blocks), signature, plan.language, addressee)
+    draft = Draft(title, tuple(blocks), signature, plan.language, addressee)
+    return draft if plan.language == "en" else punctuated(draft)
+
+
+def punctuated(draft: Draft) -> Draft:
+    """The draft with the punctuation of its Chinese prose full-width (GB/T 15834: ，：；（）), ASCII kept in
+    numbers, units and ids (render/punctuation.py)."""
+    from dataclasses import replace
+
+    def block(each: Heading | Paragraph) -> Heading | Paragraph:
+        if isinstance(each, Heading):
+            return Heading(full_width(each.text))
+        return Paragraph(tuple(replace(span, text=full_width(span.text)) for span in each.spans),
+                         full_width(each.lead) if each.lead else each.lead)
+
+    return replace(draft, title=full_width(draft.title), blocks=tuple(block(each) for each in draft.blocks),
+                   signature=tuple(full_width(line) for line in draft.signature),
+                   addressee=full_width(draft.addressee) if draft.addressee else None)
 
 
 def organization_of(summary: Summary) -> str:
