@@ -190,6 +190,8 @@ class ReportLabels:
     status_count: str
     """`{status}` and `{count}`: one part of the overview sentence."""
     no_lagging: str
+    counties_lagging: str
+    """The heading, inside 滞后与未完成指标, of the indicators on track for the city with some counties behind."""
     lagging_counties: str
     """Before the lagging counties of an indicator."""
     notes: str
@@ -218,7 +220,8 @@ REPORT_ZH = ReportLabels(
     overview="一、总体情况", lagging="二、滞后与未完成指标", counties="三、各县(市、区)完成情况与排名",
     owners="四、分处室情况", completeness="五、报送情况", full_table="六、全部指标明细",
     overview_sentence="全市共 {total} 项指标:{parts}。", status_count="{status} {count} 项",
-    no_lagging="本月没有滞后或未完成的指标。", lagging_counties="滞后的县:", notes="各地说明:",
+    no_lagging="本月没有滞后或未完成的指标。", counties_lagging="全市未滞后、部分县滞后或未完成的指标",
+    lagging_counties="滞后的县:", notes="各地说明:",
     indicators="指标数", lagging_indicators="滞后与未完成的指标",
     completeness_sentence="{period} 应报 {expected} 项(县 × 指标),已报 {reported} 项,报送率 {rate}。",
     all_reported="各县本月均已报送全部指标。", missing="未报送的指标",
@@ -233,7 +236,8 @@ REPORT_EN = ReportLabels(
     overview="1. Overview", lagging="2. Indicators behind or missed", counties="3. Counties and their rank",
     owners="4. By owner", completeness="5. Who has reported", full_table="6. All rows",
     overview_sentence="{total} indicators for the city: {parts}.", status_count="{count} {status}",
-    no_lagging="No indicator is behind or missed this month.", lagging_counties="Counties behind: ",
+    no_lagging="No indicator is behind or missed this month.",
+    counties_lagging="Not behind for the city, with counties behind or missed", lagging_counties="Counties behind: ",
     notes="Notes from the counties: ", indicators="indicators", lagging_indicators="behind or missed",
     completeness_sentence="{period}: {reported} of {expected} (county, indicator) pairs reported, {rate}.",
     all_reported="Every county has reported every indicator this month.", missing="not reported",

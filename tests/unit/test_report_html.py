@@ -220,12 +220,30 @@ def test_the_charts_are_inline_svg_with_chinese_text(report, page):
 def test_the_lagging_section_shows_the_numbers_and_the_notes(report, page):
     section = page.find("section", id="lagging")
     items = list(section.iter("article"))
-    assert len(items) == len(report.lagging)
+    assert len(items) == len(report.every_lagging)
     first = items[0].text()
     assert report.lagging[0].row.name in first and "序时" in first and "个百分点" in first
     notes = [li.text() for li in section.iter("li")]
     assert any("磐安县" in note and "2021-12" in note for note in notes)
     assert any(note.startswith("市本级") for note in notes)  # G08-guihua: the city's own note
+
+
+def test_a_cards_heading_matches_its_status_and_the_worst_come_first(report, page):
+    """Under 滞后与未完成指标 only indicators missed or behind for the city, missed first and a larger shortfall
+    first; an indicator on track with counties behind is listed apart, under its own heading (issue 22)."""
+    from mubiao.analysis.report import LAGGING
+
+    assert report.lagging and report.counties_lagging  # the sample at year end has both
+    assert all(item.row.status in LAGGING for item in report.lagging)
+    assert all(item.row.status not in LAGGING and item.counties for item in report.counties_lagging)
+    keys = [(item.row.status.severity, -(item.row.shortfall or 0)) for item in report.lagging]
+    assert keys == sorted(keys)
+    section = page.find("section", id="lagging")
+    cards = list(section.iter("article"))
+    assert [bool(list(card.iter("h3"))) for card in cards] == (
+        [True] * len(report.lagging) + [False] * len(report.counties_lagging))
+    assert [h3.text() for h3 in section.iter("h3") if "sub-heading" in h3.classes()] == [
+        full_width(report_labels("zh").counties_lagging)]
 
 
 def test_the_full_table_has_every_row_with_the_city_row_bold(report, page):

@@ -62,7 +62,8 @@ class Report:
     overview: Mapping[Status, int]
     """总体情况: the indicators (their city rows) counted by status, every status present, worst first."""
     lagging: tuple[Lagging, ...]
-    """滞后与未完成指标, in plan order."""
+    """滞后与未完成指标: the indicators whose own (city) row is missed or behind, worst first (missed, then
+    behind; a larger shortfall first; plan order among equals)."""
     scores: tuple[CountyScore, ...]
     """各县(市、区)完成情况与排名: the county scoreboard, best rank first."""
     grid: Mapping[str, Mapping[str, GapRow]]
@@ -70,6 +71,15 @@ class Report:
     both in plan order)."""
     owners: tuple[OwnerSummary, ...]
     """分处室情况, in plan order (owners with no indicator are left out)."""
+    counties_lagging: tuple[Lagging, ...] = ()
+    """The indicators on track (or met) for the city with some counties missed or behind: listed apart, under
+    their own heading, for a card under 滞后 whose status says 正常推进 would contradict itself. Most lagging
+    counties first, then plan order."""
+
+    @property
+    def every_lagging(self) -> tuple[Lagging, ...]:
+        """Both lists: every indicator with a row missed or behind."""
+        return self.lagging + self.counties_lagging
 
     @property
     def plan(self) -> Plan:
@@ -100,13 +110,16 @@ def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
         if row.county is not None:
             county_rows.setdefault(row.indicator, []).append(row)
 
-    lagging = []
+    lagging, counties_lagging = [], []
     for row in city_rows:
         counties = sorted((r for r in county_rows.get(row.indicator, []) if r.status in LAGGING),
                           key=lambda r: r.status.severity)  # stable: plan order among equals
         if row.status in LAGGING or counties:
             keys = [(row.indicator, r.county) for r in counties] or [(row.indicator, CITY)]
-            lagging.append(Lagging(row, tuple(counties), tuple(notes[key] for key in keys if key in notes)))
+            item = Lagging(row, tuple(counties), tuple(notes[key] for key in keys if key in notes))
+            (lagging if row.status in LAGGING else counties_lagging).append(item)
+    lagging.sort(key=lambda item: (item.row.status.severity, -(item.row.shortfall or 0.0)))
+    counties_lagging.sort(key=lambda item: -len(item.counties))
 
     grid = {indicator: MappingProxyType({r.county: r for r in rows}) for indicator, rows in county_rows.items()}
     owners = []
@@ -116,4 +129,4 @@ def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
             owners.append(OwnerSummary(owner.id, MappingProxyType(count_statuses(rows)),
                                        tuple(row.indicator for row in rows if row.status in LAGGING)))
     return Report(gaps, MappingProxyType(count_statuses(city_rows)), tuple(lagging), scoreboard(gaps),
-                  MappingProxyType(grid), tuple(owners))
+                  MappingProxyType(grid), tuple(owners), tuple(counties_lagging))

@@ -161,6 +161,7 @@ def report_view(report: Report) -> dict:
                     for status, colour in STATUS_COLOURS.items()],
         "overview": _overview(report, words, sections),
         "lagging": [_lagging(plan, item, words) for item in report.lagging],
+        "counties_lagging": [_lagging(plan, item, words) for item in report.counties_lagging],
         "counties": _counties(report, words, sections),
         "owners": _owners(report, words),
         "completeness": _completeness(report, words, sections),

@@ -50,19 +50,24 @@ def _overview(report: Report, words: Labels, sections: ReportLabels) -> list[str
 
 def _lagging(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     lines = [f"## {sections.lagging}", ""]
-    if not report.lagging:
+    if not report.every_lagging:
         return lines + [md_cell(sections.no_lagging), ""]
     for item in report.lagging:
         lines += _lagging_item(report, item, words, sections)
+    if report.counties_lagging:
+        lines += [f"### {md_cell(sections.counties_lagging)}", ""]
+        for item in report.counties_lagging:
+            lines += _lagging_item(report, item, words, sections, heading="####")
     return lines
 
 
-def _lagging_item(report: Report, item: Lagging, words: Labels, sections: ReportLabels) -> list[str]:
+def _lagging_item(report: Report, item: Lagging, words: Labels, sections: ReportLabels,
+                  heading: str = "###") -> list[str]:
     plan, row = report.plan, item.row
     city = f"{area_name(plan, row.county, words)}:{facts_text(row, words)} · {words.statuses[row.status]}"
     if counties_text(row):
         city += f" · {words.reports} {counties_text(row)}"
-    lines = [f"### {md_cell(row.name)}({md_cell(row.indicator)})", "",
+    lines = [f"{heading} {md_cell(row.name)}({md_cell(row.indicator)})", "",
              f"- {md_cell(words.owner)}:{md_cell(owner_name(plan, row.owner))}", f"- {md_cell(city)}"]
     if item.counties:
         lines.append(f"- {md_cell(sections.lagging_counties)}")

@@ -225,7 +225,7 @@ def _projection_columns(words: Words) -> list[Column[GapRow]]:
 
 def _city_columns(report: Report, words: Words) -> list[Column[GapRow]]:
     h = words.headings
-    notes = {lagging.row.indicator: lagging.notes for lagging in report.lagging}
+    notes = {lagging.row.indicator: lagging.notes for lagging in report.every_lagging}
 
     def notes_text(row: GapRow) -> str | None:
         lines = [_note_line(report, note, words) for note in notes.get(row.indicator, ())]
@@ -243,7 +243,7 @@ def _city_columns(report: Report, words: Words) -> list[Column[GapRow]]:
 
 def _county_columns(report: Report, words: Words) -> list[Column[GapRow]]:
     # report.lagging holds the newest note of each lagging county: the note that explains that row
-    notes = {(lagging.row.indicator, note.county): note.text for lagging in report.lagging for note in lagging.notes}
+    notes = {(lagging.row.indicator, note.county): note.text for lagging in report.every_lagging for note in lagging.notes}
     return [
         Column(words.labels.county, lambda row: area_name(report.plan, row.county, words.labels)),
         *_indicator_columns(report.plan, words),
