@@ -434,3 +434,22 @@ def test_with_no_data_the_as_of_date_is_today_kept_within_the_plan(sample):
     today = dt.date.today()
     assert _latest_month_end(replace(plan, start=dt.date(2000, 1, 1), end=dt.date(2199, 12, 31)), None) == today
     assert _latest_month_end(plan, None) == min(max(today, plan.start), plan.end)
+
+
+def test_pace_figures_that_mean_nothing_are_not_shown(sample):
+    """A yes/no item or a step-paced level before its date expects nothing yet: `60%(序时 0%) · 超前 60` would
+    read as being ahead; the row says `60%` and the shortfall column `—` (issue 22)."""
+    from dataclasses import replace
+
+    from mubiao.labels import labels
+    from mubiao.render.gaps import facts_text, progress_text, shortfall_text
+
+    plan, progress = sample
+    gaps = compute_gaps(plan, progress, dt.date(2021, 6, 30))
+    words = labels(plan)
+    row = next(r for r in gaps.rows if r.indicator == "G01-shizhe" and r.county is None)
+    assert row.expected_progress == 0 and row.progress == 0.6
+    assert progress_text(row, words) == "60%" and shortfall_text(row, words) == "—"
+    assert "序时" not in facts_text(row, words) and "超前" not in facts_text(row, words)
+    paced = replace(row, expected_progress=0.5, shortfall=-10.0)
+    assert progress_text(paced, words) == "60%(序时 50%)" and "超前 10" in facts_text(paced, words)

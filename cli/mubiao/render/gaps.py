@@ -332,7 +332,15 @@ def progress_text(row: GapRow, words: Labels) -> str:
     """`44%(序时 49%)`: progress against the expected progress; '—' without a figure."""
     if row.progress is None:
         return "—"
+    if not paced(row):
+        return percent(row.progress)
     return f"{percent(row.progress)}({words.pace} {percent(row.expected_progress)})"
+
+
+def paced(row: GapRow) -> bool:
+    """Whether the row's pace says anything: not while nothing is expected yet (a step-paced level or a yes/no
+    item before its date, any row on the plan's first day), when `序时 0%` and `超前 95` would be noise."""
+    return bool(row.expected_progress)
 
 
 def facts_text(row: GapRow, words: Labels) -> str:
@@ -340,7 +348,7 @@ def facts_text(row: GapRow, words: Labels) -> str:
     parts = [actual_target_text(row, words)]
     if row.progress is not None:
         parts.append(progress_text(row, words))
-    if row.shortfall is not None:
+    if row.shortfall is not None and paced(row):
         parts.append(shortfall_points(row, words))
     return " · ".join(parts)
 
@@ -390,8 +398,9 @@ def progress_bar(row: GapRow) -> Text:
 
 
 def shortfall_text(row: GapRow, words: Labels) -> str:
-    """`落后 5.5` or `超前 60` percentage points against the expected progress."""
-    if row.shortfall is None:
+    """`落后 5.5` or `超前 60` percentage points against the expected progress; '—' where the pace says nothing
+    (`paced`)."""
+    if row.shortfall is None or not paced(row):
         return "—"
     if abs(row.shortfall) < 0.05:
         return "0"
