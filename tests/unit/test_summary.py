@@ -461,10 +461,10 @@ def test_the_city_draft_shortfalls_with_owner_and_each_county_cause(city_draft):
 def test_a_county_draft_gives_its_cause_without_its_name(lanxi_draft):
     _, shortfalls, next_year = parts(lanxi_draft)
     assert shortfalls[0] == (
-        "1.最低生活保障标准为890元/月，距目标900元/月尚差10元/月（责任处室：社会救助处）。原因：财政资金调整中。")
+        "1.最低生活保障标准为890元/月，距目标900元/月尚差10元/月。原因：财政资金调整中。")
     # 40% against 55%: 15 个百分点
     assert shortfalls[1] == (
-        "2.护理型床位占比为40%，距目标55%尚差15个百分点（责任处室：养老服务处）。原因：护理型床位改造滞后。")
+        "2.护理型床位占比为40%，距目标55%尚差15个百分点。原因：护理型床位改造滞后。")
     assert len(shortfalls) == 5
     assert not any("兰溪市" in line for line in shortfalls)
     assert next_year[-1] == "6.【其他工作思路由各处室补充。】"
@@ -491,7 +491,7 @@ def test_a_county_that_reported_nothing_by_year_end_is_a_shortfall_without_a_bla
     summary = build_summary(PLAN, frame, YEAR_END, county="lanxi")
     assert fact(summary, "shilaohua").row.status is Status.NO_DATA and fact(summary, "shilaohua").unmet
     _, shortfalls, next_year = parts(draft_summary(summary))
-    assert shortfalls[2] == "3.困难老年人家庭适老化改造截至2021-12-31未报送数据（责任处室：养老服务处）。"
+    assert shortfalls[2] == "3.困难老年人家庭适老化改造截至2021-12-31未报送数据。"
     assert next_year[3] == "3.继续推进困难老年人家庭适老化改造，确保2022年全面完成。"  # no 剩余 to state
 
 
@@ -507,7 +507,7 @@ def test_an_indicator_own_template_replaces_the_sentence_and_sees_every_variable
         "status": "met", "status_word": "已完成", "area": "全市", "city": "True", "actual": "510", "target": "500",
         "baseline": "0", "remaining": "0", "remaining_unit": "户", "rate": "102%", "expected": "500",
         "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "养老服务处", "counties_total": "3",
-        "counties_met": "2", "counties_short": "兰溪市", "year": "2021", "next_year": "2022", "causes": "",
+        "counties_met": "2", "counties_short": "兰溪市", "counties_missing": "", "year": "2021", "next_year": "2022", "causes": "",
     }
     # the other sentences are still the built-in ones
     assert sentence(draft, "ertong") == "全市完成示范型儿童之家20家，为目标20家的100%，3个县（市、区）全部完成。"
@@ -696,7 +696,8 @@ def _sample_values(**changes) -> dict:
         "status": "behind", "status_word": "滞后", "area": "全区", "city": True, "actual": "90", "target": "120",
         "baseline": "0", "remaining": "30", "remaining_unit": "户", "rate": "75%", "expected": "120",
         "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "养老服务处", "counties_total": 3,
-        "counties_met": 2, "counties_short": "兰溪市", "year": 2021, "next_year": 2022, "causes": "资金未到位",
+        "counties_met": 2, "counties_short": "兰溪市", "counties_missing": "", "year": 2021, "next_year": 2022,
+        "causes": "资金未到位",
     }
     assert set(values) == set(SENTENCE_VARIABLES)
     return values | changes
@@ -719,7 +720,8 @@ def test_every_template_uses_only_the_sentence_variables_and_renders(path, langu
     assert used <= set(SENTENCE_VARIABLES), used - set(SENTENCE_VARIABLES)
     templates = Templates(language)
     for kind in ("count", "level", "ratio", "milestone"):
-        for changes in ({}, {"city": False}, {"counties_short": ""}, {"remaining": "", "causes": "", "owner": ""},
+        for changes in ({}, {"city": False}, {"counties_short": ""}, {"counties_missing": "婺城区"},
+                        {"counties_short": "", "counties_missing": "婺城区"}, {"remaining": "", "causes": "", "owner": ""},
                         {"actual": "", "remaining": "", "rate": ""},
                         {"direction": "decrease"}):
             text = templates.sentence([path.name], _sample_values(kind=kind, **changes))
@@ -739,3 +741,30 @@ def test_part_two_never_says_everything_is_done_while_part_one_has_items_not_don
 
     text = render_md(draft_summary(midyear))
     assert "均已完成" not in text and f"尚有{open_}项指标未完成" in text
+
+
+def test_a_county_that_did_not_report_is_not_reported_never_short():
+    """The city draft says 未报送 of a county with no figure, never 未完成 or 未达标 (issue 22)."""
+    import re
+
+    from mubiao.render.summary import render_md
+
+    frame = FRAME[FRAME["county"] != "lanxi"]
+    gaps = compute_gaps(PLAN, frame, YEAR_END)
+    text = render_md(draft_summary(summary_of(gaps, latest_notes(PLAN, frame, gaps.period))))
+    assert "兰溪市未报送" in text
+    assert not re.search(r"兰溪市(未完成|未达标|尚未达到|尚未完成)", text), text
+
+
+def test_a_development_zones_draft_is_its_report_not_a_made_up_bureau():
+    """金华开发区 has no 民政局: its draft is titled by its name, addressed to the city's bureau, signed by it."""
+    from dataclasses import replace as replaced
+
+    from mubiao.models import County
+
+    plan = replaced(PLAN, counties=(*PLAN.counties, County("kaifaqu", "金华开发区")))
+    gaps = compute_gaps(plan, FRAME, YEAR_END)
+    draft = draft_summary(summary_of(gaps, latest_notes(plan, FRAME, gaps.period), county="kaifaqu"))
+    assert draft.title == "金华开发区2021年民政工作总结（初稿）"
+    assert draft.addressee == f"{PLAN.organization}："
+    assert draft.signature[0] == "金华开发区" and "开发区民政局" not in draft.title

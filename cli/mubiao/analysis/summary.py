@@ -42,6 +42,9 @@ class Fact:
     unmet: bool
     """Not met, and either behind or missed, or already due (its deadline is on or before the as-of date):
     at year end a target still short on its deadline day is a shortfall even when the status is at_risk."""
+    missing_counties: tuple[str, ...] = ()
+    """City drafts: the ids of the counties that report the indicator and have sent no figure (未报送, never
+    未达标: they are not among `short_counties`)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,8 @@ def _fact(gaps: Gaps, ind: Indicator, rows: list[GapRow], notes: Mapping[tuple[s
         return Fact(ind, row, (), (), own_note, own_note if unmet else (), unmet)
     counties = [r for r in rows if r.county is not None]
     met = tuple(r.county for r in counties if r.status is Status.MET)
-    short = tuple(r.county for r in counties if r.status is not Status.MET)
+    short = tuple(r.county for r in counties if r.status not in (Status.MET, Status.NO_DATA))
+    missing = tuple(r.county for r in counties if r.status is Status.NO_DATA)
     city_note = tuple(n for n in [notes.get((ind.id, CITY))] if n)
     causes = tuple(notes[(ind.id, c)] for c in short if (ind.id, c) in notes) or city_note
-    return Fact(ind, row, met, short, city_note, causes if unmet else (), unmet)
+    return Fact(ind, row, met, short, city_note, causes if unmet else (), unmet, missing)

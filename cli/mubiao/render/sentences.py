@@ -157,5 +157,5 @@ SAMPLE_VALUES: dict[str, Any] = {
     "status": "met", "status_word": "已完成", "area": "全市", "city": True, "actual": "22,524", "target": "21,000",
     "baseline": "20,000", "remaining": "0", "remaining_unit": "元/年", "rate": "100%", "expected": "21,000",
     "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "社会救助处", "counties_total": 9,
-    "counties_met": 9, "counties_short": "", "year": 2021, "next_year": 2022, "causes": "",
+    "counties_met": 9, "counties_short": "", "counties_missing": "", "year": 2021, "next_year": 2022, "causes": "",
 }

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from mubiao.formats import SummaryFormat
+    from mubiao.models import Plan
 
 #: The package's own templates: `summary/<lang>/*.j2` and `summary/style.toml`.
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "summary"
@@ -150,7 +151,7 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
 
     day = summary.as_of
     signature = (organization, parts.date.format(year=day.year, month=day.month, day=day.day))
-    reports_up = summary.county is not None and not plan.levels.unit_bureaus  # a township's report to the bureau
+    reports_up = summary.county is not None and not has_bureau(plan, summary.county)  # its report to the bureau
     title = (parts.unit_title if reports_up else parts.title).format(organization=organization, year=year)
     addressee = parts.addressee.format(organization=plan.organization) if reports_up else None
     draft = Draft(title, tuple(blocks), signature, plan.language, addressee)
@@ -180,12 +181,22 @@ def organization_of(summary: Summary) -> str:
     if summary.county is None:
         return organization
     county = summary.plan.county(summary.county).name
-    if not summary.plan.levels.unit_bureaus:  # a township has no bureau: its draft is its own report, by name
+    if not has_bureau(summary.plan, summary.county):  # no bureau of its own: its draft is its report, by name
         return county
     for suffix in ("民政局", "民政厅"):
         if organization.endswith(suffix):
             return f"{organization[:-len(suffix)]}{county}{suffix}"
     return f"{county}{organization}" if summary.plan.language != "en" else f"{county}, {organization}"
+
+
+#: Areas that report like a county but are no administrative division with a civil-affairs bureau of their own
+#: (a development zone's social affairs are a bureau of its committee): 金华开发区, 新区, 园区, 度假区.
+_NO_BUREAU = ("开发区", "新区", "园区", "度假区", "管委会")
+
+
+def has_bureau(plan: "Plan", county: str) -> bool:
+    """Whether the area has a civil-affairs bureau of its own (`[plan.levels] unit_bureaus`, and not a zone)."""
+    return plan.levels.unit_bureaus and not plan.county(county).name.endswith(_NO_BUREAU)
 
 
 def numeral(number: int, language: str) -> str:
@@ -257,6 +268,7 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
     """The template variables of a fact (SENTENCE_VARIABLES): numbers formatted as people write them."""
     plan, row, ind = summary.plan, fact.row, fact.indicator
     county_names = words.list_separator.join(plan.county(c).name for c in fact.short_counties)
+    missing_names = words.list_separator.join(plan.county(c).name for c in fact.missing_counties)
     if summary.county is None:
         area = words.city
     else:
@@ -270,9 +282,11 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         "remaining_unit": words.points if ind.unit in ("%", "％") else ind.unit or "",
         "rate": percent(row.progress), "expected": _number(row.expected),
         "deadline": row.deadline.isoformat(), "as_of": summary.as_of.isoformat(),
-        "owner": owner_name(plan, row.owner) if row.owner else "",
+        # the city's offices (责任处室) are the city draft's: a county's draft speaks of the county only
+        "owner": owner_name(plan, row.owner) if row.owner and summary.county is None else "",
         "counties_total": row.counties_total or 0, "counties_met": len(fact.met_counties),
-        "counties_short": county_names, "year": summary.year, "next_year": summary.year + 1, "causes": "",
+        "counties_short": county_names, "counties_missing": missing_names, "year": summary.year,
+        "next_year": summary.year + 1, "causes": "",
     }
 
 
