@@ -56,6 +56,7 @@ class Labels:
     # notes and legends
     stale_note: str
     partial_note: str
+    """The legend of a partial city figure: `{reporting}` of `{total}` (the first partial row's: `partial_legend`)."""
     expected_mark_note: str
     no_rows: str
     other_views: str
@@ -77,7 +78,7 @@ ZH = Labels(
     status="状态", reported="数据月份",
     counties="县(市、区)", rank="排名", mean_progress="平均进度", expected="序时目标", shortfall="对照序时",
     projected="按近期进度预计", as_of="截至", stale_note="* 该县本月未报,沿用最近一次报送的数据",
-    partial_note="9/10:全市数只汇总了已报送的县(10 个中的 9 个),是部分数据",
+    partial_note="{reporting}/{total}:全市数只汇总了已报送的县({total} 个中的 {reporting} 个),是部分数据",
     expected_mark_note="┃ 序时进度(按时间应达到的位置)", reports="报送", target="目标",
     will_meet="预计能完成", will_miss="预计完不成", owner="责任处室",
     yes="是", no="否", done_counties="县完成", behind_by="落后", ahead_by="超前", points="个百分点",
@@ -101,7 +102,8 @@ EN = Labels(
     reported="data month", counties="County", rank="rank", mean_progress="mean progress", expected="expected",
     shortfall="vs pace", projected="projected at recent pace", as_of="as of",
     stale_note="* no report this month: the latest earlier report is used",
-    partial_note="9/10: the city figure adds up only the counties that reported (9 of 10): a partial figure",
+    partial_note="{reporting}/{total}: the city figure adds up only the counties that reported ({reporting} of {total}): "
+                 "a partial figure",
     expected_mark_note="┃ expected progress (where the time elapsed says it should be)", reports="reports",
     target="target", will_meet="will meet", will_miss="will miss",
     owner="owner",

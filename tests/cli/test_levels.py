@@ -149,3 +149,14 @@ def test_init_writes_the_levels_words_into_a_template_that_passes_check(tmp_path
     assert load_plan(plan).levels.whole == whole
     if level in ("district", "province"):  # (a county bureau's own words have 县 in them: 全县, 县本级)
         assert not CITY_WORDS.search(text), "a city bureau's word in the template"
+
+
+def test_the_partial_legend_names_the_plans_own_counts(tmp_path):
+    """东湖街道 sent nothing in June: the legend says 2 of 3 townships, not the fixed example of 9 of 10."""
+    root = district(tmp_path / "ws")
+    text = run("gaps", "--root", str(root), "--as-of", "2021-06").stdout
+    assert "2/3:全区数只汇总了已报送的镇街(3 个中的 2 个),是部分数据" in text
+    assert "9/10" not in text and "10 个中的 9 个" not in text
+    assert run("report", "--root", str(root), "--as-of", "2021-06").exit_code == 0
+    report = (root / "reports" / "demo" / "2021-06" / "report.md").read_text(encoding="utf-8")
+    assert "2/3：全区数只汇总了已报送的镇街（3 个中的 2 个），是部分数据" in report

@@ -359,13 +359,22 @@ def shortfall_points(row: GapRow, words: Labels) -> str:
     return shortfall if row.shortfall is None or shortfall == "0" else f"{shortfall} {words.points}"
 
 
+def partial_legend(rows: Iterable[GapRow], words: Labels) -> str | None:
+    """The legend of partial city figures, with the numbers of the first (`8/19:…19 个中的 8 个`), or None when no
+    figure is partial: a legend of a fixed example would name a count of counties the plan does not have."""
+    first = next((row for row in rows if row.partial), None)
+    if first is None:
+        return None
+    return words.partial_note.format(reporting=first.counties_reporting, total=first.counties_total)
+
+
 def md_notes(gaps: Gaps, words: Labels) -> list[str]:
     """The footnotes of a gaps table: stale months, partial city figures, who has not reported."""
     notes = []
     if any(row.stale for row in gaps.rows):
         notes.append(md_cell(words.stale_note))
-    if any(row.partial for row in gaps.rows):
-        notes.append(md_cell(words.partial_note))
+    if legend := partial_legend(gaps.rows, words):
+        notes.append(md_cell(legend))
     if gaps.completeness.missing:
         notes.append(md_cell(missing_line(gaps, words)))
     return [f"> {note}  " for note in notes]
@@ -521,8 +530,8 @@ class GapsTable:
         notes = [words.expected_mark_note]
         if any(row.stale for row in rows):
             notes.append(words.stale_note)
-        if any(row.partial for row in rows):
-            notes.append(words.partial_note)
+        if legend := partial_legend(rows, words):
+            notes.append(legend)
         for note in notes:
             yield Text(note, style="dim")
         if self.gaps.completeness.missing:

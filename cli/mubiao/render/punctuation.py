@@ -16,10 +16,10 @@ import re
 #: A Chinese character or a mark of Chinese text (curly quotes, …, CJK punctuation, ideographs, full-width forms).
 _CHINESE = "\u2018\u2019\u201c\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _MARKS = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
-#: A mark in Chinese prose: Chinese before it; or Chinese after it and no digit before it (`10:30` stays); or a
-#: comma or semicolon before a number that Chinese follows (`102%,3个县`), unless it separates thousands
-#: (`1,500户`: a digit before, three after).
-_MARK = re.compile(rf"(?<=[{_CHINESE}])[,;:!?]|(?<![0-9])[,;:!?](?=\s?[{_CHINESE}])"
+#: A mark in Chinese prose: Chinese before it or after it; or a comma or semicolon before a number that Chinese
+#: follows (`102%,3个县`), unless it separates thousands (`1,500户`: a digit before, three after). `10:30`,
+#: `1,500` and `a:b` have no Chinese next to them and stay.
+_MARK = re.compile(rf"(?<=[{_CHINESE}])[,;:!?]|[,;:!?](?=\s?[{_CHINESE}])"
                    rf"|(?<![0-9])[,;](?=[0-9.]+[{_CHINESE}])|(?<=[0-9])[,;](?![0-9]{{3}}(?:[^0-9]|$))(?=[0-9.]+[{_CHINESE}])")
 #: A bracketed run without brackets or line breaks inside, with what stands before and after it.
 _BRACKETS = re.compile(r"\(([^()\n]*)\)")

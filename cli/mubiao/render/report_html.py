@@ -24,7 +24,8 @@ from mubiao.render.cells import template_text
 from mubiao.render.charts import county_bars, status_bars, statuses_to_show
 from mubiao.render.colours import STATUS_COLOURS
 from mubiao.render.gaps import (
-    actual_target_text, area_name, counties_text, facts_text, owner_name, percent, reported_text, shortfall_points,
+    actual_target_text, area_name, counties_text, facts_text, owner_name, partial_legend, percent, reported_text,
+    shortfall_points,
 )
 from mubiao.render.report_md import completeness_sentence, overview_sentence
 
@@ -203,7 +204,7 @@ def _overview(report: Report, words: Labels, sections: ReportLabels) -> dict:
         "chart_title": sections.chart_statuses,
         "completeness": completeness_sentence(report, sections),
         "partial": partial,  # (indicator name, `9/10`) of each partial city figure
-        "partial_note": words.partial_note,
+        "partial_note": partial_legend(report.gaps.rows, words) or "",
     }
 
 
@@ -292,6 +293,6 @@ def _footnotes(report: Report, words: Labels) -> list[str]:
     notes = []
     if any(row.stale for row in report.gaps.rows):
         notes.append(words.stale_note)
-    if any(row.partial for row in report.gaps.rows):
-        notes.append(words.partial_note)
+    if legend := partial_legend(report.gaps.rows, words):
+        notes.append(legend)
     return notes
