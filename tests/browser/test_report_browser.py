@@ -170,3 +170,50 @@ def test_a_note_with_an_image_tag_is_text_and_loads_nothing(browser, sample, tmp
         opened.assert_quiet()
     finally:
         page.close()
+
+
+#: What the page must hold to at each width: nothing wider than the viewport (a wide table scrolls inside its
+#: own box), no cell whose text spills over its neighbours, chart labels that do not overlap and stay readable.
+LAYOUT_CHECK = """() => {
+  const width = document.documentElement.clientWidth;
+  const page = document.documentElement.scrollWidth;
+  const spilled = Array.from(document.querySelectorAll('td, th'))
+    .filter(cell => cell.scrollWidth > cell.clientWidth + 1 && getComputedStyle(cell).overflow === 'visible')
+    .map(cell => cell.textContent.trim()).slice(0, 5);
+  const outside = Array.from(document.querySelectorAll('main > *, section > *, section h3, section p'))
+    .filter(el => el.getBoundingClientRect().right > width + 1).map(el => el.tagName + ' ' + el.textContent.slice(0, 20))
+    .slice(0, 5);
+  const overlaps = [];
+  let smallest = 1e9;
+  for (const chart of document.querySelectorAll('svg.chart')) {
+    const boxes = Array.from(chart.querySelectorAll('text')).map(t => [t.textContent, t.getBoundingClientRect()]);
+    for (const [, box] of boxes) smallest = Math.min(smallest, box.height);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const [a, p] = boxes[i], [b, q] = boxes[j];
+      if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
+        overlaps.push(a + ' / ' + b);
+    }
+  }
+  return {width, page, spilled, outside, overlaps: overlaps.slice(0, 5), smallest};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_report_fits_a_phone_and_a_desktop_without_overflow_or_overlap(browser, sample, tmp_path, width):
+    """At 390 px (a phone) and 1366 px (a laptop): the page is no wider than the screen, no table cell's text
+    spills, chart labels neither overlap nor shrink below 10 px (issue 22)."""
+    plan, progress = sample
+    path = tmp_path / "report.html"
+    path.write_text(render_html(build_report(plan, progress, as_of=None)), encoding="utf-8")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        found = page.evaluate(LAYOUT_CHECK)
+        assert found["page"] <= found["width"], f"the page is {found['page']} px wide on a {width} px screen"
+        assert found["outside"] == [], found["outside"]
+        assert found["spilled"] == [], found["spilled"]
+        assert found["overlaps"] == [], found["overlaps"]
+        assert found["smallest"] >= 10, f"chart labels {found['smallest']:.1f} px high"
+    finally:
+        page.close()
