@@ -768,3 +768,17 @@ def test_a_development_zones_draft_is_its_report_not_a_made_up_bureau():
     assert draft.title == "金华开发区2021年民政工作总结（初稿）"
     assert draft.addressee == f"{PLAN.organization}："
     assert draft.signature[0] == "金华开发区" and "开发区民政局" not in draft.title
+
+
+def test_an_english_draft_says_no_report_of_a_county_that_sent_nothing():
+    import re
+    from dataclasses import replace as replaced
+
+    from mubiao.render.summary import render_md
+
+    plan = replaced(PLAN, language="en")
+    frame = FRAME[FRAME["county"] != "lanxi"]
+    gaps = compute_gaps(plan, frame, YEAR_END)
+    text = render_md(draft_summary(summary_of(gaps, latest_notes(plan, frame, gaps.period))))
+    assert "no report" in text and "兰溪市" in text
+    assert not re.search(r"not(:| yet in)? 兰溪市", text), text
