@@ -99,7 +99,8 @@ def test_every_sheet_has_a_title_and_a_frozen_filtered_header_printed_on_every_p
     for sheet in book:
         assert sheet["A1"].value.startswith("2021年全市民政工作要点推进情况通报"), sheet.title
         assert "截至 2021-12-31" in sheet["A1"].value
-        assert sheet.freeze_panes == "A3", sheet.title
+        # the header frozen, and the columns that say which row it is: goal, id and name (and the county)
+        assert sheet.freeze_panes == {"全市": "D3", "分县": "E3"}.get(sheet.title, "B3"), sheet.title
         last = sheet.cell(row=HEADER_ROW, column=len(headers(sheet))).column_letter
         assert sheet.auto_filter.ref == f"A2:{last}{sheet.max_row}", sheet.title
         assert sheet.print_title_rows == "$2:$2", sheet.title
@@ -320,3 +321,16 @@ def test_formats_show_10500_with_a_separator_and_a_fraction_with_decimals(englis
     big, small = cell(counties, FIRST_ROW, "actual"), cell(counties, FIRST_ROW + 1, "actual")
     assert big.value == 10500 and big.number_format == "#,##0"
     assert small.value == pytest.approx(0.4945) and small.number_format == "#,##0.0#"
+
+
+def test_the_shortfall_reads_as_words_and_projections_of_things_are_whole(book):
+    """对照序时 is a number (sortable) shown as 落后 2.4 / 超前 5.0, not a bare +2.4 that reads backwards; a
+    projection in 户 or 家 is a whole number (issue 22)."""
+    sheet = book["全市"]
+    row = find_row(sheet, 指标编号="G03-zhongxin")
+    shortfall = cell(sheet, row, "对照序时(百分点)")
+    assert shortfall.number_format == '"落后 "0.0;"超前 "0.0;0'
+    projected = [cell(sheet, r, "按近期进度预计").value for r in range(3, sheet.max_row + 1)
+                 if cell(sheet, r, "计量单位").value in ("户", "家", "个")]
+    numbers = [value for value in projected if isinstance(value, (int, float))]
+    assert numbers and all(float(value).is_integer() for value in numbers)

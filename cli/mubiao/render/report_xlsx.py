@@ -93,8 +93,13 @@ HEADINGS_EN = Headings(
 
 #: Number formats. Progress is a fraction (0.4945 shows 49.5%); the shortfall is in percentage points.
 PERCENT = "0.0%"
-POINTS = "0.0"
+#: The shortfall, in words: a positive shortfall is behind the pace (`落后 22.0`), a negative one ahead (`超前 5.0`);
+#: still a number, to sort and filter by.
+POINTS = '"落后 "0.0;"超前 "0.0;0'
+POINTS_EN = '"behind "0.0;"ahead "0.0;0'
 COUNT = "0"
+#: Units that count whole things: a projection in them is shown whole (2,782 户, not 2,781.92 户).
+WHOLE_UNITS = frozenset("户家个人次场所张名处条项件座支")
 DATE = "yyyy-mm-dd"
 #: Values in the indicator's unit get the first that shows them whole: 18 as 18, 10500 as 10,500, 2.5 as 2.5.
 #: (`#,##0.##` would show 18 as "18.", so the format is chosen per cell.)
@@ -158,11 +163,12 @@ def render_xlsx(report: Report) -> bytes:
     statuses = words.labels.statuses
     formats = _Formats(book)
     _write_table(book.add_worksheet(city), formats, heading, _city_columns(report, words), report.city_rows,
-                 statuses)
+                 statuses, frozen=3)  # goal, indicator id, name
     _write_table(book.add_worksheet(counties), formats, heading, _county_columns(report, words),
-                 [row for row in report.gaps.rows if row.county is not None], statuses)
-    _write_table(book.add_worksheet(owners), formats, heading, _owner_columns(plan, words), report.owners, statuses)
-    _write_table(book.add_worksheet(missing), formats, heading, *_missing_table(report, words), statuses)
+                 [row for row in report.gaps.rows if row.county is not None], statuses, frozen=4)  # and the area
+    _write_table(book.add_worksheet(owners), formats, heading, _owner_columns(plan, words), report.owners, statuses,
+                 frozen=1)
+    _write_table(book.add_worksheet(missing), formats, heading, *_missing_table(report, words), statuses, frozen=1)
     book.close()
     return stable_package(buffer.getvalue())  # the same report is the same file
 
@@ -203,7 +209,7 @@ def _figure_columns(words: Words) -> list[Column[GapRow]]:
         Column(h.actual, actual),
         Column(h.progress, lambda row: row.progress, PERCENT),
         Column(h.expected_progress, lambda row: row.expected_progress, PERCENT),
-        Column(h.shortfall, lambda row: row.shortfall, POINTS),
+        Column(h.shortfall, lambda row: row.shortfall, POINTS_EN if words.headings is HEADINGS_EN else POINTS),
         Column(h.remaining, number("remaining")),
         Column(w.status, lambda row: row.status),
         Column(h.deadline, lambda row: row.deadline, DATE),
@@ -218,7 +224,8 @@ def _is_milestone(row: GapRow) -> bool:
 def _projection_columns(words: Words) -> list[Column[GapRow]]:
     verdicts = {"will_meet": words.labels.will_meet, "will_miss": words.labels.will_miss}
     return [
-        Column(words.labels.projected, lambda row: row.projected),
+        Column(words.labels.projected, lambda row: None if row.projected is None else (
+            round(row.projected) if row.unit in WHOLE_UNITS else row.projected)),
         Column(words.headings.projected_status, lambda row: verdicts.get(row.projected_status or "")),
     ]
 
@@ -356,7 +363,7 @@ def _colours(status: Status) -> dict[str, Any]:
 
 
 def _write_table(sheet, formats: _Formats, title: str, columns: Sequence[Column], rows: Sequence,
-                 statuses: Mapping[Status, str]) -> None:
+                 statuses: Mapping[Status, str], frozen: int = 0) -> None:
     """The title on row 1, the header on row 2 (bold, filled, frozen, filtered, repeated on every printed
     page), then a row per item; columns as wide as their content, printed landscape on A4, one page wide.
     `statuses` are the words status cells show."""
@@ -364,7 +371,7 @@ def _write_table(sheet, formats: _Formats, title: str, columns: Sequence[Column]
     widths = [_width(column, [line[index] for line in values]) for index, column in enumerate(columns)]
     for number, width in enumerate(widths):
         sheet.set_column(number, number, width)
-    sheet.freeze_panes(HEADER_ROW, 0)
+    sheet.freeze_panes(HEADER_ROW, frozen)  # the header, and the columns that say which row it is
     sheet.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + max(len(rows), 1), len(columns) - 1)
     sheet.repeat_rows(HEADER_ROW - 1)
     sheet.set_landscape()
@@ -438,8 +445,8 @@ def _shown(value: Any, column: Column) -> str:
         return "yyyy-mm-dd"
     if column.number_format == PERCENT:
         return f"{value * 100:.1f}%"
-    if column.number_format == POINTS:
-        return f"{value:.1f}"
+    if column.number_format in (POINTS, POINTS_EN):
+        return f"落后 {abs(value):.1f}"  # (as wide as what Excel shows, in either language)
     if column.number_format == COUNT:
         return f"{value:.0f}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
