@@ -25,7 +25,6 @@ INPUT_HEADERS = ("完成值", "分子", "分母", "完成日期", "备注")
 HEADERS = REFERENCE_HEADERS + INPUT_HEADERS
 
 
-
 def headers(plan: Plan) -> tuple[str, ...]:
     """The form's headers in the plan's words (`乡镇(街道)`, `本镇街目标` for a district): all of them read back
     (readers/columns.py knows each)."""
@@ -35,6 +34,7 @@ def headers(plan: Plan) -> tuple[str, ...]:
 def own_row(plan: Plan) -> County:
     """The bureau itself (市本级, 区本级 …) as a reporting unit: it reports the scope-city indicators."""
     return County(id=CITY, name=plan.levels.own)
+
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 

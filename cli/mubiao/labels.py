@@ -102,8 +102,8 @@ EN = Labels(
     reported="data month", counties="County", rank="rank", mean_progress="mean progress", expected="expected",
     shortfall="vs pace", projected="projected at recent pace", as_of="as of",
     stale_note="* no report this month: the latest earlier report is used",
-    partial_note="{reporting}/{total}: the city figure adds up only the counties that reported ({reporting} of {total}): "
-                 "a partial figure",
+    partial_note="{reporting}/{total}: the city figure adds up only the counties that reported "
+                 "({reporting} of {total}): a partial figure",
     expected_mark_note="┃ expected progress (where the time elapsed says it should be)", reports="reports",
     target="target", will_meet="will meet", will_miss="will miss",
     owner="owner",
@@ -295,13 +295,15 @@ SUMMARY_ZH = SummaryLabels(
     addressee="{organization}:", review="一、{year}年工作总结", shortfalls="二、存在的困难和不足",
     next_year="三、{next_year}年工作思路", goal_lead="({number}){title}。", item="{number}.",
     no_shortfalls="对照年度目标,各项指标均已完成。",
-    none_behind="对照序时进度,没有滞后的指标;尚有{count}项指标未完成,将按计划推进。", next_year_intro="{next_year}年,将对照未完成的目标任务,重点抓好以下工作:",
+    none_behind="对照序时进度,没有滞后的指标;尚有{count}项指标未完成,将按计划推进。",
+    next_year_intro="{next_year}年,将对照未完成的目标任务,重点抓好以下工作:",
     more="【其他工作思路由各处室补充。】", date="{year}年{month}月{day}日", causes_separator=";", cause="{area}{text}",
 )
 
 SUMMARY_EN = SummaryLabels(
     title="{organization}: {year} annual summary (draft)",
-    unit_title="{organization}: {year} civil-affairs report (draft)", addressee="To {organization}:", review="1. The year {year}", shortfalls="2. Shortfalls",
+    unit_title="{organization}: {year} civil-affairs report (draft)", addressee="To {organization}:",
+    review="1. The year {year}", shortfalls="2. Shortfalls",
     next_year="3. Plans for {next_year}", goal_lead="({number}) {title}. ", item="{number}. ",
     no_shortfalls="Every target of the year was met.",
     none_behind="No indicator is behind its pace; {count} are not met yet and go on as planned.",

@@ -606,6 +606,6 @@ class _IndicatorRules:
         if unknown:
             return
         try:
-            render(sandbox.from_string(text), SAMPLE_VALUES)
+            render(sandbox.from_string(parsed), SAMPLE_VALUES)  # (compiled from the tree parsed above)
         except jinja2.TemplateError as exc:
             self.add("P218", "summary", f"summary 模板在示例数据上出错:{exc.message or exc}")

@@ -39,12 +39,7 @@ def files_to_check(paths: Iterable[Path], root: Path | None = None) -> ToCheck:
 
     Raises WorkspaceError for a path that does not exist or a file kind no checker knows.
     """
-    from mubiao.checks.findings import RULES
     from mubiao.readers.listing import list_files
-
-    def passed(path: Path, why: str) -> Finding:
-        code = "P002" if path.suffix.lower() in PLAN_SUFFIXES else "D006"
-        return Finding(str(path), None, None, code, RULES[code].severity, why)
 
     files: list[Path] = []
     passed_over: list[Finding] = []
@@ -52,12 +47,13 @@ def files_to_check(paths: Iterable[Path], root: Path | None = None) -> ToCheck:
     for path in paths:
         if path.is_dir():
             listing = list_files(path, KNOWN_SUFFIXES, root if root is not None else Path("."))
+            above = _resolved_parts(path)  # (once per folder: resolving is a system call per link)
             for file in listing.files:
-                if file.suffix.lower() in TABLE_SUFFIXES and not _under_data(file, path):
+                if file.suffix.lower() in TABLE_SUFFIXES and "data" not in above + file.relative_to(path).parts[:-1]:
                     others += 1
                 else:
                     files.append(file)
-            passed_over += [passed(each.path, each.why) for each in listing.passed_over]
+            passed_over += listing.findings()
         elif path.is_file():
             if path.suffix.lower() not in KNOWN_SUFFIXES:
                 raise WorkspaceError(f"不知道如何检查这种文件(可检查:{'、'.join(KNOWN_SUFFIXES)})", file=path)
@@ -67,13 +63,13 @@ def files_to_check(paths: Iterable[Path], root: Path | None = None) -> ToCheck:
     return ToCheck(list(dict.fromkeys(files)), passed_over, others)
 
 
-def _under_data(file: Path, folder: Path) -> bool:
-    """Whether `file` (found walking `folder`) lies under a folder named `data`, below `folder` or at it."""
+def _resolved_parts(folder: Path) -> tuple[str, ...]:
+    """The parts of `folder`'s absolute path, links resolved: a table found under it is a progress file when a
+    folder named `data` is among these or between `folder` and the table."""
     try:
-        parts = folder.resolve().parts + file.relative_to(folder).parts[:-1]
-    except (OSError, RuntimeError, ValueError):
-        parts = file.parts
-    return "data" in parts
+        return folder.resolve().parts
+    except (OSError, RuntimeError):
+        return folder.absolute().parts
 
 
 def _where_hint(path: Path) -> str:

@@ -76,7 +76,8 @@ def summary(
     written = []
     if not summaries:  # --all-counties on a plan that declares no county: nothing to write
         return
-    templates = Templates(summaries[0].plan.language, template, summaries[0].plan.levels)  # one plan: one set of templates for every draft
+    the_plan = summaries[0].plan
+    templates = Templates(the_plan.language, template, the_plan.levels)  # one plan: one set for every draft
     with console.progress("撰写总结初稿", len(summaries)) as advance:
         for result in summaries:
             name = f"summary-{result.county or 'city'}.{output_format.value}"

@@ -19,7 +19,10 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from mubiao.checks.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,16 @@ class Listing:
     files: list[Path]
     """The files to read, sorted by their parts (as paths sort)."""
     passed_over: list[PassedOver]
+
+    def findings(self) -> list["Finding"]:
+        """An error for each entry passed over: P002 for a plan (`.toml`), D006 for a progress file."""
+        from mubiao.checks.findings import RULES, Finding
+
+        def code(path: Path) -> str:
+            return "P002" if path.suffix.lower() == ".toml" else "D006"
+
+        return [Finding(str(each.path), None, None, code(each.path), RULES[code(each.path)].severity, each.why)
+                for each in self.passed_over]
 
 
 def list_files(folder: str | Path, suffixes: Iterable[str], root: str | Path) -> Listing:
@@ -89,7 +102,7 @@ def _link_problem(path: Path, inside: Path, known: bool) -> str | None:
         return "是指向文件夹的链接,其中的文件未读取;请把文件复制到这里,而不是链接"
     if not known:
         return None
-    if target != inside and inside not in target.parents:
+    if not _within(target, inside):
         return f"是指向工作区外的链接({target}),未读取;请把文件复制到工作区内"
     if not stat.S_ISREG(mode):
         return "是链接,指向的不是普通文件(管道、设备或套接字),未读取"
@@ -100,8 +113,11 @@ def is_inside(root: str | Path, path: str | Path) -> bool:
     """Whether `path`, its links followed as far as they exist, stays inside the workspace `root` (a folder mubiao
     writes to by default, `reports/` or `.mubiao-cache/`, must)."""
     try:
-        inside = Path(root).resolve()
-        target = Path(path).resolve()
+        return _within(Path(path).resolve(), Path(root).resolve())
     except (OSError, RuntimeError):
         return False
+
+
+def _within(target: Path, inside: Path) -> bool:
+    """Whether the resolved `target` is `inside` or below it."""
     return target == inside or inside in target.parents

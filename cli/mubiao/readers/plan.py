@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +10,11 @@ from mubiao.checks.findings import Finding, Severity, raise_first_error
 from mubiao.errors import PlanError
 from mubiao.models import (
     County,
-    Levels,
     Direction,
     Goal,
     Indicator,
     Kind,
+    Levels,
     Milestone,
     Owner,
     Pace,
@@ -100,8 +100,8 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
 def _levels(plan: dict[str, Any]) -> Levels:
     """`[plan.levels]` over the defaults the organisation's name implies (`levels_of`)."""
     given = plan.get("levels", {})
-    return replace(levels_of(plan["organization"]), **{key: given[key] for key in (
-        "whole", "units", "unit", "own", "unit_bureaus") if key in given})
+    return replace(levels_of(plan["organization"]), **{key.name: given[key.name] for key in fields(Levels)
+                                                       if key.name in given})
 
 
 def _goal(goal: dict[str, Any], plan: dict[str, Any]) -> Goal:

@@ -157,13 +157,6 @@ def progress_listing(plan: Plan, root: str | Path = ".") -> "Listing":
     return list_files(folder, TABLE_SUFFIXES, root)
 
 
-def passed_over_findings(listing: "Listing") -> list[Finding]:
-    """A D006 error for each entry `listing` passed over."""
-    from mubiao.readers.layout import cell_finding
-
-    return [cell_finding(str(each.path), "D006", each.why) for each in listing.passed_over]
-
-
 def read_progress(
     plan: Plan,
     root: str | Path = ".",
@@ -190,7 +183,7 @@ def read_progress(
     passed: list[Finding] = []
     if files is None:
         listing = progress_listing(plan, root)
-        files, passed = listing.files, passed_over_findings(listing)
+        files, passed = listing.files, listing.findings()
     files = list(files)
     if on_count is not None:
         on_count(len(files))

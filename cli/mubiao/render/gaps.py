@@ -428,7 +428,7 @@ class GapsTable:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         wide = options.max_width >= WIDE
         columns = self._columns(self._widths(wide), wide) if self.gaps.rows else []
-        for part in self._parts(wide):
+        for part in self._parts(wide, columns):
             yield _line(part, columns) if isinstance(part, list) else part
 
     def plain(self, wide: bool) -> str:
@@ -436,10 +436,10 @@ class GapsTable:
         rows, which rich takes a quarter of a millisecond a line to lay out (100,000 indicators: 50 s)."""
         columns = self._columns(self._widths(wide), wide) if self.gaps.rows else []
         return "".join((_plain_line(part, columns) if isinstance(part, list) else part.plain.rstrip()) + "\n"
-                       for part in self._parts(wide))
+                       for part in self._parts(wide, columns))
 
-    def _parts(self, wide: bool) -> Iterator[Text | list[Text | str]]:
-        """The view's lines: a Text each, or the cells of a table line (laid out by the caller)."""
+    def _parts(self, wide: bool, columns: list[tuple[str, str, int, str]]) -> Iterator[Text | list[Text | str]]:
+        """The view's lines: a Text each, or the cells of a table line (laid out by the caller in `columns`)."""
         gaps, words = self.gaps, self.words
         title, summary = headline(gaps, words)
         yield Text(title, style="bold")
@@ -447,7 +447,6 @@ class GapsTable:
         if not gaps.rows:
             yield Text(words.no_rows)
             return
-        columns = self._columns(self._widths(wide), wide)
         yield Text("")
         yield [Text(name, style="bold dim") for _, name, _, _ in columns]
         for goal, indicators in _goals(gaps):
@@ -622,7 +621,8 @@ def render_scoreboard_csv(gaps: Gaps) -> bytes:
     words = labels(gaps.plan)
     header = ["rank", "county", "name", *(s.value for s in SUMMARY_ORDER), "mean_progress"]
     if gaps.plan.language != "en":
-        header = [words.rank, "地区编号", "地区", *(words.statuses[s] for s in SUMMARY_ORDER), words.mean_progress]
+        header = [words.rank, CSV_HEADINGS_ZH["county"], words.county, *(words.statuses[s] for s in SUMMARY_ORDER),
+                  words.mean_progress]
     rows = [[_csv_cell(s.rank), s.county, neutralise_formula(gaps.plan.county(s.county).name),
              *(str(s.statuses[st]) for st in SUMMARY_ORDER), _csv_cell(s.mean_progress)]
             for s in scoreboard(gaps)]

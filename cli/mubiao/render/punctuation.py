@@ -20,7 +20,8 @@ _MARKS = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 #: follows (`102%,3个县`), unless it separates thousands (`1,500户`: a digit before, three after). `10:30`,
 #: `1,500` and `a:b` have no Chinese next to them and stay.
 _MARK = re.compile(rf"(?<=[{_CHINESE}])[,;:!?]|[,;:!?](?=\s?[{_CHINESE}])"
-                   rf"|(?<![0-9])[,;](?=[0-9.]+[{_CHINESE}])|(?<=[0-9])[,;](?![0-9]{{3}}(?:[^0-9]|$))(?=[0-9.]+[{_CHINESE}])")
+                   rf"|(?<![0-9])[,;](?=[0-9.]+[{_CHINESE}])"
+                   rf"|(?<=[0-9])[,;](?![0-9]{{3}}(?:[^0-9]|$))(?=[0-9.]+[{_CHINESE}])")
 #: A bracketed run without brackets or line breaks inside, with what stands before and after it.
 _BRACKETS = re.compile(r"\(([^()\n]*)\)")
 _HAS_CHINESE = re.compile(f"[{_CHINESE}]")

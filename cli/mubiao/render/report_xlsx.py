@@ -250,7 +250,8 @@ def _city_columns(report: Report, words: Words) -> list[Column[GapRow]]:
 
 def _county_columns(report: Report, words: Words) -> list[Column[GapRow]]:
     # report.lagging holds the newest note of each lagging county: the note that explains that row
-    notes = {(lagging.row.indicator, note.county): note.text for lagging in report.every_lagging for note in lagging.notes}
+    notes = {(lagging.row.indicator, note.county): note.text
+             for lagging in report.every_lagging for note in lagging.notes}
     return [
         Column(words.labels.county, lambda row: area_name(report.plan, row.county, words.labels)),
         *_indicator_columns(report.plan, words),

@@ -87,10 +87,11 @@ class Templates:
                 source = self.environment.loader.get_source(self.environment, name)[0]
             if own is None and self.language != "en":  # (a plan's own template is in its own words already)
                 source = in_words(source, self.levels)
-            refused = refused_construct(self.environment.parse(source))
+            parsed = self.environment.parse(source)
+            refused = refused_construct(parsed)
             if refused is not None:
                 raise jinja2.TemplateSyntaxError(f"句子模板不能用{refused}", 1)
-            self._vetted[key] = self.environment.from_string(source)
+            self._vetted[key] = self.environment.from_string(parsed)  # (compiled from the tree just checked)
         return self._vetted[key]
 
     def sentence(self, names: list[str], values: dict[str, Any], own: str | None = None, where: str = "") -> str:
