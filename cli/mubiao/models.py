@@ -72,10 +72,13 @@ def frozen_mapping(mapping: Mapping | None) -> Mapping:
 
 @dataclass(frozen=True)
 class County:
-    """A reporting unit (县/市/区, or a town, or any sub-area)."""
+    """An area of the plan: a reporting unit (县/市/区, or a town), or, when other areas name it as their
+    `parent`, a region that adds up its own (a province's city: docs/plan-format.md, "areas within areas")."""
 
     id: str
     name: str
+    parent: str | None = None
+    """The area this one is part of (None: directly under the whole)."""
 
 
 @dataclass(frozen=True)
@@ -115,11 +118,17 @@ class Levels:
     unit_bureaus: bool = True
     """Whether each unit has a civil-affairs bureau of its own (a county has one, a township does not): a
     unit's year-end draft is that bureau's summary, else the unit's report to the plan's bureau."""
+    middle: tuple[str, ...] = ()
+    """A deeper plan's regions, one word per level from the top (a province's cities: 市): 各市, 滞后的市."""
+
+    def region(self, depth: int) -> str:
+        """The word of the regions `depth` levels below the whole (1: the first), 区域 where none is given."""
+        return self.middle[depth - 1] if 0 < depth <= len(self.middle) else "区域"
 
 
 #: The words of each kind of bureau, by what its organisation's name ends with (the first that fits).
 LEVELS_BY_ORGANIZATION = (
-    (("民政厅",), Levels(whole="全省", units="市(州)", unit="市", own="省本级")),
+    (("民政厅",), Levels(whole="全省", units="市(州)", unit="市", own="省本级", middle=("市",))),
     (("区民政局",), Levels(whole="全区", units="乡镇(街道)", unit="镇街", own="区本级", unit_bureaus=False)),
     (("县民政局", "旗民政局"), Levels(whole="全县", units="乡镇", unit="乡镇", own="县本级", unit_bureaus=False)),
 )
@@ -237,10 +246,14 @@ class Plan:
     status: StatusThresholds = StatusThresholds()
     levels: Levels = Levels()
     counties: tuple[County, ...] = ()
+    """The reporting units (the areas no other area names as its parent), in plan order."""
     owners: tuple[Owner, ...] = ()
     goals: tuple[Goal, ...] = ()
     path: Path | None = None
     """The file the plan was read from, if any."""
+    regions: tuple[County, ...] = ()
+    """A deeper plan's regions (areas with areas of their own: a province's cities), each before the regions
+    within it; they report nothing themselves, their figures are rolled up from their units."""
 
     @property
     def first_month(self) -> str:
@@ -282,10 +295,64 @@ class Plan:
         return first(self.indicators), first(self.counties), first(self.owners)
 
     def reporting_counties(self, indicator: Indicator) -> tuple[County, ...]:
-        """The counties that report an indicator, in plan order (none for scope city)."""
+        """The counties that report an indicator, in plan order (none for scope city); a region named in its
+        `counties` stands for every unit within it."""
         if indicator.scope is Scope.CITY:
             return ()
         if indicator.counties is None:
             return self.counties
         wanted = set(indicator.counties)
-        return tuple(c for c in self.counties if c.id in wanted)
+        return tuple(c for c in self.counties if c.id in wanted or not wanted.isdisjoint(self.ancestors(c.id)))
+
+    def ancestors(self, area_id: str) -> tuple[str, ...]:
+        """The regions an area is within, nearest first (none in a two-level plan)."""
+        return self._tree[0].get(area_id, ())
+
+    def depth(self, area_id: str) -> int:
+        """How many levels an area is below the whole (1: directly under it)."""
+        return len(self.ancestors(area_id)) + 1
+
+    def children(self, area_id: str | None) -> tuple[County, ...]:
+        """The areas directly within a region (None: directly under the whole): its regions, then its units,
+        each in plan order."""
+        return self._tree[1].get(area_id, ())
+
+    def region(self, area_id: str) -> County:
+        """The region with this id (KeyError when there is none)."""
+        return self._tree[2][area_id]
+
+    def area_name(self, area_id: str) -> str:
+        """The name of a unit or a region."""
+        found = self._tree[2].get(area_id) or self._by_id[1].get(area_id)
+        return found.name if found else area_id
+
+    @cached_property
+    def areas(self) -> tuple[County, ...]:
+        """Every area, regions and units, each region followed by what is within it (the order of the rows)."""
+        ordered: list[County] = []
+
+        def walk(parent: str | None) -> None:
+            for area in self.children(parent):
+                ordered.append(area)
+                walk(area.id)
+
+        walk(None)
+        return tuple(ordered)
+
+    @cached_property
+    def _tree(self) -> tuple[dict[str, tuple[str, ...]], dict[str | None, tuple[County, ...]], dict[str, County]]:
+        """Each area's ancestors, each region's children, the regions by id (a plan with a loop of parents,
+        which `check` refuses, stops at the loop)."""
+        regions = {region.id: region for region in self.regions}
+        children: dict[str | None, list[County]] = {}
+        for area in (*self.regions, *self.counties):
+            children.setdefault(area.parent if area.parent in regions else None, []).append(area)
+        ancestors: dict[str, tuple[str, ...]] = {}
+        for area in (*self.regions, *self.counties):
+            chain, parent = [], area.parent
+            while parent in regions and parent not in chain and parent != area.id:
+                chain.append(parent)
+                parent = regions[parent].parent
+            if chain:
+                ancestors[area.id] = tuple(chain)
+        return ancestors, {key: tuple(value) for key, value in children.items()}, regions

@@ -127,6 +127,8 @@ LEVELS = _table(
         "own": _string("本级的称谓:市本级、区本级、县本级、省本级。"),
         "unit_bureaus": {"type": "boolean",
                          "description": "各报送单位是否有自己的民政局(县有,乡镇街道没有);决定分地区总结的标题和署名。"},
+        "middle": {"type": "array", "items": {"type": "string", "minLength": 1},
+                   "description": "多级计划中间各级区域在句中的称谓,自上而下,如省级计划的 [\"市\"]。"},
     },
     [],
 )
@@ -155,6 +157,8 @@ COUNTY = _table(
             "not": {"const": "city"},
         },
         "name": _string("县名称,如 婺城区。"),
+        "parent": _string("扩展:所属的上级区域编号(省级计划中县所属的市);被其他区域引用为 parent 的区域不报送,"
+                          "数据由其下级汇总。", pattern=COUNTY_ID_PATTERN),
     },
     ["id", "name"],
 )

@@ -98,7 +98,8 @@ def _memory() -> "duckdb.DuckDBPyConnection":
 
 
 def prepare(connection: "duckdb.DuckDBPyConnection", plan: Plan) -> None:
-    """The plan's indicators as the engine's queries need them (`engine_indicators`, `engine_listed`)."""
+    """The plan's indicators and areas as the engine's queries need them (`engine_indicators`, `engine_listed`,
+    `engine_within`: which units each rolled-up area holds)."""
     inds = plan.indicators
     connection.execute("""
         CREATE OR REPLACE TEMP TABLE engine_indicators AS
@@ -107,9 +108,20 @@ def prepare(connection: "duckdb.DuckDBPyConnection", plan: Plan) -> None:
         "indicator": list(range(len(inds))), "kind": [ind.kind.value for ind in inds],
         "scale": [ind.ratio_scale for ind in inds], "restricted": [ind.counties is not None for ind in inds]})
     area = {county.id: code for code, county in enumerate(plan.counties, start=1)}
-    listed = [(i, area[c]) for i, ind in enumerate(inds) if ind.counties is not None for c in ind.counties if c in area]
+    listed = [(i, area[county.id]) for i, ind in enumerate(inds) if ind.counties is not None
+              for county in plan.reporting_counties(ind)]
     connection.execute("CREATE OR REPLACE TEMP TABLE engine_listed AS SELECT unnest($i)::INTEGER AS indicator, "
                        "unnest($c)::INTEGER AS county", {"i": [i for i, _ in listed], "c": [c for _, c in listed]})
+    within = [(0, code) for code in area.values()]  # the whole holds every unit; each region those within it
+    region = region_codes(plan)
+    within += [(region[r], code) for county, code in area.items() for r in plan.ancestors(county)]
+    connection.execute("CREATE OR REPLACE TEMP TABLE engine_within AS SELECT unnest($a)::INTEGER AS area, "
+                       "unnest($c)::INTEGER AS county", {"a": [a for a, _ in within], "c": [c for _, c in within]})
+
+
+def region_codes(plan: Plan) -> dict[str, int]:
+    """Each region's code: after the units' (a unit's code is its place in plan.counties + 1; 0 is the whole)."""
+    return {region.id: code for code, region in enumerate(plan.regions, start=len(plan.counties) + 1)}
 
 
 def latest_month(connection: "duckdb.DuckDBPyConnection") -> int | None:
@@ -194,10 +206,11 @@ def _filled(values) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class CityFigures:
-    """The city figure of each chosen indicator at a moment (NaN where no county fed it), rolled up by kind from
-    its county rows' latest records up to that moment (docs/contract.md §2): the latest month among the records
-    that fed it (−1: none), whether any of them is from before the as-of month, and how many counties fed it."""
+class Figures:
+    """The figure of each rolled-up row (the whole's, or a region's, of one chosen indicator) at a moment (NaN
+    where no unit fed it), rolled up by kind from its units' latest records up to that moment (docs/contract.md
+    §2): the latest month among the records that fed it (−1: none), whether any of them is from before the as-of
+    month, and how many units fed it."""
 
     x: np.ndarray
     period: np.ndarray
@@ -205,52 +218,58 @@ class CityFigures:
     reporting: np.ndarray
 
 
-def city_figures(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicator], positions: Sequence[int],
-                 sizes: np.ndarray, month: int, moment: int | None = None) -> CityFigures:
-    """The city figure of each chosen indicator (`positions`: their codes; `sizes`: how many counties report each)
-    rolled up from its county rows' latest records (`engine_latest`) up to the as-of `month`, or (`moment` n) up to
-    the n-th of the months before it: count Σx, level the worst county, ratio Σnumerator / Σdenominator × scale over
-    the records that have both, milestone the share of its counties done. Only the counties that report the
-    indicator count. Sums are exact (DuckDB's fsum, as math.fsum: whatever the order of the rows)."""
+def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicator], positions: Sequence[int],
+              area: np.ndarray, block: np.ndarray, sizes: np.ndarray, month: int,
+              moment: int | None = None) -> Figures:
+    """The figure of each rolled-up row (`area`: 0 for the whole, else a region's code; `block`: its indicator's
+    place among the `chosen`, whose codes are `positions`; `sizes`: how many units report it there) from the
+    latest records of the units within it (`engine_latest`, `engine_within`) up to the as-of `month`, or
+    (`moment` n) up to the n-th of the months before it: count Σx, level the worst unit, ratio Σnumerator /
+    Σdenominator × scale over the records that have both, milestone the share of its units done. Only the units
+    that report the indicator count. Sums are exact (DuckDB's fsum, as math.fsum: whatever the order)."""
     x, numerator, denominator, has_both = ("x", "numerator", "denominator", "has_both") if moment is None else (
         f"x_{moment}", f"numerator_{moment}", f"denominator_{moment}", f"has_both_{moment}")
     found = connection.execute(f"""
-        SELECT indicator, count(*) AS reporting, fsum(x) AS total, min(x) AS lowest, max(x) AS highest,
+        SELECT area, indicator, count(*) AS reporting, fsum(x) AS total, min(x) AS lowest, max(x) AS highest,
                fsum(numerator) AS numerator, fsum(denominator) AS denominator,
                count(*) FILTER (WHERE x >= 0.5) AS done, max(period) AS period, bool_or(period < $month) AS stale
-        FROM (SELECT l.indicator, l.{x} AS x, l.{numerator} AS numerator, l.{denominator} AS denominator, l.period,
+        FROM (SELECT w.area, l.indicator, l.{x} AS x, l.{numerator} AS numerator, l.{denominator} AS denominator,
+                     l.period,
                      CASE WHEN i.kind = 'ratio' THEN coalesce(l.{has_both}, false) ELSE l.{x} IS NOT NULL END AS feeds
-              FROM engine_latest l JOIN engine_indicators i USING (indicator)
+              FROM engine_latest l JOIN engine_indicators i USING (indicator) JOIN engine_within w USING (county)
               WHERE l.county > 0 AND (NOT i.restricted OR (l.indicator, l.county) IN (SELECT * FROM engine_listed)))
-        WHERE feeds GROUP BY indicator""", {"month": month}).fetchnumpy()
-    place = {code: n for n, code in enumerate(positions)}
-    at = np.array([place.get(int(code), -1) for code in found["indicator"]], dtype=np.int64)
+        WHERE feeds GROUP BY area, indicator""", {"month": month}).fetchnumpy()
+    place = {(int(a), int(code)): n for n, (a, code) in enumerate(zip(area.tolist(),
+                                                                       np.asarray(positions)[block].tolist()))}
+    at = np.array([place.get((int(a), int(code)), -1) for a, code in zip(found["area"], found["indicator"])],
+                  dtype=np.int64)
     keep = at >= 0
     at = at[keep]
 
     def spread(name: str, fill) -> np.ndarray:
-        values = np.full(len(chosen), fill, dtype=np.float64 if isinstance(fill, float) else np.int64)
+        values = np.full(len(area), fill, dtype=np.float64 if isinstance(fill, float) else np.int64)
         values[at] = _filled(found[name])[keep]
         return values
 
+    inds = [chosen[b] for b in block.tolist()]
     reporting, done = spread("reporting", 0), spread("done", 0)
     total, lowest, highest = spread("total", np.nan), spread("lowest", np.nan), spread("highest", np.nan)
     summed_numerator, summed_denominator = spread("numerator", np.nan), spread("denominator", np.nan)
-    scale = np.array([ind.ratio_scale for ind in chosen], dtype=np.float64)
-    increase = np.array([ind.direction is Direction.INCREASE for ind in chosen], dtype=bool)
-    kinds = np.array([ind.kind.value for ind in chosen], dtype=object)
+    scale = np.array([ind.ratio_scale for ind in inds], dtype=np.float64)
+    increase = np.array([ind.direction is Direction.INCREASE for ind in inds], dtype=bool)
+    kinds = np.array([ind.kind.value for ind in inds], dtype=object)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         value = np.select(
             [kinds == Kind.COUNT.value, kinds == Kind.LEVEL.value, kinds == Kind.RATIO.value],
             [total, np.where(increase, lowest, highest),
              np.where(summed_denominator != 0, summed_numerator / summed_denominator * scale, np.nan)],
             default=done / np.maximum(sizes, 1))
-    value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the counties' are refused)
+    value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the units' are refused)
     fed = reporting > 0
-    stale = np.zeros(len(chosen), dtype=bool)
+    stale = np.zeros(len(area), dtype=bool)
     stale[at] = _filled(found["stale"])[keep].astype(bool)
-    return CityFigures(x=np.where(fed, value, np.nan), period=np.where(fed, spread("period", -1), -1),
-                       stale=fed & stale, reporting=reporting)
+    return Figures(x=np.where(fed, value, np.nan), period=np.where(fed, spread("period", -1), -1),
+                   stale=fed & stale, reporting=reporting)
 
 
 # ---------------------------------------------------------------------------------------- assessing rows
@@ -369,7 +388,8 @@ def _projection(rows: Rows, linear: np.ndarray, today: np.datetime64, deadline: 
 
 
 def worst_status(block: np.ndarray, status: np.ndarray, blocks: int) -> np.ndarray:
-    """The worst status among each block's rows (no_data for a block without rows)."""
+    """The worst of the `status` of the rows in each block (`block[i]`: row i's block; no_data for a block
+    without rows)."""
     worst = np.full(blocks, len(WORST_FIRST), dtype=np.int8)  # above every severity: no row yet
     np.minimum.at(worst, block, status)
     worst[worst == len(WORST_FIRST)] = Status.NO_DATA.severity

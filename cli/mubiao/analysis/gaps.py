@@ -227,6 +227,8 @@ class Gaps:
     as_of: dt.date
     table: GapTable
     completeness: Completeness
+    area: str | None = None
+    """The region these rows are of (`within`; None: the whole): its areas are the ones a scoreboard ranks."""
 
     @cached_property
     def rows(self) -> tuple[GapRow, ...]:
@@ -259,6 +261,8 @@ class Gaps:
 
         if counties is None and owners is None and goals is None and statuses is None:
             return self
+        if counties is None and self.area is not None:  # the rows are a region's (`within`): they stay so
+            counties = self._inside(self.area)
         county_ids = None if counties is None else {None if c == CITY else c for c in counties}
         owner_ids = None if owners is None else set(owners)
         goal_ids = None if goals is None else set(goals)
@@ -294,6 +298,24 @@ class Gaps:
         completeness = replace(self.completeness, expected=expected, reported=expected - unreported,
                                missing=tuple(missing))
         return replace(self, table=table.take(keep), completeness=completeness)
+
+    def directly_within(self, county: str | None) -> bool:
+        """Whether a row's area (None: the whole's row) is directly within the area these rows are of (`area`):
+        a city's counties, a province's cities; what a report ranks and lists."""
+        if county is None or county == self.area:
+            return False
+        return (self.plan.ancestors(county) or (None,))[0] == self.area
+
+    def within(self, area: str | None) -> Gaps:
+        """The rows of a region (or a unit) and of every area within it, its completeness that of its units
+        (`mubiao gaps --area`); None: all of them."""
+        if area is None:
+            return self
+        return replace(self.select(counties=self._inside(area)), area=area)
+
+    def _inside(self, area: str) -> set[str]:
+        """An area and the areas within it."""
+        return {area, *(a.id for a in self.plan.areas if area in self.plan.ancestors(a.id))}
 
     def worst_status(self) -> Status | None:
         """The worst status among the rows (None when there are none)."""
@@ -356,12 +378,15 @@ def compute_gaps(
         layout = _Layout.of(plan, chosen, positions)
         county = _county_rows(plan, layout, latest, as_of, month)
         county_assessed = engine.assess(plan, county, as_of)
-        city = _city_rows(connection, plan, layout, latest, as_of, month, before)
-        city_assessed = engine.assess(plan, city, as_of)
-        level = np.array([ind.kind is Kind.LEVEL and ind.scope is Scope.COUNTY for ind in chosen], dtype=bool)
-        worst = engine.worst_status(layout.block, county_assessed.status, len(chosen))
-        city_assessed = replace(city_assessed, status=np.where(level, worst, city_assessed.status).astype(np.int8))
-        table = _in_plan_order(plan, layout, (city, city_assessed), (county, county_assessed))
+        wholes = _Wholes.of(plan, layout)
+        rolled = _rolled_rows(connection, plan, layout, wholes, latest, as_of, month, before)
+        rolled_assessed = engine.assess(plan, rolled, as_of)
+        level = np.array([ind.kind is Kind.LEVEL and ind.scope is Scope.COUNTY for ind in chosen],
+                         dtype=bool)[wholes.block]
+        worst = engine.worst_status(wholes.member_whole, county_assessed.status[wholes.member_row], len(wholes.area))
+        rolled_assessed = replace(rolled_assessed,
+                                  status=np.where(level, worst, rolled_assessed.status).astype(np.int8))
+        table = _in_plan_order(plan, layout, wholes, (rolled, rolled_assessed), (county, county_assessed))
         completeness = _completeness(plan, layout, engine.reported_pairs(connection, month), month_of(as_of))
     return Gaps(plan=plan, as_of=as_of, table=table, completeness=completeness)
 
@@ -450,47 +475,132 @@ def _county_rows(plan: Plan, layout: _Layout, latest, as_of: dt.date, month: int
                 anchor_period=period, counties_reporting=none, counties_total=none)
 
 
-def _city_rows(connection, plan: Plan, layout: _Layout, latest, as_of: dt.date, month: int, before: list[int]):
-    """One city row per chosen indicator: rolled up from the county rows by kind, or, for a scope-city indicator,
-    the city's own latest record (docs/contract.md §2, §4); its figures as of the months `before` (oldest first)
-    set the pace of its projection."""
+@dataclass(frozen=True)
+class _Wholes:
+    """The rolled-up rows: the whole's row of each chosen indicator (area 0, in the order of the chosen), then
+    each region's row of each indicator that some unit within it reports. `block` is the row's indicator's place
+    among the chosen, `sizes` how many units report it there; each unit row of `_Layout` belongs to its
+    indicator's whole row and to the rows of the regions it is within (`member_row` → `member_whole`)."""
+
+    area: "numpy.ndarray"
+    block: "numpy.ndarray"
+    sizes: "numpy.ndarray"
+    member_row: "numpy.ndarray"
+    member_whole: "numpy.ndarray"
+
+    @classmethod
+    def of(cls, plan: Plan, layout: _Layout) -> _Wholes:
+        import numpy as np
+
+        from mubiao.analysis.engine import region_codes
+
+        blocks = len(layout.chosen)
+        area, block, sizes = [0] * blocks, list(range(blocks)), layout.sizes.tolist()
+        member_row, member_whole = [np.arange(len(layout.block))], [layout.block]
+        if plan.regions:  # a deeper plan: a row per region and indicator, in the order of plan.regions
+            code = region_codes(plan)
+            rows: dict[tuple[int, int], list[int]] = {}
+            for row, (b, county) in enumerate(zip(layout.block.tolist(), layout.area.tolist())):
+                for region in plan.ancestors(plan.counties[county - 1].id):
+                    rows.setdefault((code[region], b), []).append(row)
+            pairs = sorted(rows, key=lambda pair: (pair[1], pair[0]))
+            for n, pair in enumerate(pairs, start=blocks):
+                area.append(pair[0])
+                block.append(pair[1])
+                sizes.append(len(rows[pair]))
+                member_row.append(np.array(rows[pair], dtype=np.int64))
+                member_whole.append(np.full(len(rows[pair]), n, dtype=np.int64))
+        return cls(np.array(area, dtype=np.int64), np.array(block, dtype=np.int64), np.array(sizes, dtype=np.int64),
+                   np.concatenate(member_row).astype(np.int64), np.concatenate(member_whole).astype(np.int64))
+
+
+def _region_targets(plan: Plan, ind: Indicator, region: str) -> tuple[float, float]:
+    """A region's target and baseline (docs/gaps.md, "areas within areas"): its own `allocation` and `baselines`
+    entries where the plan gives them; else, for a count, the sums of those of the areas within it that report
+    the indicator (no target when one of them has none); else, as a unit's, `per_county` or the plan's."""
+    if ind.kind is Kind.MILESTONE:
+        return 1.0, 0.0
+    reporting = {county.id for county in plan.reporting_counties(ind)}
+
+    def within(area: str) -> list[str]:
+        return [child.id for child in plan.children(area) if child.id in reporting or within(child.id)]
+
+    def target(area: str) -> float | None:
+        if area in ind.allocation:
+            return ind.allocation[area]
+        parts = within(area)
+        if ind.kind is not Kind.COUNT or not parts:
+            return ind.county_targets([area])[0]
+        summed = [target(part) for part in parts]
+        return None if None in summed else sum(summed)
+
+    def baseline(area: str) -> float:
+        if area in ind.baselines:
+            return ind.baselines[area]
+        parts = within(area)
+        if ind.kind is not Kind.COUNT or not parts:
+            return ind.county_baselines([area])[0]
+        return sum(baseline(part) for part in parts)
+
+    found = target(region)
+    return (float("nan") if found is None else found), baseline(region)
+
+
+def _rolled_rows(connection, plan: Plan, layout: _Layout, wholes: _Wholes, latest, as_of: dt.date, month: int,
+                 before: list[int]):
+    """The rolled-up rows (`_Wholes`): rolled up from the unit rows by kind or, for a scope-city indicator, the
+    city's own latest record (docs/contract.md §2, §4); their figures as of the months `before` (oldest first)
+    set the pace of their projections. The whole's target, baseline and pace are the plan's; a region's are its
+    own (`_region_targets`), on the way the plan's milestones set, as a unit's are."""
     import numpy as np
 
     from mubiao.analysis import engine
 
-    chosen = layout.chosen
-    scope_city = np.array([ind.scope is Scope.CITY for ind in chosen], dtype=bool)
+    chosen = [layout.chosen[b] for b in wholes.block.tolist()]
+    whole = wholes.area == 0
+    regions = (*(county.id for county in plan.counties), *(region.id for region in plan.regions))
+    scope_city = np.array([ind.scope is Scope.CITY for ind in chosen], dtype=bool) & whole
     milestone = np.array([ind.kind is Kind.MILESTONE for ind in chosen], dtype=bool)
     target = np.where(milestone, 1.0, np.array([ind.target for ind in chosen], dtype=np.float64))
     baseline = np.where(milestone, 0.0, np.array([ind.baseline for ind in chosen], dtype=np.float64))
-    expected = np.array([expected_at(_points(ind, plan.start, b, t), ind.pace, as_of)
-                         for ind, t, b in zip(chosen, target.tolist(), baseline.tolist())], dtype=np.float64)
-    figures = engine.city_figures(connection, chosen, layout.positions, layout.sizes, month)
-    earlier = np.zeros(len(chosen), dtype=np.int64)  # how many of the months before have a city figure
+    expected = np.empty(len(chosen), dtype=np.float64)
+    for n, (ind, area) in enumerate(zip(chosen, wholes.area.tolist())):
+        if area:
+            target[n], baseline[n] = _region_targets(plan, ind, regions[area - 1])
+            expected[n] = baseline[n] + _county_fraction(plan, ind, as_of) * (target[n] - baseline[n])
+        else:
+            expected[n] = expected_at(_points(ind, plan.start, baseline[n], target[n]), ind.pace, as_of)
+
+    def figures(moment: int | None = None) -> engine.Figures:
+        return engine.rolled_up(connection, layout.chosen, layout.positions, wholes.area, wholes.block,
+                                wholes.sizes, month, moment)
+
+    now = figures()
+    earlier = np.zeros(len(chosen), dtype=np.int64)  # how many of the months before have a figure
     pace_x = np.full(len(chosen), np.nan)
     pace_period = np.full(len(chosen), -1, dtype=np.int64)
     for moment, earlier_month in reversed(list(enumerate(before[::-1]))):  # oldest first: the first sets the pace
-        then = engine.city_figures(connection, chosen, layout.positions, layout.sizes, month, moment).x
+        then = figures(moment).x
         first = ~np.isnan(then) & (earlier == 0)
         pace_x = np.where(first, then, pace_x)
         pace_period = np.where(first, earlier_month, pace_period)
         earlier += ~np.isnan(then)
-    has_now = ~np.isnan(figures.x)
+    has_now = ~np.isnan(now.x)
     paced = has_now & (earlier > 0)
-    found = _found(latest, layout.positions, np.zeros(len(chosen), dtype=np.int64), len(plan.indicators),
-                   len(plan.counties))
+    found = _found(latest, layout.positions[wholes.block], np.zeros(len(chosen), dtype=np.int64),
+                   len(plan.indicators), len(plan.counties))
     own_period = _at(latest.period, found, -1)
     return engine.Rows(
-        indicator=layout.positions, target=target, baseline=baseline, expected=expected,
-        x=np.where(scope_city, _at(latest.x, found, np.nan), figures.x),
-        period=np.where(scope_city, own_period, figures.period),
-        stale=np.where(scope_city, (own_period >= 0) & (own_period < month), figures.stale),
+        indicator=layout.positions[wholes.block], target=target, baseline=baseline, expected=expected,
+        x=np.where(scope_city, _at(latest.x, found, np.nan), now.x),
+        period=np.where(scope_city, own_period, now.period),
+        stale=np.where(scope_city, (own_period >= 0) & (own_period < month), now.stale),
         records=np.where(scope_city, _at(latest.records, found, 0), np.where(has_now, earlier + 1, 0)),
         pace_x=np.where(scope_city, _at(latest.pace_x, found, np.nan), np.where(paced, pace_x, np.nan)),
         pace_period=np.where(scope_city, _at(latest.pace_period, found, -1), np.where(paced, pace_period, -1)),
         anchor_period=np.where(scope_city, own_period, np.where(has_now, month, -1)),
-        counties_reporting=np.where(scope_city, -1, figures.reporting),
-        counties_total=np.where(scope_city, -1, layout.sizes))
+        counties_reporting=np.where(scope_city, -1, now.reporting),
+        counties_total=np.where(scope_city, -1, wholes.sizes))
 
 
 def _found(latest, indicator: "numpy.ndarray", area: "numpy.ndarray", indicators: int,
@@ -546,35 +656,41 @@ def _county_fraction(plan: Plan, ind: Indicator, as_of: dt.date) -> float:
     return expected_at(points, ind.pace, as_of)
 
 
-def _in_plan_order(plan: Plan, layout: _Layout, city, county) -> GapTable:
-    """The table of all rows in plan order: each chosen indicator's city row, then its county rows."""
+def _in_plan_order(plan: Plan, layout: _Layout, wholes: _Wholes, rolled, county) -> GapTable:
+    """The table of all rows in plan order: each chosen indicator's whole row, then its areas' rows in the order
+    of plan.areas (a region's row before the rows of the areas within it)."""
     import numpy as np
 
     from mubiao.readers.layout import month_text
 
-    starts = np.cumsum(layout.sizes) - layout.sizes
-    is_city = np.zeros(len(layout.chosen) + len(layout.indicator), dtype=bool)
-    is_city[np.arange(len(layout.chosen)) + starts] = True  # each city row goes before its county rows
+    codes = {area.id: code for code, area in enumerate((*plan.counties, *plan.regions), start=1)}
+    place = np.zeros(len(codes) + 1, dtype=np.int64)
+    place[[codes[area.id] for area in plan.areas]] = np.arange(1, len(plan.areas) + 1)  # the whole's is 0
+    block = np.concatenate([wholes.block, layout.block])
+    order = np.lexsort((place[np.concatenate([wholes.area, layout.area])], block))
+    is_rolled = np.zeros(len(block), dtype=bool)
+    is_rolled[:len(wholes.block)] = True
 
-    def merged(city_values: "numpy.ndarray", county_values: "numpy.ndarray") -> "numpy.ndarray":
-        values = np.empty(len(is_city), dtype=np.result_type(city_values, county_values))
-        values[is_city] = city_values
-        values[~is_city] = county_values
-        return values
+    def merged(rolled_values: "numpy.ndarray", county_values: "numpy.ndarray") -> "numpy.ndarray":
+        values = np.empty(len(block), dtype=np.result_type(rolled_values, county_values))
+        values[is_rolled] = rolled_values
+        values[~is_rolled] = county_values
+        return values[order]
 
-    (city_rows, city_assessed), (county_rows, county_assessed) = city, county
-    period = merged(city_rows.period, county_rows.period)
+    (rolled_rows, rolled_assessed), (county_rows, county_assessed) = rolled, county
+    period = merged(rolled_rows.period, county_rows.period)
     months = np.unique(period[period >= 0])
-    columns = {"indicator": merged(city_rows.indicator, county_rows.indicator),
-               "county": merged(np.full(len(layout.chosen), -1, dtype=np.int64), layout.area - 1),
-               "actual": merged(city_rows.x, county_rows.x),
+    columns = {"indicator": merged(rolled_rows.indicator, county_rows.indicator),
+               "county": merged(wholes.area - 1, layout.area - 1),
+               "actual": merged(rolled_rows.x, county_rows.x),
                "reported_period": np.where(period >= 0, np.searchsorted(months, period), -1)}
     for name in ("baseline", "target", "stale", "counties_reporting", "counties_total"):
-        columns[name] = merged(getattr(city_rows, name), getattr(county_rows, name))
+        columns[name] = merged(getattr(rolled_rows, name), getattr(county_rows, name))
     for name in ("expected", "progress", "expected_progress", "shortfall", "remaining", "status", "projected",
                  "projected_status"):
-        columns[name] = merged(getattr(city_assessed, name), getattr(county_assessed, name))
-    return GapTable(indicators=plan.indicators, counties=tuple(county.id for county in plan.counties),
+        columns[name] = merged(getattr(rolled_assessed, name), getattr(county_assessed, name))
+    return GapTable(indicators=plan.indicators,
+                    counties=tuple(area.id for area in (*plan.counties, *plan.regions)),
                     periods=tuple(month_text(int(m)) for m in months), **columns)
 
 

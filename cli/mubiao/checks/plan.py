@@ -333,6 +333,15 @@ class _PlanRules:
         self.end = _date(self.plan.get("end"))
         self.counties = _tables(data.get("counties"))
         self.county_ids = {t["id"] for _, t in self.counties if isinstance(t.get("id"), str)}
+        parents = {t.get("parent") for _, t in self.counties}
+        self.children: dict[str | None, list[str]] = {}
+        """Each region's areas (None: those directly under the whole), where a plan has regions."""
+        for _, t in self.counties:
+            if isinstance(t.get("id"), str):
+                parent = t.get("parent")
+                self.children.setdefault(parent if parent in self.county_ids else None, []).append(t["id"])
+        self.unit_ids = self.county_ids - parents
+        """The reporting units: the areas no other area names as its parent."""
         self.owner_ids = {t["id"] for _, t in _tables(data.get("owners")) if isinstance(t.get("id"), str)}
 
     def run(self) -> None:
@@ -340,6 +349,7 @@ class _PlanRules:
         self.device_names()
         self.unique("counties", self.counties, "id", "县编号")
         self.unique("counties", self.counties, "name", "县名称")
+        self.parents()
         self.unique("owners", _tables(self.data.get("owners")), "id", "处室编号")
         goals = _tables(self.data.get("goals"))
         self.unique("goals", goals, "id", "任务编号")
@@ -359,6 +369,27 @@ class _PlanRules:
         self.duplicates(indicator_ids, "指标编号")
         if any_county_scope and not self.counties:
             self.report.add("P217", ("plan",), "有按县报送的指标,但计划没有声明任何县;请添加 [[counties]](id、name)")
+
+    def parents(self) -> None:
+        """P109 for a `parent` that names no area, P219 for areas whose parents go round in a loop."""
+        parent_of = {t["id"]: t.get("parent") for _, t in self.counties if isinstance(t.get("id"), str)}
+        for n, county in self.counties:
+            parent = county.get("parent")
+            if not isinstance(parent, str):
+                continue
+            if parent not in self.county_ids:
+                self.report.add("P109", ("counties", n, "parent"),
+                                _unknown_ref("上级区域", parent, self.county_ids, "[[counties]]"), at_value=True)
+                continue
+            seen, up = [county.get("id")], parent
+            while up in parent_of and up not in seen:
+                seen.append(up)
+                up = parent_of[up]
+            if up in seen and up == county.get("id"):
+                chain = " → ".join(_shown(str(area)) for area in [*seen, up])
+                self.report.add("P219", ("counties", n, "parent"),
+                                f"上级区域形成循环:{chain};每个区域只能属于一个更大的区域,最上一级不写 parent",
+                                at_value=True)
 
     def device_names(self) -> None:
         """P104 for a plan or county id that Windows takes for a device (see WINDOWS_DEVICE_NAMES)."""
@@ -559,7 +590,9 @@ class _IndicatorRules:
             return
         allocation = _numbers_by_county(self.ind.get("allocation"))
         per_county = _number(self.ind.get("per_county"))
-        if allocation:
+        if allocation and len(self.plan.children) > 1:  # a plan with regions: each level adds up to the one above
+            self.levels_add_up(allocation)
+        elif allocation:
             total = sum(allocation.values())
             if abs(total - self.target) > TOLERANCE:
                 self.add(
@@ -568,7 +601,7 @@ class _IndicatorRules:
                     f"分县目标合计 {format_number(total)},全市目标为 {format_number(self.target)};请核对分解数",
                 )
         elif per_county is not None and "allocation" not in self.ind:
-            reporting = len(self.subset) if self.subset is not None else len(self.plan.county_ids)
+            reporting = len(self.subset) if self.subset is not None else len(self.plan.unit_ids)
             total = per_county * reporting
             if reporting and abs(total - self.target) > TOLERANCE:
                 self.add(
@@ -576,6 +609,20 @@ class _IndicatorRules:
                     "per_county",
                     f"每县 {format_number(per_county)} × {reporting} 个县 = {format_number(total)},全市目标为 {format_number(self.target)};请核对",
                 )
+
+    def levels_add_up(self, allocation: dict[str, float]) -> None:
+        """P209 where the areas directly within the whole or a region all have a target and those targets do not
+        add up to the whole's (the indicator's target) or the region's (its allocation)."""
+        for parent, areas in self.plan.children.items():
+            total = self.target if parent is None else allocation.get(parent)
+            if total is None or not areas or any(area not in allocation for area in areas):
+                continue
+            summed = sum(allocation[area] for area in areas)
+            if abs(summed - total) > TOLERANCE:
+                whole = "全域目标" if parent is None else f"{_shown(parent)} 的目标"
+                where = ("allocation",) if parent is None else ("allocation", parent)
+                self.add("P209", where, f"{'、'.join(_shown(a) for a in areas)} 的目标合计 {format_number(summed)},"
+                                        f"{whole}为 {format_number(total)};请核对分解数", at_value=parent is not None)
 
     def summary_template(self) -> None:
         """The extension `summary = "…"`: a jinja2 sentence template that must parse, use known variables, keep to

@@ -79,7 +79,8 @@ class Lookup:
         """target[i, a]: the target a row of area a is held to (D127): the plan's for the city, else the county's."""
         for i, ind in enumerate(inds):
             if ind.counties is not None:
-                self.listed[i, 1:] = [county.id in ind.counties for county in plan.counties]
+                reporting = {county.id for county in plan.reporting_counties(ind)}
+                self.listed[i, 1:] = [county.id in reporting for county in plan.counties]
             targets = [ind.target, *ind.county_targets([county.id for county in plan.counties])]
             self.target[i] = [np.nan if target is None else target for target in targets]
 
@@ -88,10 +89,22 @@ class Lookup:
         return self.area_code.get("".join(cell_text(cell).split()))
 
     def suggest(self, cell: Cell) -> str:
+        if region := self.region_note(cell_text(cell)):
+            return region
         if guess := closest(cell_text(cell), self.area_code):
             return f"(是不是“{guess}”?)"
         names = self.names[1:]
         return f"(应为:{'、'.join(names)},或 {self.names[0]})" if len(names) <= 20 else self.say("(见计划中的县)")
+
+    def region_note(self, text: str) -> str:
+        """For a region's id or name (a province's city): that it reports nothing itself, and who does."""
+        plan, key = self.plan, "".join(text.split())
+        region = next((r for r in plan.regions if key in (r.id, r.name)), None)
+        if region is None:
+            return ""
+        units = [unit.name for unit in plan.counties if region.id in plan.ancestors(unit.id)]
+        shown = "、".join(units[:10]) + ("等" if len(units) > 10 else "")
+        return self.say(f"(“{region.name}”是汇总区域,数字由所属县汇总,不单独报送;请由{shown}分别报送)")
 
     def say(self, text: str) -> str:
         """A fixed text of a message in the plan's words (县 → 镇街 for a district: `labels.in_words`)."""
@@ -195,7 +208,8 @@ def origin_of(name: str, layout: Layout, lookup: Lookup, findings: list[Finding]
     readable = True
     if area is None and "county" not in layout.columns:
         findings.append(cell_finding(name, "D105", lookup.say("无法确定填报单位:没有县(市、区)列,文件名") +
-                                     f"“{stem}”" + lookup.say("也不是县的编号或名称"), layout.header_row))
+                                     f"“{stem}”" + lookup.say("也不是县的编号或名称") + lookup.region_note(stem),
+                                     layout.header_row))
         readable = False
     if month < 0 and "period" not in layout.columns:
         findings.append(cell_finding(name, "D106", "无法确定报告期:文件不在 YYYY-MM 月份目录下,也没有月份列",

@@ -75,6 +75,8 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
     """A `Plan` from TOML data that `check_document` found free of errors."""
     plan = data["plan"]
     status = plan.get("status", {})
+    areas = [County(id=c["id"], name=c["name"], parent=c.get("parent")) for c in data.get("counties", [])]
+    parents = {area.parent for area in areas if area.parent is not None}
     defaults = StatusThresholds()
     return Plan(
         id=plan["id"],
@@ -90,7 +92,8 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
             due_soon_days=int(status.get("due_soon_days", defaults.due_soon_days)),
         ),
         levels=_levels(plan),
-        counties=tuple(County(id=c["id"], name=c["name"]) for c in data.get("counties", [])),
+        counties=tuple(area for area in areas if area.id not in parents),
+        regions=tuple(area for area in areas if area.id in parents),
         owners=tuple(Owner(id=o["id"], name=o["name"]) for o in data.get("owners", [])),
         goals=tuple(_goal(g, plan) for g in data.get("goals", [])),
         path=path,
@@ -100,8 +103,10 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
 def _levels(plan: dict[str, Any]) -> Levels:
     """`[plan.levels]` over the defaults the organisation's name implies (`levels_of`)."""
     given = plan.get("levels", {})
-    return replace(levels_of(plan["organization"]), **{key.name: given[key.name] for key in fields(Levels)
-                                                       if key.name in given})
+    words = {key.name: given[key.name] for key in fields(Levels) if key.name in given}
+    if "middle" in words:
+        words["middle"] = tuple(words["middle"])
+    return replace(levels_of(plan["organization"]), **words)
 
 
 def _goal(goal: dict[str, Any], plan: dict[str, Any]) -> Goal:

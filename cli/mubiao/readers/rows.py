@@ -385,7 +385,7 @@ class _RowRules:
 
         def unlisted(i: int) -> str:
             ind_ = lookup.indicators[ind[i]]
-            names = "、".join(lookup.name_of(county) for county in ind_.counties)
+            names = "、".join(lookup.plan.area_name(county) for county in ind_.counties)
             return f"{ind_.id} 只由 {names} 报送,{lookup.label(area[i])}的数字不会被使用"
 
         not_listed = ~lookup.listed[ind, np.maximum(area, 0)]
