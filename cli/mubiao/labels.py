@@ -124,6 +124,28 @@ def labels(plan: Plan | str) -> Labels:
     return _in_plan_words(EN, ZH, plan)
 
 
+def labels_within(plan: Plan, area: str | None) -> Labels:
+    """The labels of what ranks or lists the areas directly within `area` (None: the whole) of a deeper plan:
+    in the words of `levels_within` (a province's scoreboard says 市, a city's its counties' word)."""
+    if plan.language == "en" or not plan.regions:
+        return labels(plan)
+    return _worded(ZH, levels_within(plan, area))
+
+
+def levels_within(plan: Plan, area: str | None) -> Levels:
+    """The words of a deeper plan seen from one of its areas (None: the whole): that area is the whole (临江市),
+    the areas directly within it are the units (a province's cities: 市; a city's counties: the plan's
+    `units`)."""
+    levels = plan.levels
+    if area is not None:
+        levels = replace(levels, whole=plan.area_name(area))
+    within = plan.children(area)
+    if within and within[0].id in {region.id for region in plan.regions}:
+        word = levels.region(plan.depth(within[0].id))
+        levels = replace(levels, units=word, unit=word)
+    return levels
+
+
 #: The words of a city bureau in the fixed Chinese texts, and what each becomes in a plan's `Levels`.
 _CITY_WORDS = re.compile("|".join(map(re.escape, ("县(市、区)", "全市", "市本级", "县"))))
 _Words = TypeVar("_Words")
@@ -250,8 +272,18 @@ REPORT_EN = ReportLabels(
 
 
 def report_labels(plan: Plan | str) -> ReportLabels:
-    """The report's words in a plan's language and levels (`labels`)."""
-    return _in_plan_words(REPORT_EN, REPORT_ZH, plan)
+    """The report's words in a plan's language and levels (`labels`); in a deeper plan, the parts that rank
+    and list the areas directly under the whole say their word (a province's: 各市, 滞后的市), the rest the
+    units' (报送: 县 × 指标)."""
+    words = _in_plan_words(REPORT_EN, REPORT_ZH, plan)
+    if isinstance(plan, str) or plan.language == "en" or not plan.regions:
+        return words
+    ranked = _worded(REPORT_ZH, levels_within(plan, None))
+    return replace(words, **{name: getattr(ranked, name) for name in _RANKED_REPORT_WORDS})
+
+
+#: The report's words about the areas it ranks and lists (not about who reports).
+_RANKED_REPORT_WORDS = ("counties", "counties_lagging", "lagging_counties", "grid_note", "chart_counties")
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,14 @@ def choose(what: str, wanted: Iterable[str], options: Sequence[tuple[str, str]])
 
 
 def county_options(plan: Plan, with_city: bool = True) -> list[tuple[str, str]]:
-    """The plan's counties as (id, name), and the city itself (`city`, 市本级) when asked."""
-    options = [(county.id, county.name) for county in plan.counties]
+    """The plan's areas as (id, name), regions too, and the city itself (`city`, 市本级) when asked."""
+    options = [(county.id, county.name) for county in (*plan.counties, *plan.regions)]
     return options + [(CITY, "市本级"), (CITY, "全市")] if with_city else options
+
+
+def area_options(plan: Plan) -> list[tuple[str, str]]:
+    """What `--area` may name: a region or a unit, by id or name."""
+    return [(area.id, area.name) for area in plan.areas]
 
 
 def owner_options(plan: Plan) -> list[tuple[str, str]]:

@@ -212,10 +212,11 @@ def test_csv_has_the_json_columns_a_bom_and_neutralised_text(tmp_path):
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     lines = data.decode("utf-8-sig").splitlines()
-    from mubiao.render.gaps import CSV_HEADINGS_ZH
+    from mubiao.render.gaps import AREA_FIELDS, CSV_HEADINGS_ZH
 
-    assert list(CSV_HEADINGS_ZH) == list(ROW_FIELDS)  # one heading per JSON field, in the JSON's order
-    assert lines[0] == ",".join(CSV_HEADINGS_ZH.values())  # the plan is Chinese: so are the headings
+    # one heading per JSON field, in the JSON's order (and those a deeper plan's rows add)
+    assert list(CSV_HEADINGS_ZH) == [*ROW_FIELDS, *AREA_FIELDS]
+    assert lines[0] == ",".join(CSV_HEADINGS_ZH[name] for name in ROW_FIELDS)  # a Chinese plan: Chinese headings
     assert "'=HYPERLINK" in lines[1] and ",=HYPERLINK" not in data.decode("utf-8-sig")
     assert "已写入" in result.output
 

@@ -55,12 +55,20 @@ def indicator_history(plan: Plan, progress: "pandas.DataFrame | ProgressRead", i
     now = by_month[-1]  # the last month's figures are as of the as-of date itself
     city = tuple(gaps.rows[0].actual for gaps in by_month)
     expected = tuple(gaps.rows[0].expected for gaps in by_month)
+    regions = {region.id for region in plan.regions}
+    rolled = {row.county: [] for row in now.rows if row.county in regions}  # a region's figure each month
+    for gaps in by_month:
+        for row in gaps.rows:
+            if row.county in rolled:
+                rolled[row.county].append(row.actual)
 
     reported = reported_records(plan, progress, indicator_id)
     series = []
     for row in now.rows:
         if row.county is None:
             series.append(Series(None, city, row))
+        elif row.county in rolled:
+            series.append(Series(row.county, tuple(rolled[row.county]), row))
         else:
             series.append(Series(row.county, tuple(reported.get((row.county, m)) for m in months), row))
     notes = _notes(plan, progress, indicator_id, months[-1])

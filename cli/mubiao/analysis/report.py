@@ -107,7 +107,7 @@ def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
     city_rows = [row for row in gaps.rows if row.county is None]
     county_rows: dict[str, list[GapRow]] = {}
     for row in gaps.rows:
-        if row.county is not None:
+        if gaps.directly_within(row.county):  # a deeper plan's report ranks and lists its top level (a province's cities)
             county_rows.setdefault(row.indicator, []).append(row)
 
     lagging, counties_lagging = [], []

@@ -29,9 +29,10 @@ class CountyScore:
 
 
 def scoreboard(gaps: Gaps) -> tuple[CountyScore, ...]:
-    """One score per county of the plan that has rows in `gaps`, best rank first (plan order among equals and
-    for the unranked)."""
-    rows_by_county: dict[str, list] = {county.id: [] for county in gaps.plan.counties}
+    """One score per area directly within `gaps.area` (the whole: a city's counties, a province's cities; a
+    city of a province: its counties) that has rows in `gaps`, best rank first (plan order among equals and for
+    the unranked). A region's score is that of its rolled-up rows."""
+    rows_by_county: dict[str, list] = {county.id: [] for county in gaps.plan.children(gaps.area)}
     for row in gaps.rows:
         if row.county is not None and row.county in rows_by_county:
             rows_by_county[row.county].append(row)

@@ -119,7 +119,7 @@ def _fact(gaps: Gaps, ind: Indicator, rows: list[GapRow], notes: Mapping[tuple[s
     if county is not None:
         own_note = tuple(n for n in [notes.get((ind.id, county))] if n)
         return Fact(ind, row, (), (), own_note, own_note if unmet else (), unmet)
-    counties = [r for r in rows if r.county is not None]
+    counties = [r for r in rows if gaps.directly_within(r.county)]  # a province: its cities
     met = tuple(r.county for r in counties if r.status is Status.MET)
     short = tuple(r.county for r in counties if r.status not in (Status.MET, Status.NO_DATA))
     missing = tuple(r.county for r in counties if r.status is Status.NO_DATA)

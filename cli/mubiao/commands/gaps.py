@@ -18,6 +18,11 @@ def gaps(
         Optional[list[str]],
         typer.Option("--county", "-c", help="只看这些县(编号或名称,可重复;city 为全市行)。", show_default=False),
     ] = None,
+    area: Annotated[
+        Optional[str],
+        typer.Option("--area", "-a", help="只看这个区域及其下级(编号或名称;省级计划中的一个市):--by county 排名其下级。",
+                     show_default=False),
+    ] = None,
     owners: Annotated[
         Optional[list[str]], typer.Option("--owner", help="只看这些责任处室(编号或名称,可重复)。", show_default=False)
     ] = None,
@@ -64,6 +69,8 @@ def gaps(
 
         mubiao gaps --plan jinhua-2021 --by county              # 各县排名
 
+        mubiao gaps --plan dongjiang-2024 --area 临江市 --by county  # 省级计划:一个市的各县排名
+
         mubiao gaps --plan jinhua-2021 --format json -o gaps.json
 
         mubiao gaps --plan jinhua-2021 --fail-on behind         # CI:有滞后或未完成即失败
@@ -74,13 +81,15 @@ def gaps(
     from mubiao import console
     from mubiao.io import write_atomic
     from mubiao.render.gaps import RENDERERS, SCOREBOARD_RENDERERS
-    from mubiao.selection import choose, county_options, goal_options, owner_options
+    from mubiao.selection import area_options, choose, county_options, goal_options, owner_options
     from mubiao.workspace import open_gaps, output_path
 
     workspace = workspace_root(root)
     destination = output_path(workspace, output) if output is not None else None  # refused before any work
     result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
     the_plan = result.plan
+    if area is not None:
+        result = result.within(choose("区域", [area], area_options(the_plan))[0])
     selected = result.select(
         counties=choose("县", counties, county_options(the_plan)) if counties else None,
         owners=choose("责任处室", owners, owner_options(the_plan)) if owners else None,

@@ -24,7 +24,7 @@ from mubiao.analysis.gaps import (
 )
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
-from mubiao.labels import Labels, in_words, labels
+from mubiao.labels import Labels, in_words, labels, labels_within
 from mubiao.models import CITY, WORST_FIRST, Kind, Plan, Status
 from mubiao.render.cells import csv_bytes, md_cell, md_table, neutralise_formula
 
@@ -71,7 +71,7 @@ def actual_text(row: GapRow, words: Labels) -> str:
     if row.actual is None:
         return "—"
     if row.kind == Kind.MILESTONE.value:
-        if row.is_city and row.counties_total:
+        if row.counties_total:  # a rolled-up row (the whole's, a region's)
             return f"{round(row.actual * row.counties_total)}/{row.counties_total} {words.done_counties}"
         return words.yes if row.actual >= 0.5 else words.no
     return display_number(row.actual)
@@ -108,7 +108,7 @@ def _json_number(value: Any) -> Any:
 
 def gaps_document(gaps: Gaps) -> dict:
     """The gap report as docs/contract.md §5 lays it out (plus `projected` and `projected_status` on each row)."""
-    return {**_document_head(gaps), "rows": _json_rows(gaps.table), "completeness": _completeness_document(gaps)}
+    return {**_document_head(gaps), "rows": _json_rows(gaps.table, gaps.plan), "completeness": _completeness_document(gaps)}
 
 
 def _document_head(gaps: Gaps) -> dict:
@@ -148,13 +148,31 @@ def json_chunks(gaps: Gaps) -> Iterator[bytes]:
     yield head + b'"rows": ['
     table = gaps.table
     for start in range(0, len(table), JSON_ROWS_AT_A_TIME):
-        rows = _json_rows(table.take(slice(start, start + JSON_ROWS_AT_A_TIME)))
+        rows = _json_rows(table.take(slice(start, start + JSON_ROWS_AT_A_TIME)), gaps.plan)
         yield (b"," if start else b"") + dumps(rows)[1:-2].replace(b"\n", b"\n  ")
     yield (b"\n  ]" if len(table) else b"]") + tail + b"\n"
 
 
-def _json_rows(table: GapTable) -> list[dict]:
-    """The rows of `table` as the document's dicts, made column by column."""
+def area_fields(plan: Plan, table: GapTable) -> dict[str, list]:
+    """What a row of a deeper plan (one with regions) says of its area, beyond docs/contract.md §5: `level`, how
+    many levels it is below the whole (0: the whole's row, 1: a province's city, 2: its county), and `parent`,
+    the region it is within (None at the top). A two-level plan's rows have neither (docs/gaps.md)."""
+    if not plan.regions:
+        return {}
+    areas = [*table.counties, None]  # a code of −1 (the whole's row) reads the None
+    level = {None: 0, CITY: 0, **{area: plan.depth(area) for area in table.counties}}
+    parent = {area: (plan.ancestors(area) or (None,))[0] for area in table.counties}
+    ids = [areas[code] for code in table.county.tolist()]
+    return {"level": [level[area] for area in ids], "parent": [parent.get(area) for area in ids]}
+
+
+#: The fields `area_fields` adds to the rows of a deeper plan, in order.
+AREA_FIELDS = ("level", "parent")
+
+
+def _json_rows(table: GapTable, plan: Plan) -> list[dict]:
+    """The rows of `table` as the document's dicts, made column by column (with `area_fields` for a deeper
+    plan)."""
     import numpy as np
 
     if any(np.isinf(getattr(table, name)).any() for name in NUMBER_FIELDS):
@@ -164,7 +182,7 @@ def _json_rows(table: GapTable) -> list[dict]:
         columns[name] = _json_numbers(getattr(table, name))
     columns["status"] = lookup([status.value for status in WORST_FIRST], table.status)
     columns["deadline"] = lookup([ind.deadline.isoformat() for ind in table.indicators], table.indicator)
-    return [{"goal": goal, "indicator": indicator, "name": name, "kind": kind, "direction": direction, "unit": unit,
+    rows = [{"goal": goal, "indicator": indicator, "name": name, "kind": kind, "direction": direction, "unit": unit,
              "owner": owner, "county": county, "baseline": baseline, "target": target, "expected": expected,
              "actual": actual, "progress": progress, "expected_progress": expected_progress, "shortfall": shortfall,
              "remaining": remaining, "status": status, "deadline": deadline, "reported_period": reported_period,
@@ -174,6 +192,10 @@ def _json_rows(table: GapTable) -> list[dict]:
                  progress, expected_progress, shortfall, remaining, status, deadline, reported_period, stale,
                  counties_reporting, counties_total, projected, projected_status)
             in zip(*(columns[field] for field in ROW_FIELDS))]
+    if extra := area_fields(plan, table):
+        for row, level, parent in zip(rows, extra["level"], extra["parent"]):
+            row.update(level=level, parent=parent)
+    return rows
 
 
 def _json_numbers(numbers: "numpy.ndarray") -> list:
@@ -214,6 +236,7 @@ CSV_HEADINGS_ZH = MappingProxyType({
     "shortfall": "对照序时", "remaining": "尚差", "status": "状态", "deadline": "完成时限",
     "reported_period": "数据月份", "stale": "沿用旧数据", "counties_reporting": "已报送县数",
     "counties_total": "应报县数", "projected": "按近期进度预计", "projected_status": "预计情况",
+    "level": "层级", "parent": "上级区域编号",
 })
 
 
@@ -226,6 +249,10 @@ def render_csv(gaps: Gaps) -> bytes:
     """The rows with the JSON's columns, headed in the plan's language: UTF-8 with BOM, CRLF, text cells safe
     against formula injection."""
     rows = [[_csv_cell(getattr(row, name)) for name in ROW_FIELDS] for row in gaps.rows]
+    if extra := area_fields(gaps.plan, gaps.table):  # a deeper plan's rows say where each area sits
+        rows = [[*row, _csv_cell(level), _csv_cell(parent)] for row, level, parent in
+                zip(rows, extra["level"], extra["parent"])]
+        return csv_bytes([csv_headings(gaps.plan, (*ROW_FIELDS, *AREA_FIELDS)), *rows])
     return csv_bytes([csv_headings(gaps.plan, ROW_FIELDS), *rows])
 
 
@@ -234,15 +261,19 @@ def render_csv(gaps: Gaps) -> bytes:
 
 def area_name(plan: Plan, county: str | None, words: Labels) -> str:
     """What a row's area is called: 全市 for a city row (county None), 市本级 for the city's own reports
-    (`city`), else the county's name."""
+    (`city`), else the county's (or the region's) name."""
     if county is None:
         return words.city
     if county == CITY:
         return words.city_itself
-    try:
-        return plan.county(county).name
-    except KeyError:
-        return county
+    return plan.area_name(county)
+
+
+def area_label(plan: Plan, county: str | None, words: Labels) -> str:
+    """A row's area in a table of rows: its name, indented by its depth in a deeper plan (a province's
+    counties under their city)."""
+    name = area_name(plan, county, words)
+    return f"{'  ' * (plan.depth(county) - 1)}{name}" if plan.regions and county not in (None, CITY) else name
 
 
 def owner_name(plan: Plan, owner: str | None) -> str:
@@ -266,6 +297,11 @@ def counties_text(row: GapRow) -> str:
     return f"{row.counties_reporting}/{row.counties_total}"
 
 
+def titled(gaps: Gaps) -> str:
+    """The plan's title, and the region the rows are of (`--area`): `2024年全省民政工作要点 · 临江市`."""
+    return f"{gaps.plan.title} · {gaps.plan.area_name(gaps.area)}" if gaps.area else gaps.plan.title
+
+
 def missing_line(gaps: Gaps, words: Labels) -> str:
     """`2021-08 未报送:浦江县(31 项)、…`: who has not reported how many indicators for the as-of month."""
     names = words.list_separator.join(f"{area_name(gaps.plan, m.county, words)}{words.items.format(len(m.indicators))}"
@@ -276,7 +312,7 @@ def missing_line(gaps: Gaps, words: Labels) -> str:
 def headline(gaps: Gaps, words: Labels) -> tuple[str, list[tuple[str, str]]]:
     """The title line, and the summary as (text, terminal style) parts: the rows counted by status, then the
     month's reports (yellow when some are missing)."""
-    title = f"{gaps.plan.title} · {words.as_of} {gaps.as_of.isoformat()}"
+    title = f"{titled(gaps)} · {words.as_of} {gaps.as_of.isoformat()}"
     counts = count_statuses(gaps.rows)
     parts = [(f"{words.statuses[s]} {counts[s]}", STATUS_STYLES[s]) for s in SUMMARY_ORDER if counts[s]]
     completeness = gaps.completeness
@@ -475,7 +511,7 @@ class GapsTable:
 
     def _widths(self, wide: bool) -> dict[str, int]:
         rows, words, plan = self.gaps.rows, self.words, self.gaps.plan
-        area = max(cell_len(area_name(plan, row.county, words)) for row in rows)
+        area = max(cell_len(area_label(plan, row.county, words)) for row in rows)
         value = max(cell_len(actual_target_text(row, words)) for row in rows)
         widths = {
             "area": min(max(area, cell_len(words.county)), 12),
@@ -504,7 +540,8 @@ class GapsTable:
     def _cells(self, row: GapRow, wide: bool) -> list[Text | str]:
         words, plan = self.words, self.gaps.plan
         style = STATUS_STYLES[row.status]
-        area = Text(area_name(plan, row.county, words), style="bold" if row.is_city else "")
+        area = Text(area_label(plan, row.county, words), style="bold" if row.counties_total is not None
+                                                                 or row.is_city else "")
         month = Text(reported_text(row), style="dim" if row.stale else "")
         counties = Text(counties_text(row), style="bold yellow" if row.partial else "dim")
         cells: list[Text | str] = ["", area, actual_target_text(row, words), progress_bar(row), percent(row.progress)]
@@ -596,7 +633,7 @@ def score_header(words: Labels) -> list[str]:
 
 def score_cells(plan: Plan, score: CountyScore) -> list[str]:
     """A county's scoreboard row as text cells, in the order of `score_header`."""
-    name = plan.county(score.county).name
+    name = plan.area_name(score.county)
     return ["—" if score.rank is None else str(score.rank), name,
             *(str(score.statuses[s]) for s in SUMMARY_ORDER), percent(score.mean_progress)]
 
@@ -605,7 +642,7 @@ def scoreboard_document(gaps: Gaps) -> dict:
     return {
         "plan": gaps.plan.id, "as_of": gaps.as_of.isoformat(), "period": gaps.period,
         "counties": [
-            {"county": s.county, "name": gaps.plan.county(s.county).name, "rank": s.rank,
+            {"county": s.county, "name": gaps.plan.area_name(s.county), "rank": s.rank,
              "mean_progress": _json_number(s.mean_progress),
              "statuses": {status.value: s.statuses[status] for status in WORST_FIRST}}
             for s in scoreboard(gaps)
@@ -618,21 +655,21 @@ def render_scoreboard_json(gaps: Gaps) -> str:
 
 
 def render_scoreboard_csv(gaps: Gaps) -> bytes:
-    words = labels(gaps.plan)
+    words = labels_within(gaps.plan, gaps.area)
     header = ["rank", "county", "name", *(s.value for s in SUMMARY_ORDER), "mean_progress"]
     if gaps.plan.language != "en":
         header = [words.rank, CSV_HEADINGS_ZH["county"], words.county, *(words.statuses[s] for s in SUMMARY_ORDER),
                   words.mean_progress]
-    rows = [[_csv_cell(s.rank), s.county, neutralise_formula(gaps.plan.county(s.county).name),
+    rows = [[_csv_cell(s.rank), s.county, neutralise_formula(gaps.plan.area_name(s.county)),
              *(str(s.statuses[st]) for st in SUMMARY_ORDER), _csv_cell(s.mean_progress)]
             for s in scoreboard(gaps)]
     return csv_bytes([header, *rows])
 
 
 def render_scoreboard_md(gaps: Gaps) -> str:
-    words = labels(gaps.plan)
+    words = labels_within(gaps.plan, gaps.area)
     header = score_header(words)
-    lines = [f"# {md_cell(gaps.plan.title)} · {md_cell(words.counties)}{words.rank}"
+    lines = [f"# {md_cell(titled(gaps))} · {md_cell(words.counties)}{words.rank}"
              f"({words.as_of} {gaps.as_of.isoformat()})", "",
              *md_table(header, [score_cells(gaps.plan, s) for s in scoreboard(gaps)])]
     lines += [f"> {md_cell(words.mean_progress_note)}"]
@@ -647,7 +684,7 @@ class ScoreboardTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         gaps = self.gaps
-        words = labels(gaps.plan)
+        words = labels_within(gaps.plan, gaps.area)
         table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
         for index, name in enumerate(score_header(words)):
             table.add_column(name, justify="left" if index == 1 else "right", no_wrap=True, min_width=cell_len(name))
@@ -656,7 +693,7 @@ class ScoreboardTable:
             styled = [Text(cell, style=STATUS_STYLES[status] if cell != "0" else "dim")
                       for cell, status in zip(cells[2:-1], SUMMARY_ORDER)]
             table.add_row(cells[0], cells[1], *styled, cells[-1])
-        yield Text(f"{gaps.plan.title} · {words.counties}{words.rank} · {words.as_of} {gaps.as_of.isoformat()}",
+        yield Text(f"{titled(gaps)} · {words.counties}{words.rank} · {words.as_of} {gaps.as_of.isoformat()}",
                    style="bold")
         yield table
         yield Text(words.mean_progress_note, style="dim")

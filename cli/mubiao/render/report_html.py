@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from mubiao.analysis.gaps import GapRow
 from mubiao.analysis.report import Lagging, Report
-from mubiao.labels import Labels, ReportLabels, labels, report_labels
+from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels
 from mubiao.models import Plan, Status
 from mubiao.render.cells import template_text
 from mubiao.render.charts import county_bars, status_bars, statuses_to_show
@@ -225,12 +225,14 @@ def _lagging(plan: Plan, item: Lagging, words: Labels) -> LaggingView:
 
 def _counties(report: Report, words: Labels, sections: ReportLabels) -> dict:
     plan = report.plan
+    words = labels_within(plan, report.gaps.area)  # the areas ranked: a province's cities
     shown = statuses_to_show(*(score.statuses for score in report.scores))
     scores = [{"rank": "—" if score.rank is None else str(score.rank), "county": area_name(plan, score.county, words),
                "counts": _counts(score.statuses, shown), "mean": percent(score.mean_progress, 1)}
               for score in report.scores]
     # the grid's counties: those with a cell anywhere, in plan order
-    counties = [county for county in plan.counties if any(county.id in cells for cells in report.grid.values())]
+    counties = [county for county in plan.children(report.gaps.area)
+                if any(county.id in cells for cells in report.grid.values())]
     grid_rows = []
     grid_statuses: dict[Status, int] = {}
     for ind in plan.indicators:

@@ -4,7 +4,7 @@ in the same order, from the same `Report`; every piece of county text goes throu
 from __future__ import annotations
 
 from mubiao.analysis.report import Lagging, Report
-from mubiao.labels import Labels, ReportLabels, labels, report_labels
+from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
@@ -82,8 +82,10 @@ def _lagging_item(report: Report, item: Lagging, words: Labels, sections: Report
 
 def _counties(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     plan = report.plan
+    words = labels_within(plan, report.gaps.area)  # the areas ranked: a province's cities
     scores = [score_cells(plan, score) for score in report.scores]
-    counties = [county for county in plan.counties if any(county.id in cells for cells in report.grid.values())]
+    counties = [county for county in plan.children(report.gaps.area)
+                if any(county.id in cells for cells in report.grid.values())]
     grid = [[f"{plan.indicator(indicator).name}({indicator})",
              *(words.statuses[cells[c.id].status] if c.id in cells else "" for c in counties)]
             for indicator, cells in report.grid.items()]

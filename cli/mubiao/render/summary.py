@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mubiao.analysis.summary import Fact, Summary
 from mubiao.errors import MubiaoError
-from mubiao.labels import Labels, SummaryLabels, in_words, labels, summary_labels
+from mubiao.labels import Labels, SummaryLabels, in_words, labels, labels_within, levels_within, summary_labels
 from mubiao.models import Levels, Status
 from mubiao.render.cells import md_cell, md_inline, template_text
 from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph, Span
@@ -123,8 +123,12 @@ class Templates:
 def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft:
     """The draft: title, 一 (one run-in paragraph per goal), 二 (shortfalls), 三 (next year), signature."""
     plan = summary.plan
+    # a deeper plan's whole draft speaks of the areas directly under it (a province's: its cities)
+    whole = summary.county is None and bool(plan.regions)
     templates = templates or Templates(plan.language, levels=plan.levels)
-    words, parts = labels(plan), summary_labels(plan)
+    if whole:
+        templates = replace(templates, levels=levels_within(plan, None))
+    words, parts = labels_within(plan, None) if whole else labels(plan), summary_labels(plan)
     year, organization = summary.year, organization_of(summary)
     blocks: list[Heading | Paragraph] = [Heading(parts.review.format(year=year))]
     said: set[str] = set()  # note clauses already in the draft: a clause is said once
@@ -268,8 +272,8 @@ def _causes(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels) -
 def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
     """The template variables of a fact (SENTENCE_VARIABLES): numbers formatted as people write them."""
     plan, row, ind = summary.plan, fact.row, fact.indicator
-    county_names = words.list_separator.join(plan.county(c).name for c in fact.short_counties)
-    missing_names = words.list_separator.join(plan.county(c).name for c in fact.missing_counties)
+    county_names = words.list_separator.join(plan.area_name(c) for c in fact.short_counties)
+    missing_names = words.list_separator.join(plan.area_name(c) for c in fact.missing_counties)
     if summary.county is None:
         area = words.city
     else:
@@ -285,7 +289,8 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         "deadline": row.deadline.isoformat(), "as_of": summary.as_of.isoformat(),
         # the city's offices (责任处室) are the city draft's: a county's draft speaks of the county only
         "owner": owner_name(plan, row.owner) if row.owner and summary.county is None else "",
-        "counties_total": row.counties_total or 0, "counties_met": len(fact.met_counties),
+        "counties_total": (len(fact.met_counties) + len(fact.short_counties) + len(fact.missing_counties)
+                           if plan.regions else row.counties_total or 0), "counties_met": len(fact.met_counties),
         "counties_short": county_names, "counties_missing": missing_names, "year": summary.year,
         "next_year": summary.year + 1, "causes": "",
     }
