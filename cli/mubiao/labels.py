@@ -147,16 +147,17 @@ def levels_within(plan: Plan, area: str | None) -> Levels:
 
 
 #: The words of a city bureau in the fixed Chinese texts, and what each becomes in a plan's `Levels`.
-_CITY_WORDS = re.compile("|".join(map(re.escape, ("县(市、区)", "全市", "市本级", "县"))))
+_CITY_WORDS = re.compile("|".join(map(re.escape, ("县(市、区)", "全市", "市本级", "县", "处室"))))
 _Words = TypeVar("_Words")
 
 
 def in_words(text: str, levels: Levels) -> str:
     """A fixed Chinese text (a label, a heading, a sentence template: never data, where 浦江县 is a name) in a
-    plan's words: 全市 → whole, 县(市、区) → units, 市本级 → own, 县 → unit, in one pass."""
+    plan's words: 全市 → whole, 县(市、区) → units, 市本级 → own, 县 → unit, 处室 → office, in one pass."""
     if levels == Levels():
         return text
-    words = {"县(市、区)": levels.units, "全市": levels.whole, "市本级": levels.own, "县": levels.unit}
+    words = {"县(市、区)": levels.units, "全市": levels.whole, "市本级": levels.own, "县": levels.unit,
+             "处室": levels.office}
     return _CITY_WORDS.sub(lambda found: words[found.group()], text)
 
 
@@ -225,6 +226,8 @@ class ReportLabels:
     lagging_indicators: str
     completeness_sentence: str
     """`{period}`, `{reported}` of `{expected}` (county, indicator) pairs, `{rate}`."""
+    own_sentence: str
+    """After it, where the plan has 市本级 indicators: `{reported}` of `{expected}`."""
     all_reported: str
     missing: str
     """The column of the indicators a county has not reported."""
@@ -248,6 +251,7 @@ REPORT_ZH = ReportLabels(
     lagging_counties="滞后的县:", notes="各地说明:",
     indicators="指标数", lagging_indicators="滞后与未完成的指标",
     completeness_sentence="{period} 应报 {expected} 项(县 × 指标),已报 {reported} 项,报送率 {rate}。",
+    own_sentence="市本级应报 {expected} 项,已报 {reported} 项。",
     all_reported="各县本月均已报送全部指标。", missing="未报送的指标",
     grid_note="每格为该县该指标的状态;空白为该县不承担此项指标。",
     sheets=("全市", "分县", "分处室", "未报送"),
@@ -264,6 +268,7 @@ REPORT_EN = ReportLabels(
     counties_lagging="Not behind for the city, with counties behind or missed", lagging_counties="Counties behind: ",
     notes="Notes from the counties: ", indicators="indicators", lagging_indicators="behind or missed",
     completeness_sentence="{period}: {reported} of {expected} (county, indicator) pairs reported, {rate}.",
+    own_sentence=" The city itself: {reported} of {expected}.",
     all_reported="Every county has reported every indicator this month.", missing="not reported",
     grid_note="Each cell is the county's status on the indicator; blank where the county does not report it.",
     sheets=("City", "Counties", "Owners", "Not reported"),
@@ -280,6 +285,15 @@ def report_labels(plan: Plan | str) -> ReportLabels:
         return words
     ranked = _worded(REPORT_ZH, levels_within(plan, None))
     return replace(words, **{name: getattr(ranked, name) for name in _RANKED_REPORT_WORDS})
+
+
+def report_words(plan: Plan, area: str | None) -> tuple[Labels, ReportLabels]:
+    """The labels and report words of the report of the whole (`report_labels`) or of a region (`--area`: that
+    region is the whole, 临江市共 6 项指标, and the areas within it are the units)."""
+    if area is None or plan.language == "en":
+        return labels(plan), report_labels(plan)
+    levels = levels_within(plan, area)
+    return _worded(ZH, levels), _worded(REPORT_ZH, levels)
 
 
 #: The report's words about the areas it ranks and lists (not about who reports).
@@ -313,6 +327,8 @@ class SummaryLabels:
     everything is done."""
     next_year_intro: str
     more: str
+    more_area: str
+    """The last item of 三 in the draft of an area without a bureau of its own (a township's report)."""
     """The last line of the third part: room for staff to add their own."""
     date: str
     """The signature date: `{year}`, `{month}`, `{day}`."""
@@ -329,7 +345,7 @@ SUMMARY_ZH = SummaryLabels(
     no_shortfalls="对照年度目标,各项指标均已完成。",
     none_behind="对照序时进度,没有滞后的指标;尚有{count}项指标未完成,将按计划推进。",
     next_year_intro="{next_year}年,将对照未完成的目标任务,重点抓好以下工作:",
-    more="【其他工作思路由各处室补充。】", date="{year}年{month}月{day}日", causes_separator=";", cause="{area}{text}",
+    more="【其他工作思路由各处室补充。】", more_area="【其他工作打算请补充。】", date="{year}年{month}月{day}日", causes_separator=";", cause="{area}{text}",
 )
 
 SUMMARY_EN = SummaryLabels(
@@ -340,7 +356,7 @@ SUMMARY_EN = SummaryLabels(
     no_shortfalls="Every target of the year was met.",
     none_behind="No indicator is behind its pace; {count} are not met yet and go on as planned.",
     next_year_intro="In {next_year} the work will carry on with the targets not yet met:",
-    more="[Other plans to be added by the departments.]", date="{year}-{month:02d}-{day:02d}",
+    more="[Other plans to be added by the departments.]", more_area="[Other plans to be added.]", date="{year}-{month:02d}-{day:02d}",
     causes_separator="; ", cause="{area}: {text}",
 )
 

@@ -118,6 +118,8 @@ class Levels:
     unit_bureaus: bool = True
     """Whether each unit has a civil-affairs bureau of its own (a county has one, a township does not): a
     unit's year-end draft is that bureau's summary, else the unit's report to the plan's bureau."""
+    office: str = "处室"
+    """The bureau's departments (责任处室, 分处室情况): a district's or a county's bureau has 科室."""
     middle: tuple[str, ...] = ()
     """A deeper plan's regions, one word per level from the top (a province's cities: 市): 各市, 滞后的市."""
 
@@ -129,8 +131,10 @@ class Levels:
 #: The words of each kind of bureau, by what its organisation's name ends with (the first that fits).
 LEVELS_BY_ORGANIZATION = (
     (("民政厅",), Levels(whole="全省", units="市(州)", unit="市", own="省本级", middle=("市",))),
-    (("区民政局",), Levels(whole="全区", units="乡镇(街道)", unit="镇街", own="区本级", unit_bureaus=False)),
-    (("县民政局", "旗民政局"), Levels(whole="全县", units="乡镇", unit="乡镇", own="县本级", unit_bureaus=False)),
+    (("区民政局",), Levels(whole="全区", units="乡镇(街道)", unit="镇街", own="区本级", unit_bureaus=False,
+                           office="科室")),
+    (("县民政局", "旗民政局"), Levels(whole="全县", units="乡镇", unit="乡镇", own="县本级", unit_bureaus=False,
+                                 office="科室")),
 )
 
 

@@ -82,9 +82,10 @@ INDICATOR = _table(
             "description": "仅 ratio:100 表示百分比,10000 表示每万…,1 表示普通比值。",
         },
         "counties": {
-            "type": "array",
-            "description": "扩展:只由这些县报送(默认全部县)。",
+            "type": ["array", "string"],
+            "description": "扩展:只由这些县报送(默认全部县);\"allocated\" 表示只由 allocation 中列出的县报送。",
             "items": {"type": "string"},
+            "pattern": "^allocated$",
         },
         "summary": _string("扩展:年度工作总结初稿中该指标的句子,jinja2 模板,如 "
                            "\"{{ area }}{{ name }}提高至{{ actual }}{{ unit }}。\"(变量见 docs/summary.md)。"),
@@ -127,6 +128,7 @@ LEVELS = _table(
         "own": _string("本级的称谓:市本级、区本级、县本级、省本级。"),
         "unit_bureaus": {"type": "boolean",
                          "description": "各报送单位是否有自己的民政局(县有,乡镇街道没有);决定分地区总结的标题和署名。"},
+        "office": _string("本单位内设机构的称谓:处室(市、省),科室(区、县)。用于“责任处室”“分处室情况”。"),
         "middle": {"type": "array", "items": {"type": "string", "minLength": 1},
                    "description": "多级计划中间各级区域在句中的称谓,自上而下,如省级计划的 [\"市\"]。"},
     },

@@ -102,12 +102,15 @@ def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = Non
 
 
 def open_report(root: str | Path, plan: str | None = None, as_of: str | None = None,
-                reading: Reading | None = None) -> "Report":
-    """The monthly report (月度通报) of a workspace's plan at `as_of`: the gap rows and the counties' notes."""
+                reading: Reading | None = None, area: str | None = None) -> "Report":
+    """The monthly report (月度通报) of a workspace's plan at `as_of`: the gap rows and the counties' notes; of
+    one region of a deeper plan with `area` (its id or name)."""
     from mubiao.analysis.report import build_report
+    from mubiao.selection import area_options, choose
 
     with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
-        return build_report(the_plan, progress, day)
+        chosen = None if area is None else choose("区域", [area], area_options(the_plan))[0]
+        return build_report(the_plan, progress, day, chosen)
 
 
 def open_summaries(root: str | Path, counties: list[str | None] | None, plan: str | None = None,

@@ -107,6 +107,7 @@ def plan_template(plan_id: str, year: int, level: str = "city") -> str:
     lines = "" if words == Levels() else (
         "\n# 各级的称谓:通报、总结、填报表和提示都用这些词(按发文机关推定;可改)\n[plan.levels]\n"
         f'whole = "{words.whole}"\nunits = "{words.units}"\nunit = "{words.unit}"\nown = "{words.own}"\n'
+        f'office = "{words.office}"\n'
         f"unit_bureaus = {'true' if words.unit_bureaus else 'false'}  # 各报送单位是否有自己的民政局\n")
     return Template(in_words(text, words)).substitute(
         plan_id=plan_id, year=year, organization=organization, levels=lines, unit1_id=unit1_id,

@@ -33,7 +33,7 @@ def test_csv_forms_for_chosen_counties_into_a_folder(cli, workspace, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--period", "2021-06"], "targets/ 中有 5 个计划,请用 --plan 指定一个"),
+        (["--period", "2021-06"], f"targets/ 中有 {len(list((REPO / 'targets').glob('*.toml')))} 个计划,请用 --plan 指定一个"),
         (["-p", "nosuch", "--period", "2021-06"], "targets/ 中没有计划“nosuch”"),
         (["-p", "jinhua-2021", "--period", "2022-01"], "不在计划期"),
         (["-p", "jinhua-2021", "--period", "June"], "不是月份"),

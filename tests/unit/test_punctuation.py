@@ -70,3 +70,10 @@ def test_no_document_of_the_sample_has_an_ascii_mark_between_chinese_characters(
     found = {name: sorted(set(_ASCII_BETWEEN_CHINESE.findall(text)))[:5] for name, text in texts.items()
              if _ASCII_BETWEEN_CHINESE.search(text)}
     assert not found, found
+
+
+def test_a_line_end_after_a_closing_bracket_stays():
+    """A heading ending in （临江市） keeps its line end: the next paragraph is not glued to it."""
+    from mubiao.render.punctuation import full_width
+
+    assert full_width("# 通报(临江市)\n\n东江省民政厅") == "# 通报（临江市）\n\n东江省民政厅"

@@ -211,10 +211,21 @@ class Completeness:
     """The pairs with a record for exactly this month."""
     missing: tuple[MissingReports, ...]
     """In plan order: each county with a missing pair, and which indicators."""
+    own_expected: int = 0
+    """The bureau's own (市本级) indicators (scope city) due this month: beside the counties' pairs, never in
+    `expected` (docs/contract.md §5 counts the counties' only)."""
+    own_missing: tuple[str, ...] = ()
+    """Those of them with no record of this month, in plan order."""
 
     @property
     def rate(self) -> float | None:
         return self.reported / self.expected if self.expected else None
+
+    @property
+    def every_missing(self) -> tuple[MissingReports, ...]:
+        """`missing`, then the bureau's own row (`city`) when it has not sent some of its indicators."""
+        own = (MissingReports(CITY, self.own_missing),) if self.own_missing else ()
+        return self.missing + own
 
 
 @dataclass(frozen=True)
@@ -295,8 +306,11 @@ class Gaps:
                        sum(1 for c in self.plan.reporting_counties(ind) if c.id in county_ids)
                        for ind in self.plan.indicators if ind.id in indicators)
         unreported = sum(len(m.indicators) for m in missing)
+        own = county_ids is None or None in county_ids or CITY in county_ids
+        own_due = [i for i in indicators if self.plan.indicator(i).scope is Scope.CITY] if own else []
         completeness = replace(self.completeness, expected=expected, reported=expected - unreported,
-                               missing=tuple(missing))
+                               missing=tuple(missing), own_expected=len(own_due),
+                               own_missing=tuple(i for i in self.completeness.own_missing if i in set(own_due)))
         return replace(self, table=table.take(keep), completeness=completeness)
 
     def directly_within(self, county: str | None) -> bool:
@@ -709,4 +723,6 @@ def _completeness(plan: Plan, layout: _Layout, reported: tuple, month: str) -> C
     missing = [MissingReports(plan.counties[int(areas[start]) - 1].id, tuple(ids[i] for i in layout.indicator[rows]))
                for start, rows in zip(starts, np.split(unsent, starts[1:]))]
     expected = len(layout.indicator)
-    return Completeness(period=month, expected=expected, reported=expected - len(unsent), missing=tuple(missing))
+    own = [int(i) for i, ind in zip(layout.positions, layout.chosen) if ind.scope is Scope.CITY]
+    return Completeness(period=month, expected=expected, reported=expected - len(unsent), missing=tuple(missing),
+                        own_expected=len(own), own_missing=tuple(ids[i] for i in own if not sent[i, 0]))

@@ -92,19 +92,21 @@ class Report:
     @property
     def city_rows(self) -> tuple[GapRow, ...]:
         """One row per indicator: its city row (or the one row of a scope-city indicator), in plan order."""
-        return tuple(row for row in self.gaps.rows if row.county is None)
+        return tuple(row for row in self.gaps.rows if row.county == self.gaps.area)
 
 
-def build_report(plan: Plan, progress: "pandas.DataFrame | ProgressRead", as_of: dt.date | None = None) -> Report:
-    """The monthly report at `as_of` (default: the last day of the latest month with data)."""
-    gaps = compute_gaps(plan, progress, as_of)
+def build_report(plan: Plan, progress: "pandas.DataFrame | ProgressRead", as_of: dt.date | None = None,
+                 area: str | None = None) -> Report:
+    """The monthly report at `as_of` (default: the last day of the latest month with data), of the whole or
+    of one region of a deeper plan (`area`: its rows and those within it, `Gaps.within`)."""
+    gaps = compute_gaps(plan, progress, as_of).within(area)
     return report_of(gaps, latest_notes(plan, progress, gaps.period))
 
 
 def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
     """The report of computed gap rows; `notes` maps (indicator id, county id or `city`) to the newest note."""
     plan = gaps.plan
-    city_rows = [row for row in gaps.rows if row.county is None]
+    city_rows = [row for row in gaps.rows if row.county == gaps.area]  # the whole's, or the region's (--area)
     county_rows: dict[str, list[GapRow]] = {}
     for row in gaps.rows:
         if gaps.directly_within(row.county):  # a deeper plan's report ranks and lists its top level (a province's cities)

@@ -132,6 +132,9 @@ def _schema_findings(report: _Report, data: Any) -> None:
             for key in error.validator_value:
                 if key not in error.instance:
                     report.add("P102", path, f"{where(path)}缺少必填键 `{key}`,请补上 {key} = …")
+        elif validator == "pattern" and path[-1] == "counties":  # the one word a `counties` text may be
+            report.add("P105", path, where.of(path[:-1]) + f"`counties` 应为县编号的列表(如 [\"wuyi\", \"panan\"]),"
+                       f"或 \"allocated\"(只由 allocation 中列出的县报送),这里是 \"{_shown(error.instance)}\"", at_value=True)
         elif validator == "pattern":
             report.add("P104", path, where.of(path[:-1]) + _bad_id_message(path, error.instance, error.validator_value), at_value=True)
         elif validator == "not":
@@ -465,6 +468,8 @@ class _IndicatorRules:
         self.decrease = indicator.get("direction") == "decrease"
         self.deadline = _date(indicator.get("deadline")) if "deadline" in indicator else plan.end
         subset = indicator.get("counties")
+        if subset == "allocated":
+            subset = list(indicator.get("allocation", {})) if isinstance(indicator.get("allocation"), dict) else []
         self.subset = {c for c in subset if isinstance(c, str)} if isinstance(subset, list) else None
 
     def add(self, code: str, key: str | KeyPath, message: str, *, at_value: bool = True) -> None:
@@ -521,6 +526,9 @@ class _IndicatorRules:
                     self.add("P215", key, f"scope = \"city\" 的指标只有全市一行,{key} 不会被使用;请删去", at_value=False)
         known = self.plan.county_ids
         counties = ind.get("counties")
+        if counties == "allocated" and not isinstance(ind.get("allocation"), dict):
+            self.add("P102", "counties", "counties = \"allocated\" 表示只由 allocation 中列出的县报送,但该指标没有 allocation;"
+                                         "请补上 allocation = { 县编号 = 目标, … }", at_value=True)
         if isinstance(counties, list):
             for n, county in enumerate(counties):
                 if isinstance(county, str) and county not in known:

@@ -15,7 +15,7 @@ def form(
     period: Annotated[str, typer.Option("--period", help="填报月份,YYYY-MM。", show_default=False)],
     counties: Annotated[
         Optional[list[str]],
-        typer.Option("--county", "-c", help="只为这些县生成(编号或名称,可重复;city 为市本级)。", show_default=False),
+        typer.Option("--county", "-c", help="只为这些报送单位生成(县、镇街等,编号或名称,可重复;city 为本级:市本级、区本级)。", show_default=False),
     ] = None,
     output_format: Annotated[
         FormFormat, typer.Option("--format", "-f", help="xlsx(锁定参考列、校验数字)或 csv(UTF-8 带 BOM)。")

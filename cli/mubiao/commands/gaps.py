@@ -16,7 +16,7 @@ from mubiao.models import Status
 def gaps(
     counties: Annotated[
         Optional[list[str]],
-        typer.Option("--county", "-c", help="只看这些县(编号或名称,可重复;city 为全市行)。", show_default=False),
+        typer.Option("--county", "-c", help="只看这些地区(县、镇街等,编号或名称,可重复;city 为全域行:全市、全区)。", show_default=False),
     ] = None,
     area: Annotated[
         Optional[str],
@@ -34,7 +34,7 @@ def gaps(
         typer.Option("--status", "-s", help="只看这些状态(可重复)。", show_default=False),
     ] = None,
     by: Annotated[
-        GapsView, typer.Option("--by", help="indicator:逐个指标(默认);county:各县排名表。")
+        GapsView, typer.Option("--by", help="indicator:逐个指标(默认);county:各报送单位(县、镇街,省级计划为各市)排名表。")
     ] = GapsView.INDICATOR,
     output_format: Annotated[
         GapsFormat, typer.Option("--format", "-f", help="table(终端)、json(docs/contract.md §5)、csv(UTF-8 带 BOM)、md。")

@@ -22,6 +22,11 @@ def report(
         Optional[Status],
         typer.Option("--fail-on", help="有指标处于此状态或更差时退出码为 1(报告照常写出)。", show_default=False),
     ] = None,
+    area: Annotated[
+        Optional[str],
+        typer.Option("--area", "-a", help="省级等多级计划:只写这个区域(编号或名称)的通报,排名其下级。",
+                     show_default=False),
+    ] = None,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
     root: Root = None,
@@ -47,9 +52,9 @@ def report(
     workspace = workspace_root(root)
     if output is not None:
         output_path(workspace, output)  # refused before any work
-    result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
+    result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), area=area)
     folder = output_path(workspace, output if output is not None else
-                         reports_folder(workspace, result.plan, result.gaps.period))
+                         reports_folder(workspace, result.plan, result.gaps.period) / (result.gaps.area or ""))
     with console.progress("生成月度通报", len(REPORT_FILES), min_items=1) as advance:
         files = {}
         for name, render in REPORT_FILES.items():

@@ -13,11 +13,11 @@ from mubiao.formats import SummaryFormat
 
 def summary(
     county: Annotated[
-        Optional[str], typer.Option("--county", "-c", help="写该县的总结(编号或名称);默认写全市的。",
+        Optional[str], typer.Option("--county", "-c", help="写该地区的总结(县、镇街等,编号或名称);默认写全域的(全市、全区)。",
                                     show_default=False),
     ] = None,
     all_counties: Annotated[
-        bool, typer.Option("--all-counties", help="为每个县各写一份(-o 为目录)。"),
+        bool, typer.Option("--all-counties", help="为每个报送单位(县、镇街)各写一份(-o 为目录)。"),
     ] = False,
     output_format: Annotated[
         SummaryFormat, typer.Option("--format", "-f", help="docx(Word,按党政机关公文格式)、md 或 html。"),

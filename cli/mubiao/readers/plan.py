@@ -117,6 +117,8 @@ def _goal(goal: dict[str, Any], plan: dict[str, Any]) -> Goal:
 def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) -> Indicator:
     kind = Kind(ind["kind"])
     counties = ind.get("counties")
+    if counties == "allocated":  # only the areas the allocation names report it (docs/plan-format.md)
+        counties = list(ind.get("allocation", {}))
     return Indicator(
         id=ind["id"],
         name=ind["name"],

@@ -305,7 +305,7 @@ def titled(gaps: Gaps) -> str:
 def missing_line(gaps: Gaps, words: Labels) -> str:
     """`2021-08 未报送:浦江县(31 项)、…`: who has not reported how many indicators for the as-of month."""
     names = words.list_separator.join(f"{area_name(gaps.plan, m.county, words)}{words.items.format(len(m.indicators))}"
-                                      for m in gaps.completeness.missing)
+                                      for m in gaps.completeness.every_missing)
     return f"{gaps.period} {words.not_reported}{names}"
 
 
@@ -355,7 +355,7 @@ def md_goal_tables(gaps: Gaps, words: Labels, heading: str) -> list[str]:
         lines += [f"{heading} {md_cell(goal.id)} {md_cell(goal.title)}({md_cell(owner_name(plan, goal.owner))})",
                   ""]
         lines += md_table(header, [
-            [f"{row.indicator} {row.name}" if row.is_city else "", area_name(plan, row.county, words),
+            [f"{row.indicator} {row.name}" if row.county == gaps.area else "", area_name(plan, row.county, words),
              actual_target_text(row, words),
              with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
              progress_text(row, words), shortfall_text(row, words), words.statuses[row.status],
@@ -411,7 +411,7 @@ def md_notes(gaps: Gaps, words: Labels) -> list[str]:
         notes.append(md_cell(words.stale_note))
     if legend := partial_legend(gaps.rows, words):
         notes.append(md_cell(legend))
-    if gaps.completeness.missing:
+    if gaps.completeness.every_missing:
         notes.append(md_cell(missing_line(gaps, words)))
     return [f"> {note}  " for note in notes]
 
@@ -501,7 +501,7 @@ class GapsTable:
         details = []
         if ind.kind is not Kind.MILESTONE:  # the plan's (city) figures: county rows carry their own targets
             details.append(f"{words.target} {with_unit(display_number(ind.target), ind.unit)}")
-            if row.is_city and row.expected is not None:
+            if row.county == self.gaps.area and row.expected is not None:
                 details.append(f"{words.expected} {display_number(row.expected, 1)}")
         goal_owner = next(goal.owner for goal in self.gaps.plan.goals if goal.id == row.goal)
         if row.owner != goal_owner:  # the goal's heading names its owner already
@@ -570,7 +570,7 @@ class GapsTable:
             notes.append(legend)
         for note in notes:
             yield Text(note, style="dim")
-        if self.gaps.completeness.missing:
+        if self.gaps.completeness.every_missing:
             yield Text(missing_line(self.gaps, words), style="yellow")
         yield Text(words.other_views, style="dim")
 

@@ -33,7 +33,8 @@ def full_width(text: str) -> str:
         return text
     text = _BRACKETS.sub(lambda found: _brackets(found, text), text)
     text = _MARK.sub(_mark, text)
-    return re.sub(rf"([，；：！？（）])\s+(?=[{_CHINESE}])|(?<=[{_CHINESE}])\s+(?=[（）])", r"\1", text)
+    # the space after a mark within a line goes (a line end stays: it ends a heading or a paragraph)
+    return re.sub(rf"([，；：！？（）])[ \t]+(?=[{_CHINESE}])|(?<=[{_CHINESE}])[ \t]+(?=[（）])", r"\1", text)
 
 
 #: The end of an HTML entity (`&gt;`, `&#39;`): its `;` is markup, not punctuation.

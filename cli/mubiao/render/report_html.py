@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from mubiao.analysis.gaps import GapRow
 from mubiao.analysis.report import Lagging, Report
-from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels
+from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
 from mubiao.models import Plan, Status
 from mubiao.render.cells import template_text
 from mubiao.render.charts import county_bars, status_bars, statuses_to_show
@@ -27,7 +27,7 @@ from mubiao.render.gaps import (
     actual_target_text, area_name, counties_text, facts_text, owner_name, partial_legend, percent, reported_text,
     shortfall_points,
 )
-from mubiao.render.report_md import completeness_sentence, overview_sentence
+from mubiao.render.report_md import completeness_sentence, overview_sentence, report_title
 
 TEMPLATE = "report/report.html.j2"
 
@@ -145,8 +145,8 @@ def _template(language: str = "zh"):
 def report_view(report: Report) -> dict:
     """Everything the template shows, as plain strings, numbers and view dataclasses."""
     plan = report.plan
-    words, sections = labels(plan), report_labels(plan)
-    title = sections.title.format(title=plan.title)
+    words, sections = report_words(plan, report.gaps.area)
+    title = report_title(report, sections)
     columns = {"area": words.county, "indicator": words.indicator, "actual_target": words.actual_target,
                "progress": words.progress, "expected_progress": words.expected_progress,
                "shortfall": words.shortfall, "status": words.status, "month": words.reported}
@@ -179,10 +179,12 @@ def _counts(counts: Mapping[Status, int], shown: Sequence[Status]) -> list[Count
     return [Count(counts.get(status, 0), status.value) for status in shown]
 
 
-def _row(plan: Plan, row: GapRow, words: Labels) -> RowView:
+def _row(plan: Plan, row: GapRow, words: Labels, focus: str | None = None) -> RowView:
+    """A row of a table; `focus` is the area the report is of (None: the whole), whose row leads its block."""
+    lead = row.county == focus
     return RowView(
         area=area_name(plan, row.county, words),
-        indicator=f"{row.indicator} {row.name}" if row.is_city else "",
+        indicator=f"{row.indicator} {row.name}" if lead else "",
         actual_target=actual_target_text(row, words),
         progress=percent(row.progress),
         expected_progress=percent(row.expected_progress),
@@ -191,7 +193,7 @@ def _row(plan: Plan, row: GapRow, words: Labels) -> RowView:
         month=reported_text(row),
         stale=row.stale,
         partial=counties_text(row) if row.partial else "",
-        is_city=row.is_city,
+        is_city=lead,
     )
 
 
@@ -274,7 +276,7 @@ def _completeness(report: Report, words: Labels, sections: ReportLabels) -> dict
     plan = report.plan
     missing = [{"area": area_name(plan, entry.county, words), "count": len(entry.indicators),
                 "indicators": words.list_separator.join(plan.indicator(i).name for i in entry.indicators)}
-               for entry in report.gaps.completeness.missing]
+               for entry in report.gaps.completeness.every_missing]
     return {"sentence": completeness_sentence(report, sections), "missing": missing}
 
 
@@ -282,7 +284,7 @@ def _goals(report: Report, words: Labels) -> list[GoalView]:
     plan = report.plan
     by_indicator: dict[str, list[RowView]] = {}
     for row in report.gaps.rows:
-        by_indicator.setdefault(row.indicator, []).append(_row(plan, row, words))
+        by_indicator.setdefault(row.indicator, []).append(_row(plan, row, words, report.gaps.area))
     goals = []
     for goal in plan.goals:
         indicators = tuple(tuple(by_indicator[ind.id]) for ind in goal.indicators if ind.id in by_indicator)

@@ -4,7 +4,7 @@ in the same order, from the same `Report`; every piece of county text goes throu
 from __future__ import annotations
 
 from mubiao.analysis.report import Lagging, Report
-from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels
+from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
@@ -14,8 +14,8 @@ from mubiao.render.punctuation import full_width
 
 
 def render_md(report: Report) -> str:
-    words, sections = labels(report.plan), report_labels(report.plan)
-    lines = [f"# {md_cell(sections.title.format(title=report.plan.title))}", "",
+    words, sections = report_words(report.plan, report.gaps.area)
+    lines = [f"# {md_cell(report_title(report, sections))}", "",
              md_cell(byline(report, sections)), ""]
     for part in (_overview, _lagging, _counties, _owners, _completeness, _full_table):
         lines += part(report, words, sections)
@@ -35,10 +35,20 @@ def overview_sentence(report: Report, words: Labels, sections: ReportLabels) -> 
     return sections.overview_sentence.format(total=sum(report.overview.values()), parts=parts)
 
 
+def report_title(report: Report, sections: ReportLabels) -> str:
+    """`2021年全市民政工作要点推进情况通报`; a region's (`--area`) adds its name: `…通报(临江市)`."""
+    title = sections.title.format(title=report.plan.title)
+    return f"{title}({report.plan.area_name(report.gaps.area)})" if report.gaps.area else title
+
+
 def completeness_sentence(report: Report, sections: ReportLabels) -> str:
     done = report.gaps.completeness
-    return sections.completeness_sentence.format(period=done.period, expected=done.expected,
-                                                 reported=done.reported, rate=percent(done.rate, 1))
+    sentence = sections.completeness_sentence.format(period=done.period, expected=done.expected,
+                                                     reported=done.reported, rate=percent(done.rate, 1))
+    if done.own_expected:  # the bureau's own indicators, beside the counties' pairs
+        sentence += sections.own_sentence.format(expected=done.own_expected,
+                                                 reported=done.own_expected - len(done.own_missing))
+    return sentence
 
 
 def _overview(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
@@ -106,10 +116,10 @@ def _owners(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
 def _completeness(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     plan, done = report.plan, report.gaps.completeness
     lines = [f"## {sections.completeness}", "", md_cell(completeness_sentence(report, sections)), ""]
-    if not done.missing:
+    if not done.every_missing:
         return lines + [md_cell(sections.all_reported), ""]
     rows = [[area_name(plan, m.county, words), str(len(m.indicators)),
-             words.list_separator.join(plan.indicator(i).name for i in m.indicators)] for m in done.missing]
+             words.list_separator.join(plan.indicator(i).name for i in m.indicators)] for m in done.every_missing]
     return lines + md_table([words.counties, sections.indicators, sections.missing], rows)
 
 

@@ -28,7 +28,7 @@ from rich.cells import cell_len
 from mubiao.analysis.gaps import GapRow
 from mubiao.analysis.notes import Note
 from mubiao.analysis.report import LAGGING, OwnerSummary, Report
-from mubiao.labels import Labels, ReportLabels, labels, report_labels, worded
+from mubiao.labels import Labels, ReportLabels, labels, report_labels, report_words, worded
 from mubiao.models import Kind, Plan, Status
 from mubiao.render.cells import FORMULA_STARTS
 from mubiao.render.colours import STATUS_COLOURS
@@ -147,7 +147,7 @@ def render_xlsx(report: Report) -> bytes:
     import xlsxwriter
 
     plan = report.plan
-    words = Words(labels(plan), report_labels(plan),
+    words = Words(*report_words(plan, report.gaps.area),
                   HEADINGS_EN if plan.language == "en" else worded(HEADINGS_ZH, plan))
     buffer = io.BytesIO()
     # in memory: no temporary files (which rules out XlsxWriter's constant_memory mode, so it is not asked for)
@@ -165,7 +165,7 @@ def render_xlsx(report: Report) -> bytes:
     _write_table(book.add_worksheet(city), formats, heading, _city_columns(report, words), report.city_rows,
                  statuses, frozen=3)  # goal, indicator id, name
     _write_table(book.add_worksheet(counties), formats, heading, _county_columns(report, words),
-                 [row for row in report.gaps.rows if row.county is not None], statuses, frozen=4)  # and the area
+                 [row for row in report.gaps.rows if row.county != report.gaps.area], statuses, frozen=4)  # and the area
     _write_table(book.add_worksheet(owners), formats, heading, _owner_columns(plan, words), report.owners, statuses,
                  frozen=1)
     _write_table(book.add_worksheet(missing), formats, heading, *_missing_table(report, words), statuses, frozen=1)

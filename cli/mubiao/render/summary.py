@@ -152,11 +152,12 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
     for number, fact in enumerate(shortfalls, 1):
         text = templates.sentence(["next_year.j2"], _values(summary, fact, words), where=f"(指标 {fact.indicator.id})")
         blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
-    blocks.append(Paragraph((Span(parts.item.format(number=len(shortfalls) + 1)), Span(parts.more))))
+    reports_up = summary.county is not None and not has_bureau(plan, summary.county)  # its report to the bureau
+    more = parts.more_area if reports_up else parts.more  # a township has no departments to add theirs
+    blocks.append(Paragraph((Span(parts.item.format(number=len(shortfalls) + 1)), Span(more))))
 
     day = summary.as_of
     signature = (organization, parts.date.format(year=day.year, month=day.month, day=day.day))
-    reports_up = summary.county is not None and not has_bureau(plan, summary.county)  # its report to the bureau
     title = (parts.unit_title if reports_up else parts.title).format(organization=organization, year=year)
     addressee = parts.addressee.format(organization=plan.organization) if reports_up else None
     draft = Draft(title, tuple(blocks), signature, plan.language, addressee)
@@ -185,9 +186,12 @@ def organization_of(summary: Summary) -> str:
     organization = summary.plan.organization
     if summary.county is None:
         return organization
-    county = summary.plan.county(summary.county).name
-    if not has_bureau(summary.plan, summary.county):  # no bureau of its own: its draft is its report, by name
+    plan = summary.plan
+    county = plan.area_name(summary.county)
+    if not has_bureau(plan, summary.county):  # no bureau of its own: its draft is its report, by name
         return county
+    if plan.regions and plan.language != "en":  # a province's county: 临江市云溪县民政局, its city: 临江市民政局
+        return "".join(plan.area_name(a) for a in reversed(plan.ancestors(summary.county))) + county + "民政局"
     for suffix in ("民政局", "民政厅"):
         if organization.endswith(suffix):
             return f"{organization[:-len(suffix)]}{county}{suffix}"
@@ -201,7 +205,7 @@ _NO_BUREAU = ("开发区", "新区", "园区", "度假区", "管委会")
 
 def has_bureau(plan: "Plan", county: str) -> bool:
     """Whether the area has a civil-affairs bureau of its own (`[plan.levels] unit_bureaus`, and not a zone)."""
-    return plan.levels.unit_bureaus and not plan.county(county).name.endswith(_NO_BUREAU)
+    return plan.levels.unit_bureaus and not plan.area_name(county).endswith(_NO_BUREAU)
 
 
 def numeral(number: int, language: str) -> str:
@@ -277,7 +281,7 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
     if summary.county is None:
         area = words.city
     else:
-        area = _area_word(plan.county(summary.county).name, plan.language)
+        area = _area_word(plan.area_name(summary.county), plan.language)
     return {
         "id": ind.id, "name": ind.name, "kind": ind.kind.value, "direction": ind.direction.value,
         "unit": ind.unit or "", "status": row.status.value, "status_word": words.statuses[row.status],
