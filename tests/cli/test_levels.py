@@ -71,15 +71,15 @@ def test_in_words_changes_fixed_texts_in_one_pass():
     assert in_words("全市", Levels()) == "全市"
 
 
-def _outputs(root: Path) -> dict[str, str]:
+def _outputs(root: Path, shown: str = "G02-centres", month: str = "2021-07") -> dict[str, str]:
     """Every output of every command, as text (an xlsx or docx as the text of its XML parts)."""
     texts = {}
     for args in (["gaps"], ["gaps", "--format", "md"], ["gaps", "--format", "csv"], ["gaps", "--format", "json"],
-                 ["gaps", "--by", "county"], ["show", "G02-centres"], ["check"]):
+                 ["gaps", "--by", "county"], ["show", shown], ["check"]):
         result = run(*args, "--root", str(root))
         texts[" ".join(args)] = result.stdout + result.stderr
-    for args in (["report"], ["summary"], ["summary", "--all-counties"], ["form", "--period", "2021-07"],
-                 ["form", "--period", "2021-07", "--format", "csv"]):
+    for args in (["report"], ["summary"], ["summary", "--all-counties"], ["form", "--period", month],
+                 ["form", "--period", month, "--format", "csv"]):
         assert run(*args, "--root", str(root)).exit_code == 0, args
     for path in sorted((root / "reports").rglob("*.*")):
         name = str(path.relative_to(root))
@@ -160,3 +160,33 @@ def test_the_partial_legend_names_the_plans_own_counts(tmp_path):
     assert run("report", "--root", str(root), "--as-of", "2021-06").exit_code == 0
     report = (root / "reports" / "demo" / "2021-06" / "report.md").read_text(encoding="utf-8")
     assert "2/3：全区数只汇总了已报送的镇街（3 个中的 2 个），是部分数据" in report
+
+
+def test_the_district_sample_says_its_own_words_everywhere(tmp_path):
+    """The Done-when of issue 19 on the district sample (targets/wucheng-2022.toml, seed 004 part 二): no output
+    says 全市, 县(市、区), 市本级, 县 or a city bureau's 处室 (a district bureau has 科室), and every township's
+    draft is titled and addressed as its report to the bureau."""
+    root = tmp_path / "ws"
+    (root / "targets").mkdir(parents=True)
+    shutil.copy(REPO / "targets" / "wucheng-2022.toml", root / "targets")
+    shutil.copytree(REPO / "data" / "wucheng-2022", root / "data" / "wucheng-2022")
+    texts = _outputs(root, shown="G01-ertongzhijia", month="2022-12")
+    words = re.compile(CITY_WORDS.pattern + "|处室")
+    said = {name: sorted({text[max(0, m.start() - 12):m.end() + 8] for m in words.finditer(text)})[:5]
+            for name, text in texts.items() if words.search(text)}
+    assert not said, said
+    assert "全区共" in texts["reports/wucheng-2022/2022-12/report.md"]
+    plan = load_plan(root / "targets" / "wucheng-2022.toml")
+    drafts = sorted((root / "reports" / "wucheng-2022" / "2022-12").glob("summary-*.docx"))
+    assert len(drafts) == len(plan.counties) + 1
+    for county in plan.counties:
+        lines = _docx_lines(root / "reports" / "wucheng-2022" / "2022-12" / f"summary-{county.id}.docx")
+        assert lines[0] == f"{county.name}2022年民政工作总结（初稿）", lines[:2]
+        assert lines[1] == "金华市婺城区民政局：", lines[:2]
+        assert lines[-2] == county.name and f"{county.name}民政局" not in "".join(lines)
+
+
+def _docx_lines(path: Path) -> list[str]:
+    import docx
+
+    return [paragraph.text.strip() for paragraph in docx.Document(str(path)).paragraphs if paragraph.text.strip()]
