@@ -125,3 +125,29 @@ def progress(description: str, total: int, min_items: int = PROGRESS_MIN_ITEMS) 
     with Progress(*columns, console=stderr(), transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda: bar.advance(task)
+
+
+#: How many of a read's errors the commands list; `mubiao check` lists them all.
+PROBLEMS_SHOWN = 10
+
+
+def read_problems(problems) -> bool:
+    """Say on stderr what a command went on past (`ReadProblems`: the files with errors, whose refused rows or
+    whole file are not counted, and how many warnings there are); True when there were errors (exit code 1)."""
+    if problems is None:
+        return False
+    console = stderr()
+    errors = problems.errors
+    if errors:
+        console.print(Text(f"注意:{len(problems.files)} 个文件有错误(共 {len(errors)} 处),出错的行未计入"
+                           f"(整份读不了的文件未计入),其余照常统计:", style="bold yellow"))
+        for finding in errors[:PROBLEMS_SHOWN]:
+            where = f":{finding.line}" if finding.line else ""
+            console.print(Text(f"  {one_line(finding.file)}{where}  {finding.code}  {one_line(finding.message)}",
+                               style="yellow"))
+        if len(errors) > PROBLEMS_SHOWN:
+            console.print(Text(f"  …另有 {len(errors) - PROBLEMS_SHOWN} 处,mubiao check 列出全部", style="yellow"))
+        console.print(Text("  请按提示改正后重新报送;加 --strict 则遇到错误即停止", style="dim"))
+    if problems.warnings:
+        console.print(Text(f"另有 {problems.warnings} 条警告,mubiao check 列出", style="dim"))
+    return bool(errors)

@@ -229,6 +229,10 @@ class ReportLabels:
     own_sentence: str
     """After it, where the plan has 市本级 indicators: `{reported}` of `{expected}`."""
     all_reported: str
+    problems: str
+    """Before the table of the files with errors: their refused rows (or the whole file) are not counted."""
+    problems_columns: tuple[str, str, str]
+    """The file, how many errors, the first of them."""
     missing: str
     """The column of the indicators a county has not reported."""
     grid_note: str
@@ -253,6 +257,8 @@ REPORT_ZH = ReportLabels(
     completeness_sentence="{period} 应报 {expected} 项(县 × 指标),已报 {reported} 项,报送率 {rate}。",
     own_sentence="市本级应报 {expected} 项,已报 {reported} 项。",
     all_reported="各县本月均已报送全部指标。", missing="未报送的指标",
+    problems="以下文件有错误,出错的行(整份读不了的文件)未计入本通报;请按提示改正后重新报送:",
+    problems_columns=("文件", "错误数", "第一处错误及改正方法"),
     grid_note="每格为该县该指标的状态;空白为该县不承担此项指标。",
     sheets=("全市", "分县", "分处室", "未报送"),
     chart_statuses="全市指标状态分布", chart_counties="各县指标状态分布",
@@ -269,6 +275,8 @@ REPORT_EN = ReportLabels(
     notes="Notes from the counties: ", indicators="indicators", lagging_indicators="behind or missed",
     completeness_sentence="{period}: {reported} of {expected} (county, indicator) pairs reported, {rate}.",
     own_sentence=" The city itself: {reported} of {expected}.",
+    problems="These files have errors; their rows in error (or the whole file) are not counted here:",
+    problems_columns=("File", "Errors", "The first, and what to fix"),
     all_reported="Every county has reported every indicator this month.", missing="not reported",
     grid_note="Each cell is the county's status on the indicator; blank where the county does not report it.",
     sheets=("City", "Counties", "Owners", "Not reported"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ContextManager, Iterator
 
@@ -89,32 +90,37 @@ def output_path(root: str | Path, path: str | Path) -> Path:
 
 
 def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = None,
-              reading: Reading | None = None) -> "Gaps":
+              reading: Reading | None = None, strict: bool = False) -> "Gaps":
     """The gap report of a workspace's plan at `as_of` (a date or a month; default the latest month with
     data): plan, progress files and engine in one call. Raises WorkspaceError, PlanError or ProgressError.
 
     `reading(total)`, if given, is entered around the reading of the progress files and yields a callback
-    to call once per file read (the CLI's progress bar)."""
+    to call once per file read (the CLI's progress bar).
+
+    A file with errors does not stop it: its rows (or the file) that were refused are not counted, and the
+    result's `problems` says so (docs/progress-files.md, "One bad file"); `strict` raises at the first error."""
     from mubiao.analysis.gaps import compute_gaps
 
-    with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
-        return compute_gaps(the_plan, progress, day)
+    with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
+        return replace(compute_gaps(the_plan, progress, day), problems=progress.problems)
 
 
 def open_report(root: str | Path, plan: str | None = None, as_of: str | None = None,
-                reading: Reading | None = None, area: str | None = None) -> "Report":
+                reading: Reading | None = None, area: str | None = None, strict: bool = False) -> "Report":
     """The monthly report (月度通报) of a workspace's plan at `as_of`: the gap rows and the counties' notes; of
     one region of a deeper plan with `area` (its id or name)."""
     from mubiao.analysis.report import build_report
     from mubiao.selection import area_options, choose
 
-    with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
+    with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
         chosen = None if area is None else choose("区域", [area], area_options(the_plan))[0]
-        return build_report(the_plan, progress, day, chosen)
+        report = build_report(the_plan, progress, day, chosen)
+        return replace(report, gaps=replace(report.gaps, problems=progress.problems))
 
 
 def open_summaries(root: str | Path, counties: list[str | None] | None, plan: str | None = None,
-                   as_of: str | None = None, reading: Reading | None = None) -> list["Summary"]:
+                   as_of: str | None = None, reading: Reading | None = None,
+                   strict: bool = False) -> list["Summary"]:
     """The year-end summary facts of each area in `counties` (an entry None: the city; else a county id or
     name; `counties` None: every county of the plan), from one reading of the workspace."""
     from mubiao.analysis.gaps import compute_gaps
@@ -123,8 +129,8 @@ def open_summaries(root: str | Path, counties: list[str | None] | None, plan: st
     from mubiao.models import CITY
     from mubiao.selection import choose, county_options
 
-    with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
-        gaps = compute_gaps(the_plan, progress, day)
+    with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
+        gaps = replace(compute_gaps(the_plan, progress, day), problems=progress.problems)
         notes = latest_notes(the_plan, progress, gaps.period)
     if counties is None:
         counties = [county.id for county in the_plan.counties]
@@ -133,25 +139,27 @@ def open_summaries(root: str | Path, counties: list[str | None] | None, plan: st
 
 
 def open_history(root: str | Path, indicator: str, plan: str | None = None, as_of: str | None = None,
-                 reading: Reading | None = None) -> "History":
+                 reading: Reading | None = None, strict: bool = False) -> "History":
     """One indicator (by id or name) across the counties and months of a workspace's plan."""
     from mubiao.analysis.history import indicator_history
     from mubiao.selection import choose, indicator_options
 
-    with _progress(root, plan, as_of, reading) as (the_plan, progress, day):
+    with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
         [indicator_id] = choose("指标", [indicator], indicator_options(the_plan))
-        return indicator_history(the_plan, progress, indicator_id, day)
+        history = indicator_history(the_plan, progress, indicator_id, day)
+        return replace(history, gaps=replace(history.gaps, problems=progress.problems))
 
 
 @contextmanager
-def _progress(root: str | Path, plan: str | None, as_of: str | None,
-              reading: Reading | None) -> Iterator[tuple[Plan, "ProgressRead", "dt.date | None"]]:
-    """The plan, its progress files read (ProgressError at the first error, as `load_progress`) and the date; the
-    store is let go (for another mubiao to use) when the caller is done."""
+def _progress(root: str | Path, plan: str | None, as_of: str | None, reading: Reading | None,
+              strict: bool = False) -> Iterator[tuple[Plan, "ProgressRead", "dt.date | None"]]:
+    """The plan, its progress files read (with `strict`, ProgressError at the first error, as `load_progress`;
+    else the valid records, the errors in `problems`) and the date; the store is let go (for another mubiao to
+    use) when the caller is done."""
     from contextlib import ExitStack
 
     from mubiao.numbers import CellError, parse_as_of
-    from mubiao.readers.progress import read_progress_or_raise
+    from mubiao.readers.progress import read_progress, read_progress_or_raise
 
     the_plan = open_plan(root, plan)
     day = None
@@ -165,7 +173,7 @@ def _progress(root: str | Path, plan: str | None, as_of: str | None,
                                  hint=f"请写计划期内的日期或月份,如 {the_plan.last_month}")
     with ExitStack() as bar:  # the bar starts once the files are listed, with its total
         steps: list[Callable[[], None]] = []
-        progress = read_progress_or_raise(
+        progress = (read_progress_or_raise if strict else read_progress)(
             the_plan, root, on_count=None if reading is None else (
                 lambda total: steps.append(bar.enter_context(reading(total)))),
             on_file=None if reading is None else (lambda _path: steps[0]()))

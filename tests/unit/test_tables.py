@@ -69,18 +69,23 @@ def test_what_cannot_be_decoded_is_refused_with_d002(name):
     assert raised.value.file.endswith(name) and raised.value.hint
 
 
-def test_nul_bytes_empty_files_and_renamed_files_are_d001(tmp_path):
+def test_nul_bytes_and_empty_files_are_d001(tmp_path):
     cases = {
         "nul.csv": b"indicator,value\r\nG03-zhongxin,4\x00\r\n",
         "empty.csv": b"",
         "spaces.csv": b" \r\n \r\n",
-        "not-a-zip.xlsx": b"indicator,value\r\n",
     }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
         with pytest.raises(ProgressError) as raised:
             read_table(tmp_path / name)
         assert raised.value.code == "D001", name
+
+
+def test_a_renamed_file_is_read_as_what_its_bytes_say(tmp_path):
+    """A CSV saved under an .xlsx name (an export's, a county's rename) is the CSV it is."""
+    (tmp_path / "not-a-zip.xlsx").write_bytes(b"indicator,value\r\nG03-zhongxin,4\r\n")
+    assert read_table(tmp_path / "not-a-zip.xlsx").rows == ((2, ("G03-zhongxin", "4")),)
 
 
 def test_a_header_below_a_title_and_a_note_is_found(tmp_path):

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import numpy
     import pandas
 
-    from mubiao.readers.progress import ProgressRead
+    from mubiao.readers.progress import ProgressRead, ReadProblems
 
 #: The values of `projected_status`, by their code in `GapTable.projected_status` (0: none).
 PROJECTED_STATUSES = (None, "will_meet", "will_miss")
@@ -240,6 +240,8 @@ class Gaps:
     completeness: Completeness
     area: str | None = None
     """The region these rows are of (`within`; None: the whole): its areas are the ones a scoreboard ranks."""
+    problems: "ReadProblems | None" = None
+    """The errors of the files read that the rows went on without (`mubiao.workspace` sets it), if any."""
 
     @cached_property
     def rows(self) -> tuple[GapRow, ...]:

@@ -46,14 +46,17 @@ def files_to_check(paths: Iterable[Path], root: Path | None = None) -> ToCheck:
     others = 0
     for path in paths:
         if path.is_dir():
-            listing = list_files(path, KNOWN_SUFFIXES, root if root is not None else Path("."))
+            listing = list_files(path, KNOWN_SUFFIXES, root if root is not None else Path("."), others=True)
             above = _resolved_parts(path)  # (once per folder: resolving is a system call per link)
             for file in listing.files:
                 if file.suffix.lower() in TABLE_SUFFIXES and "data" not in above + file.relative_to(path).parts[:-1]:
                     others += 1
                 else:
                     files.append(file)
-            passed_over += listing.findings()
+            # any other file is said only within a plan's folder of progress files (data/<plan>/…): data/README.md
+            # and the workspace's own scripts are not a county's
+            passed_over += [finding for each, finding in zip(listing.passed_over, listing.findings())
+                            if each.code != "D008" or _in_plan_folder(above + each.path.relative_to(path).parts[:-1])]
         elif path.is_file():
             if path.suffix.lower() not in KNOWN_SUFFIXES:
                 raise WorkspaceError(f"不知道如何检查这种文件(可检查:{'、'.join(KNOWN_SUFFIXES)})", file=path)
@@ -61,6 +64,11 @@ def files_to_check(paths: Iterable[Path], root: Path | None = None) -> ToCheck:
         else:
             raise WorkspaceError("路径不存在", file=path, hint=_where_hint(path))
     return ToCheck(list(dict.fromkeys(files)), passed_over, others)
+
+
+def _in_plan_folder(parts: tuple[str, ...]) -> bool:
+    """Whether a file's folders (`parts`) are a plan's folder under `data/`, or within one."""
+    return "data" in parts[:-1]
 
 
 def _resolved_parts(folder: Path) -> tuple[str, ...]:

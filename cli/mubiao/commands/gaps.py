@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mubiao.commands.options import AsOfOption, PlanOption, Root, workspace_root
+from mubiao.commands.options import AsOfOption, PlanOption, Root, StrictOption, workspace_root
 from mubiao.errors import ExitCode
 from mubiao.formats import GapsFormat, GapsView
 from mubiao.models import Status
@@ -49,6 +49,7 @@ def gaps(
                                        "no_data、no_target、on_track、met)。", show_default=False),
     ] = None,
     as_of: AsOfOption = None,
+    strict: StrictOption = False,
     plan: PlanOption = None,
     root: Root = None,
 ) -> None:
@@ -59,7 +60,9 @@ def gaps(
     全市数按指标类型汇总:累计数相加,标准取最差的县,比例为 Σ分子/Σ分母,完成类为完成县的比例;
     有县未报送时,全市数是部分数据,标出 9/10。
 
-    退出码:0 完成;1 指定了 --fail-on 且有行处于该状态或更差;2 无法运行。
+    有文件出错时照常输出:出错的行(或整份读不了的文件)不计入,在最后列出,退出码 1;加 --strict 则遇错即停。
+
+    退出码:0 完成;1 有文件出错,或指定了 --fail-on 且有行处于该状态或更差;2 无法运行。
 
     示例:
 
@@ -86,7 +89,7 @@ def gaps(
 
     workspace = workspace_root(root)
     destination = output_path(workspace, output) if output is not None else None  # refused before any work
-    result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"))
+    result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), strict=strict)
     the_plan = result.plan
     if area is not None:
         result = result.within(choose("区域", [area], area_options(the_plan))[0])
@@ -106,4 +109,5 @@ def gaps(
         console.emit(f"已写入 {written}\n")
     else:
         console.emit(rendered.decode("utf-8-sig") if isinstance(rendered, bytes) else rendered)
-    raise typer.Exit(ExitCode.FINDINGS if selected.fails(fail_on) else ExitCode.OK)
+    problems = console.read_problems(result.problems)  # (the rows went on without the files' bad rows)
+    raise typer.Exit(ExitCode.FINDINGS if problems or selected.fails(fail_on) else ExitCode.OK)

@@ -43,3 +43,9 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+StrictOption = Annotated[
+    bool,
+    typer.Option("--strict", help="有文件出错即停止(退出码 2),不用其余文件继续;默认照常输出,有问题的行不计入并列出,退出码 1。"),
+]

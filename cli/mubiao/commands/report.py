@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mubiao.commands.options import AsOfOption, PlanOption, Root, workspace_root
+from mubiao.commands.options import AsOfOption, PlanOption, Root, StrictOption, workspace_root
 from mubiao.errors import ExitCode
 from mubiao.models import Status
 
@@ -28,6 +28,7 @@ def report(
                      show_default=False),
     ] = None,
     as_of: AsOfOption = None,
+    strict: StrictOption = False,
     plan: PlanOption = None,
     root: Root = None,
 ) -> None:
@@ -52,7 +53,8 @@ def report(
     workspace = workspace_root(root)
     if output is not None:
         output_path(workspace, output)  # refused before any work
-    result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), area=area)
+    result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), area=area,
+                         strict=strict)
     folder = output_path(workspace, output if output is not None else
                          reports_folder(workspace, result.plan, result.gaps.period) / (result.gaps.area or ""))
     with console.progress("生成月度通报", len(REPORT_FILES), min_items=1) as advance:
@@ -63,4 +65,5 @@ def report(
     with locked(folder):  # another report into this folder waits: the four files are always one run's
         write_all_atomic({folder / name: data for name, data in files.items()})  # all four, or none
     console.emit(f"已写入 {folder}/:{'、'.join(REPORT_FILES)}\n")
-    raise typer.Exit(ExitCode.FINDINGS if result.gaps.fails(fail_on) else ExitCode.OK)
+    problems = console.read_problems(result.gaps.problems)  # (五、报送情况 lists them too)
+    raise typer.Exit(ExitCode.FINDINGS if problems or result.gaps.fails(fail_on) else ExitCode.OK)

@@ -6,13 +6,15 @@ from typing import Annotated
 
 import typer
 
-from mubiao.commands.options import AsOfOption, PlanOption, Root, workspace_root
+from mubiao.commands.options import AsOfOption, PlanOption, Root, StrictOption, workspace_root
+from mubiao.errors import ExitCode
 
 
 def show(
     indicator: Annotated[str, typer.Argument(help="指标编号(如 G03-zhongxin)或指标名称。", show_default=False)],
     notes: Annotated[int, typer.Option("--notes", help="显示最新的几条填报说明;0 为全部。")] = 12,
     as_of: AsOfOption = None,
+    strict: StrictOption = False,
     plan: PlanOption = None,
     root: Root = None,
 ) -> None:
@@ -32,5 +34,7 @@ def show(
     from mubiao.workspace import open_history
 
     history = open_history(workspace_root(root), indicator, plan, as_of,
-                           reading=partial(console.progress, "读取进度文件"))
+                           reading=partial(console.progress, "读取进度文件"), strict=strict)
     console.emit(HistoryView(history, notes=notes))
+    if console.read_problems(history.gaps.problems):
+        raise typer.Exit(ExitCode.FINDINGS)

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mubiao.commands.options import AsOfOption, PlanOption, Root, workspace_root
+from mubiao.commands.options import AsOfOption, PlanOption, Root, StrictOption, workspace_root
+from mubiao.errors import ExitCode
 from mubiao.formats import SummaryFormat
 
 
@@ -38,6 +39,7 @@ def summary(
         bool, typer.Option("--trace", help="md/html:在每句后标出数字来自哪个指标,便于核对。"),
     ] = False,
     as_of: AsOfOption = None,
+    strict: StrictOption = False,
     plan: PlanOption = None,
     root: Root = None,
 ) -> None:
@@ -72,7 +74,8 @@ def summary(
     if output is not None and not to_stdout:
         output_path(workspace, output)  # refused before any work
     areas: list[str | None] | None = None if all_counties else [county]  # None: every county
-    summaries = open_summaries(workspace, areas, plan, as_of, reading=partial(console.progress, "读取进度文件"))
+    summaries = open_summaries(workspace, areas, plan, as_of, reading=partial(console.progress, "读取进度文件"),
+                               strict=strict)
     written = []
     if not summaries:  # --all-counties on a plan that declares no county: nothing to write
         return
@@ -88,8 +91,10 @@ def summary(
             rendered = render_draft(draft_summary(result, templates), output_format, templates, trace)
             if to_stdout:
                 console.emit(rendered)
-                return
+                break
             written.append(write_atomic(output_path(workspace, path), rendered))
             advance()
     for path in written:
         console.emit(f"已写入 {path}\n")
+    if console.read_problems(summaries[0].gaps.problems):
+        raise typer.Exit(ExitCode.FINDINGS)

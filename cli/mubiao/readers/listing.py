@@ -8,7 +8,9 @@ county's report). Everything else that has a known suffix but is not read is sai
 - a link whose target is missing, or that points to itself (a loop);
 - a link that leads out of the workspace: mubiao reads only what is inside it, as `check` and `gaps` both say;
 - a linked folder (not walked: links can loop, and the files would be counted twice);
-- something that is not a regular file (a pipe, a socket, a device): reading a pipe would wait forever.
+- something that is not a regular file (a pipe, a socket, a device): reading a pipe would wait forever;
+- where asked (`others`: a plan's folder of progress files), any other file: a 说明.docx, a photo, a zip of
+  returns (D008, a warning: it is not a table, and a county may have meant it as one).
 
 A link to a regular file inside the workspace is read like the file.
 """
@@ -31,6 +33,8 @@ class PassedOver:
 
     path: Path
     why: str
+    code: str | None = None
+    """The finding's code, where it is not the one its suffix gives (P002 for a plan, else D006)."""
 
 
 @dataclass(frozen=True)
@@ -43,16 +47,16 @@ class Listing:
         """An error for each entry passed over: P002 for a plan (`.toml`), D006 for a progress file."""
         from mubiao.checks.findings import RULES, Finding
 
-        def code(path: Path) -> str:
-            return "P002" if path.suffix.lower() == ".toml" else "D006"
+        def code(each: PassedOver) -> str:
+            return each.code or ("P002" if each.path.suffix.lower() == ".toml" else "D006")
 
-        return [Finding(str(each.path), None, None, code(each.path), RULES[code(each.path)].severity, each.why)
+        return [Finding(str(each.path), None, None, code(each), RULES[code(each)].severity, each.why)
                 for each in self.passed_over]
 
 
-def list_files(folder: str | Path, suffixes: Iterable[str], root: str | Path) -> Listing:
-    """The files under `folder` whose suffix (any case) is one of `suffixes`, and what was passed over; `root` is
-    the workspace, which no link may lead out of."""
+def list_files(folder: str | Path, suffixes: Iterable[str], root: str | Path, others: bool = False) -> Listing:
+    """The files under `folder` whose suffix (any case) is one of `suffixes`, and what was passed over (with
+    `others`, every other file too: D008); `root` is the workspace, which no link may lead out of."""
     suffixes = tuple(s.lower() for s in suffixes)
     try:
         inside = Path(root).resolve()
@@ -60,12 +64,12 @@ def list_files(folder: str | Path, suffixes: Iterable[str], root: str | Path) ->
         inside = Path(os.path.abspath(root))
     found: list[tuple[tuple[str, ...], str]] = []
     passed: list[PassedOver] = []
-    _walk(str(folder), (), suffixes, inside, found, passed)
+    _walk(str(folder), (), suffixes, inside, found, passed, others)
     return Listing([Path(path) for _, path in sorted(found)], sorted(passed, key=lambda p: p.path.parts))
 
 
 def _walk(folder: str, parts: tuple[str, ...], suffixes: tuple[str, ...], inside: Path,
-          found: list[tuple[tuple[str, ...], str]], passed: list[PassedOver]) -> None:
+          found: list[tuple[tuple[str, ...], str]], passed: list[PassedOver], others: bool) -> None:
     """`os.scandir` says what each entry is without a stat (but for a link)."""
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -80,12 +84,18 @@ def _walk(folder: str, parts: tuple[str, ...], suffixes: tuple[str, ...], inside
                 elif known:
                     found.append(((*parts, name), entry.path))
             elif entry.is_dir(follow_symlinks=False):
-                _walk(entry.path, (*parts, name), suffixes, inside, found, passed)
+                _walk(entry.path, (*parts, name), suffixes, inside, found, passed, others)
             elif known:
                 if entry.is_file(follow_symlinks=False):
                     found.append(((*parts, name), entry.path))
                 else:
                     passed.append(PassedOver(Path(entry.path), "不是普通文件(是管道、设备或套接字),未读取"))
+            elif others and entry.is_file(follow_symlinks=False):
+                passed.append(PassedOver(Path(entry.path), NOT_A_TABLE, "D008"))
+
+
+#: Why a file that is no table is not read (D008).
+NOT_A_TABLE = ("不是报表文件,未读取;进度请用 CSV 或 Excel 工作簿报送(mubiao form 生成的填报表),文字说明写在“备注”列")
 
 
 def _link_problem(path: Path, inside: Path, known: bool) -> str | None:

@@ -85,6 +85,20 @@ _TIDY_QUERY = """
     ORDER BY f.position, r."row" """
 
 
+@dataclass(frozen=True)
+class ReadProblems:
+    """The errors of a read that the commands went on past (their rows, or their files, not counted: docs/
+    progress-files.md, "One bad file"), and how many warnings the files have (`mubiao check` words them)."""
+
+    errors: tuple[Finding, ...] = ()
+    warnings: int = 0
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files with an error, in order."""
+        return tuple(dict.fromkeys(f.file for f in self.errors))
+
+
 @dataclass(frozen=True, eq=False)
 class ProgressRead:
     """Everything read from a plan's progress files: the files, their records (in `store`), and every finding."""
@@ -120,6 +134,12 @@ class ProgressRead:
         found = [f for f in (*self.file_findings, *self.across.errors()) if f.severity is Severity.ERROR]
         return tuple(sorted(found, key=Finding.sort_key))
 
+    @property
+    def problems(self) -> "ReadProblems":
+        """What a command that goes on past bad files says about them (`ReadProblems`)."""
+        warnings = sum(f.severity is Severity.WARNING for f in self.file_findings)
+        return ReadProblems(self.errors, warnings)
+
     @cached_property
     def frame(self) -> "pandas.DataFrame":
         """The records as the tidy table (see `load_progress`)."""
@@ -154,7 +174,7 @@ def progress_listing(plan: Plan, root: str | Path = ".") -> "Listing":
     folder = progress_folder(plan, root)
     if not folder.is_dir():
         return Listing([], [])
-    return list_files(folder, TABLE_SUFFIXES, root)
+    return list_files(folder, TABLE_SUFFIXES, root, others=True)
 
 
 def read_progress(
@@ -252,13 +272,13 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
     from mubiao.readers.layout import FileOrigin
     from mubiao.readers.rows import ArrowColumn, Records, Rows, read_rows
     from mubiao.readers.store import FileEntry
-    from mubiao.readers.tables import csv_body
+    from mubiao.readers.tables import TEXT_SUFFIXES, csv_body
 
     opened = _Opened(lookup, names)
     bodies, of_body, alone = [], [], []
     headers: dict = {}
     for i, path in enumerate(files):
-        body = csv_body(path, headers) if path.suffix.lower() != ".xlsx" else None
+        body = csv_body(path, headers) if path.suffix.lower() in TEXT_SUFFIXES else None
         if body is None:
             alone.append(i)
         elif opened.open(i, body.header, body.width, body.header_row) is not None:
@@ -325,15 +345,21 @@ class _Opened:
 
 
 def _raw_table(path: Path, name: str, found: list[Finding]) -> "RawTable | None":
-    """The file as a raw table, or None with its finding (D001, D002, D005, D101)."""
+    """The file as a raw table, or None with its finding (D001, D002, D005, D007, D101); D009 when a workbook has
+    sheets with a header beyond the one read."""
     from mubiao.readers.layout import cell_finding
     from mubiao.readers.tables import read_raw_table
 
     try:
-        return read_raw_table(path)
+        raw = read_raw_table(path)
     except ProgressError as exc:
         found.append(cell_finding(name, exc.code or "D001", exc.described(), exc.line, exc.column))
         return None
+    if raw.unread:
+        others = "、".join(f"“{sheet}”" for sheet in raw.unread)
+        found.append(cell_finding(name, "D009", f"工作簿中有 {len(raw.unread) + 1} 个有表头的工作表,只读取了“{raw.sheet}”,"
+                                                f"{others}未读取;每月每个单位报一个文件,一个文件一张表", None))
+    return raw
 
 
 def _positions(values: list[int], at: list[int]):

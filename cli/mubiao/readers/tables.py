@@ -3,8 +3,13 @@
 CSV: a byte-order mark decides first (UTF-8, or UTF-16 as Excel's "Unicode text" writes it); then strict
 UTF-8; then GB18030 (a superset of GBK, which Excel writes on Chinese Windows). A guess is confirmed by finding
 the header: GB18030 decodes almost any bytes, so text in which no header can be found was not GB18030.
-XLSX: the first sheet, through openpyxl in read-only mode (defusedxml guards its XML parsing), after refusing an
-archive that would unpack beyond a sane size.
+XLSX: through openpyxl in read-only mode (defusedxml guards its XML parsing), after refusing an archive that
+would unpack beyond a sane size. XLS (Excel 97-2003): through xlrd. The HTML tables some systems and WPS save
+under an `.xls` name: through lxml. A file's content, not its name, says which it is (`table_kind`): a workbook
+saved as `.xls` by WPS that is really an xlsx, or a CSV named `.xls`, is read as what it is. In a workbook, the
+first sheet (or HTML table) with a header is read, and a workbook with several is said (D009).
+Formats no library here reads (WPS's own .et, Numbers, an encrypted workbook …) are refused with how to save
+them instead (D007); docs/progress-files.md lists them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import csv
 import io
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,8 +31,19 @@ from mubiao.readers.columns import HEADER_SEARCH_ROWS, header_row
 if TYPE_CHECKING:
     import zipfile
 
-#: Suffixes of the progress files mubiao reads.
-TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")
+#: Suffixes of the progress files mubiao reads (`.txt`: Excel's "Unicode text", UTF-16 and tabs).
+READ_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
+#: Text tables, which the fast reader (`csv_body`) may take.
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+#: Formats a county may save that nothing here reads, and how to save them instead (D007).
+REFUSED_KINDS = {
+    ".et": "WPS 表格文件(.et)", ".ett": "WPS 表格模板(.ett)", ".numbers": "Numbers 表格",
+    ".ods": "OpenDocument 表格(.ods)", ".xlsb": "Excel 二进制工作簿(.xlsb)",
+}
+#: Suffixes of the files taken for progress files: those read, and the spreadsheets refused (D007).
+TABLE_SUFFIXES = READ_SUFFIXES + tuple(REFUSED_KINDS)
+_SAVE_AS_XLSX = "请在 Excel 或 WPS 中打开,“另存为”Excel 工作簿(.xlsx)或 CSV UTF-8 后再报送"
 
 #: A CSV larger than this is refused before it is read (a year of a province is a few MB).
 MAX_CSV_BYTES = 256 * 1024 * 1024
@@ -67,6 +83,10 @@ class RawTable:
     """How many cells the header row has as written: for a CSV its fields, trailing empty ones too (a row with
     more fields than that has a cell beyond the last column); for an xlsx the header's last non-empty cell (a
     sheet's rows all run to its widest row)."""
+    sheet: str | None = None
+    """The sheet read, in a workbook of several (else None)."""
+    unread: tuple[str, ...] = ()
+    """The sheets after it that have a header too, not read (D009)."""
 
     @property
     def csv(self) -> bool:
@@ -95,16 +115,68 @@ class RawTable:
 
 
 def read_table(path: str | Path) -> Table:
-    """Read a CSV/TSV or the first sheet of an xlsx. Raises ProgressError (D001, D002, D005, D101)."""
+    """Read a CSV/TSV/TXT, or the sheet of a workbook (xlsx, xls, an HTML table) that holds the header. Raises
+    ProgressError (D001, D002, D005, D007, D101)."""
     return read_raw_table(path).table()
 
 
 def read_raw_table(path: str | Path) -> RawTable:
     """As `read_table`, without dropping blank rows or trimming cells."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        return _table(path, _xlsx_rows(path), encoding=None)
+    kind = table_kind(path)
+    if kind == "xlsx":
+        return _workbook_table(path, _xlsx_sheets(path))
+    if kind == "xls":
+        return _workbook_table(path, _xls_sheets(path))
+    if kind == "html":
+        return _workbook_table(path, _html_tables(path))
     return _read_csv(path)
+
+
+#: How each kind of file starts: a zip (xlsx), an OLE2 compound file (xls; an encrypted xlsx is one too).
+_ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_STARTS = (b"<html", b"<!doctype", b"<table", b"<head", b"<meta", b"<body", b"<?xml")
+
+
+#: The stream an encrypted OOXML workbook keeps in its compound file, as the file's directory names it (UTF-16).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether a compound file holds an encrypted workbook (its directory names an EncryptedPackage stream)."""
+    with open(path, "rb") as handle:
+        return _ENCRYPTED_PACKAGE in handle.read(MAX_CSV_BYTES)
+
+
+def table_kind(path: Path) -> str:
+    """What a table file is by its first bytes: `xlsx`, `xls`, `html` or `text` (CSV, TSV, Excel's Unicode text).
+    Raises ProgressError D007 for a format that is refused (by its suffix, or an encrypted workbook, or Excel
+    2003's XML spreadsheet) and D001 for a file that cannot be opened."""
+    suffix = path.suffix.lower()
+    if suffix in REFUSED_KINDS:
+        raise _error("D007", f"{REFUSED_KINDS[suffix]}无法读取", path, hint=_SAVE_AS_XLSX)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(2048)
+    except OSError as exc:
+        raise _error("D001", f"无法读取文件:{exc.strerror or exc}", path) from None
+    if head.startswith(_ZIP):
+        return "xlsx"
+    if head.startswith(_OLE2):
+        if _encrypted(path):  # an xlsx inside a compound file: Excel's encryption of a workbook
+            raise _error("D007", "工作簿设置了打开密码,无法读取", path, hint="请取消密码(文件 → 信息 → 保护工作簿)后另存再报送")
+        return "xls"
+    text = head
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if text.startswith(bom):
+            text = head[len(bom):].decode("utf-16" if bom != codecs.BOM_UTF8 else "utf-8", "ignore").encode()
+            break
+    start = text.lstrip()[:64].lower()
+    if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        raise _error("D007", "Excel 2003 XML 表格无法读取", path, hint=_SAVE_AS_XLSX)
+    if start.startswith(_HTML_STARTS):
+        return "html"
+    return "text"
 
 
 def _error(code: str, message: str, path: Path, row: int | None = None, hint: str | None = None) -> ProgressError:
@@ -359,16 +431,21 @@ def _csv_rows(text: str, delimiter: str, path: Path):
         raise _error("D001", f"CSV 格式错误:{exc}", path, row_number + 1) from None
 
 
-def _xlsx_rows(path: Path) -> list[list[Cell]]:
+#: A sheet as its name and its rows.
+Sheet = tuple[str, list[list[Cell]]]
+
+
+def _xlsx_sheets(path: Path) -> list[Sheet]:
     has_formulas = _refuse_unsafe_archive(path)
-    rows = _sheet_rows(path, data_only=True)
+    sheets = _sheet_rows(path, data_only=True)
     if has_formulas:  # a formula's cell holds the value Excel saved with it, or nothing where none was saved
-        _mark_uncomputed(rows, _sheet_rows(path, data_only=False))
-    return rows
+        for (_, rows), (_, formulas) in zip(sheets, _sheet_rows(path, data_only=False)):
+            _mark_uncomputed(rows, formulas)
+    return sheets
 
 
-def _sheet_rows(path: Path, data_only: bool) -> list[list[Cell]]:
-    """The cells of the first sheet: with `data_only` the values saved with the formulas, otherwise the formulas."""
+def _sheet_rows(path: Path, data_only: bool) -> list[Sheet]:
+    """The cells of each sheet: with `data_only` the values saved with the formulas, otherwise the formulas."""
     import openpyxl  # only when there is an xlsx to read: it costs a third of a second to import
 
     # openpyxl raises many kinds of exception for a damaged file; all mean the same to a county
@@ -379,13 +456,108 @@ def _sheet_rows(path: Path, data_only: bool) -> list[list[Cell]]:
             try:
                 if not book.worksheets:
                     raise _error("D001", "xlsx 文件没有工作表", path)
-                return [list(row) for row in book.worksheets[0].iter_rows(min_row=1, values_only=True)]
+                return [(sheet.title, [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)])
+                        for sheet in book.worksheets]
             finally:
                 book.close()
     except ProgressError:
         raise
     except Exception as exc:
         raise _error("D001", f"无法读取 xlsx 文件:{type(exc).__name__}: {exc}", path) from None
+
+
+def _xls_sheets(path: Path) -> list[Sheet]:
+    """The sheets of an Excel 97-2003 workbook, through xlrd: dates as datetimes, whole numbers as ints (as
+    openpyxl gives them), error cells as their text (#DIV/0!)."""
+    import xlrd  # only when there is an .xls to read
+
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise _error("D001", f"文件有 {size // 2**20} MB,超过了 {MAX_CSV_BYTES // 2**20} MB 的上限", path)
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise _error("D007", "工作簿设置了打开密码,无法读取", path,
+                         hint="请取消密码后另存为 Excel 工作簿(.xlsx)再报送") from None
+        raise _error("D001", f"无法读取 xls 文件:{exc}", path, hint=_SAVE_AS_XLSX) from None
+    except Exception as exc:  # a damaged compound file: xlrd raises what its parsing met
+        raise _error("D001", f"无法读取 xls 文件:{type(exc).__name__}: {exc}", path, hint=_SAVE_AS_XLSX) from None
+    try:
+        sheets = []
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            if sheet.nrows * sheet.ncols > MAX_XLSX_CELLS:
+                raise _error("D005", f"工作表“{sheet.name}”有 {sheet.nrows * sheet.ncols:,} 个单元格,拒绝读取", path)
+            sheets.append((sheet.name, [[_xls_cell(cell, book.datemode) for cell in sheet.row(r)]
+                                        for r in range(sheet.nrows)]))
+        return sheets
+    finally:
+        book.release_resources()
+
+
+def _xls_cell(cell, datemode: int) -> Cell:
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        return int(cell.value) if float(cell.value).is_integer() else cell.value
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#N/A")
+    return cell.value
+
+
+def _html_tables(path: Path) -> list[Sheet]:
+    """The tables of an HTML file saved as a workbook (some systems' exports, WPS's "网页" tables named .xls): each
+    table's rows, a cell spanning columns followed by empty cells (so the columns line up), through lxml."""
+    import lxml.html
+
+    text, _ = _decode(_read_bytes(path, MAX_CSV_BYTES), path)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a text that declares its own encoding
+    try:
+        document = lxml.html.document_fromstring(text)
+    except Exception as exc:  # (lxml's parser copes with most broken HTML; an empty document is one it does not)
+        raise _error("D001", f"无法读取 HTML 表格:{type(exc).__name__}: {exc}", path, hint=_SAVE_AS_XLSX) from None
+    sheets = []
+    for number, table in enumerate(document.iter("table"), start=1):
+        rows = []
+        for tr in table.iter("tr"):
+            if next(tr.iterancestors("table")) is not table:
+                continue  # a row of a table inside this one: that table is read on its own
+            row: list[Cell] = []
+            for cell in tr:
+                if cell.tag not in ("td", "th"):
+                    continue
+                value = " ".join(cell.text_content().split())
+                row.append(value or None)
+                span = cell.get("colspan", "1")
+                row += [None] * (min(int(span), 1000) - 1 if span.isdigit() else 0)
+            rows.append(row)
+        sheets.append((f"表格 {number}", rows))
+    return sheets or [("表格 1", [])]
+
+
+def _workbook_table(path: Path, sheets: list[Sheet]) -> RawTable:
+    """The first sheet with a header (D101 naming the sheets when none has one); the sheets after it that have
+    one too are named in `unread` (D009: only one sheet is read)."""
+    found = [(name, rows, index) for name, rows in sheets if (index := header_row(rows)) is not None]
+    if not found:
+        names = "、".join(f"“{name}”" for name, _ in sheets)
+        where = f"{len(sheets)} 个工作表({names})中都" if len(sheets) > 1 else ""
+        raise _error("D101", f"找不到表头:{where}前 10 行中没有“指标编号”(indicator)列", path,
+                     hint="表头应有 指标编号、完成值 等列,见 mubiao form 生成的填报表")
+    name, rows, index = found[0]
+    table = _table(path, rows, encoding=None)
+    named = name if len(sheets) > 1 else None
+    return replace(table, sheet=named, unread=tuple(other for other, _, _ in found[1:]))
 
 
 def _mark_uncomputed(values: list[list[Cell]], formulas: list[list[Cell]]) -> None:

@@ -27,7 +27,7 @@ from mubiao.render.gaps import (
     actual_target_text, area_name, counties_text, facts_text, owner_name, partial_legend, percent, reported_text,
     shortfall_points,
 )
-from mubiao.render.report_md import completeness_sentence, overview_sentence, report_title
+from mubiao.render.report_md import completeness_sentence, overview_sentence, problem_rows, report_title
 
 TEMPLATE = "report/report.html.j2"
 
@@ -277,7 +277,9 @@ def _completeness(report: Report, words: Labels, sections: ReportLabels) -> dict
     missing = [{"area": area_name(plan, entry.county, words), "count": len(entry.indicators),
                 "indicators": words.list_separator.join(plan.indicator(i).name for i in entry.indicators)}
                for entry in report.gaps.completeness.every_missing]
-    return {"sentence": completeness_sentence(report, sections), "missing": missing}
+    return {"sentence": completeness_sentence(report, sections), "missing": missing,
+            "problems": problem_rows(report), "problems_columns": sections.problems_columns,
+            "problems_note": sections.problems}
 
 
 def _goals(report: Report, words: Labels) -> list[GoalView]:

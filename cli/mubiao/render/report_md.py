@@ -117,10 +117,38 @@ def _completeness(report: Report, words: Labels, sections: ReportLabels) -> list
     plan, done = report.plan, report.gaps.completeness
     lines = [f"## {sections.completeness}", "", md_cell(completeness_sentence(report, sections)), ""]
     if not done.every_missing:
-        return lines + [md_cell(sections.all_reported), ""]
-    rows = [[area_name(plan, m.county, words), str(len(m.indicators)),
-             words.list_separator.join(plan.indicator(i).name for i in m.indicators)] for m in done.every_missing]
-    return lines + md_table([words.counties, sections.indicators, sections.missing], rows)
+        lines += [md_cell(sections.all_reported), ""]
+    else:
+        rows = [[area_name(plan, m.county, words), str(len(m.indicators)),
+                 words.list_separator.join(plan.indicator(i).name for i in m.indicators)] for m in done.every_missing]
+        lines += md_table([words.counties, sections.indicators, sections.missing], rows)
+    if problems := problem_rows(report):
+        lines += [md_cell(sections.problems), "",
+                  *md_table(list(sections.problems_columns), [[md_cell(cell) for cell in row] for row in problems])]
+    return lines
+
+
+def problem_rows(report: Report) -> list[list[str]]:
+    """Each file with errors that the report went on without (docs/progress-files.md, "One bad file"): its name
+    under data/<plan>/, how many errors, the first of them (where, and what to fix)."""
+    problems = report.gaps.problems
+    if problems is None or not problems.errors:
+        return []
+    by_file: dict[str, list] = {}
+    for finding in problems.errors:
+        by_file.setdefault(finding.file, []).append(finding)
+    rows = []
+    for file, found in by_file.items():
+        first = found[0]
+        where = f"第 {first.line} 行:" if first.line else ""
+        rows.append([_shown_file(file, report.plan.id), str(len(found)), f"{where}{first.message}"])
+    return rows
+
+
+def _shown_file(file: str, plan_id: str) -> str:
+    """A progress file's path from its plan's folder on (`2021-06/pujiang.csv`)."""
+    parts = file.replace("\\", "/").split("/")
+    return "/".join(parts[parts.index(plan_id) + 1:]) if plan_id in parts[:-1] else parts[-1]
 
 
 def _full_table(report: Report, words: Labels, sections: ReportLabels) -> list[str]:

@@ -1,0 +1,73 @@
+"""One bad file never stops the month's work (issue 20, part 4): gaps, show, report and summary go on with the
+valid records, say on stderr which files have errors (and the report lists them), and exit 1; `--strict`
+refuses as before (exit 2)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import REPO
+
+
+def _run(*args):
+    from typer.testing import CliRunner
+
+    from mubiao.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """The sample with one township-style mistake in 浦江县's June file: "约30" in a count cell."""
+    root = tmp_path / "ws"
+    (root / "targets").mkdir(parents=True)
+    shutil.copy(REPO / "targets" / "jinhua-2021.toml", root / "targets")
+    shutil.copytree(REPO / "data" / "jinhua-2021", root / "data" / "jinhua-2021")
+    june = root / "data" / "jinhua-2021" / "2021-06" / "pujiang.csv"
+    lines = june.read_text(encoding="utf-8-sig").splitlines()
+    at = next(n for n, line in enumerate(lines) if ",G03-zhongxin," in line)
+    cells = lines[at].split(",")
+    cells[8] = "约30"  # 完成值
+    lines[at] = ",".join(cells)
+    june.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return root, at + 1
+
+
+def test_gaps_goes_on_names_the_file_and_exits_1(broken):
+    root, line = broken
+    result = _run("gaps", "--root", root, "--as-of", "2021-06", "-f", "json")
+    assert result.exit_code == 1
+    assert f"pujiang.csv:{line}" in result.stderr and "D120" in result.stderr and "--strict" in result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    row = next(r for r in rows if r["indicator"] == "G03-zhongxin" and r["county"] == "pujiang")
+    assert row["reported_period"] != "2021-06"  # the refused June figure is not there: May's stands, marked stale
+    assert row["stale"] is True
+
+
+def test_strict_refuses_as_before(broken):
+    root, _ = broken
+    result = _run("gaps", "--root", root, "--as-of", "2021-06", "--strict")
+    assert result.exit_code == 2 and "D120" in result.stderr
+
+
+def test_the_report_writes_all_four_files_and_lists_the_file(broken, tmp_path):
+    root, _ = broken
+    out = tmp_path / "out"
+    result = _run("report", "--root", root, "--as-of", "2021-06", "-o", out)
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["gaps.json", "gaps.xlsx", "report.html", "report.md"]
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "以下文件有错误" in text and "| 2021-06/pujiang.csv | 1 |" in text and "约30" in text
+    assert "约30" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_summary_and_show_go_on_too(broken, tmp_path):
+    root, _ = broken
+    assert _run("summary", "--root", root, "--as-of", "2021-06", "-f", "md", "-o", tmp_path / "s.md").exit_code == 1
+    assert (tmp_path / "s.md").exists()
+    shown = _run("show", "G03-zhongxin", "--root", root, "--as-of", "2021-06")
+    assert shown.exit_code == 1 and "pujiang.csv" in shown.stderr

@@ -1,0 +1,105 @@
+"""Files as counties really send them (issue 20, part 1): every format is read into the same records as the
+workbook it was saved from, or refused with how to save it; nothing under a plan's folder is passed over in
+silence. The fixtures are written by LibreOffice from the sample's June workbook of 东阳市
+(tests/fixtures/progress/formats/make_format_fixtures.py says how each was made)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from mubiao.errors import ProgressError
+from mubiao.readers.tables import read_raw_table, read_table, table_kind
+
+FORMATS = REPO / "tests" / "fixtures" / "progress" / "formats"
+SOURCE = REPO / "data" / "jinhua-2021" / "2021-06" / "dongyang.xlsx"
+
+
+def _as_text(table) -> list[list[str]]:
+    """The rows as their text (a date cell and its ISO text read the same to the row rules)."""
+    def text(cell) -> str:
+        if cell is None:
+            return ""
+        if hasattr(cell, "date") and hasattr(cell, "hour"):
+            return cell.date().isoformat()
+        return str(cell)
+    return [[text(cell) for cell in row] for _, row in table.rows]
+
+
+@pytest.mark.parametrize("name, kind", [("dongyang.xls", "xls"), ("dongyang.txt", "text"),
+                                        ("dongyang-html.xls", "html"), ("instructions-first.xls", "xls"),
+                                        ("instructions-first.xlsx", "xlsx")])
+def test_each_format_reads_as_the_workbook_it_was_saved_from(name, kind):
+    path = FORMATS / name
+    assert table_kind(path) == kind
+    table, source = read_table(path), read_table(SOURCE)
+    assert table.header == source.header and table.header_row == source.header_row == 2
+    assert _as_text(table) == _as_text(source)
+
+
+def test_the_sheet_with_the_header_is_read_in_a_workbook_of_several():
+    raw = read_raw_table(FORMATS / "instructions-first.xlsx")
+    assert raw.sheet == "6月填报" and raw.unread == ()
+
+
+def test_a_workbook_of_two_returns_reads_the_first_and_names_the_other():
+    raw = read_raw_table(FORMATS / "two-months.xlsx")
+    assert (raw.sheet, raw.unread) == ("5月", ("6月",))
+
+
+@pytest.mark.parametrize("name, words", [("dongyang.et", "WPS 表格文件"), ("encrypted.xlsx", "打开密码")])
+def test_formats_nothing_here_reads_are_refused_with_how_to_save_them(name, words):
+    with pytest.raises(ProgressError) as refused:
+        read_table(FORMATS / name)
+    assert refused.value.code == "D007" and words in str(refused.value) and refused.value.hint
+
+
+def _workspace(tmp_path: Path, replacement: str | None = None) -> Path:
+    root = tmp_path / "ws"
+    (root / "targets").mkdir(parents=True)
+    shutil.copy(REPO / "targets" / "jinhua-2021.toml", root / "targets")
+    shutil.copytree(REPO / "data" / "jinhua-2021", root / "data" / "jinhua-2021")
+    if replacement is not None:
+        (root / "data" / "jinhua-2021" / "2021-06" / "dongyang.xlsx").unlink()
+        suffix = Path(replacement).suffix
+        shutil.copy(FORMATS / replacement, root / "data" / "jinhua-2021" / "2021-06" / f"dongyang{suffix}")
+    return root
+
+
+def _run(*args):
+    from typer.testing import CliRunner
+
+    from mubiao.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("replacement", ["dongyang.xls", "dongyang.txt", "dongyang-html.xls",
+                                         "instructions-first.xls"])
+def test_a_return_in_any_format_gives_the_same_gaps(tmp_path, replacement):
+    expected = json.loads(_run("gaps", "--root", _workspace(tmp_path / "a"), "--as-of", "2021-06",
+                               "-f", "json").stdout)
+    root = _workspace(tmp_path / "b", replacement)
+    assert _run("check", "--root", root, "--strict").exit_code == 0
+    assert json.loads(_run("gaps", "--root", root, "--as-of", "2021-06", "-f", "json").stdout) == expected
+
+
+def test_nothing_under_a_plans_folder_is_passed_over_in_silence(tmp_path):
+    root = _workspace(tmp_path)
+    june = root / "data" / "jinhua-2021" / "2021-06"
+    shutil.copy(FORMATS / "dongyang.et", june / "pujiang.et")
+    (june / "情况说明.docx").write_bytes(b"PK\x03\x04")
+    (june / "照片.jpg").write_bytes(b"\xff\xd8\xff")
+    (root / "data" / "README.md").write_text("本目录放各县报送的文件。", encoding="utf-8")  # the workspace's own
+    result = _run("check", "--root", root)
+    assert result.exit_code == 1
+    assert "D007" in result.stdout and "pujiang.et" in result.stdout
+    assert result.stdout.count("D008") == 2 and "README.md" not in result.stdout
+    assert "1 个错误,2 个警告" in result.stdout.replace("，", ",")
+    (june / "pujiang.et").unlink()
+    shown = _run("gaps", "--root", root, "--as-of", "2021-06")  # the warnings are said where the figures are
+    assert shown.exit_code == 0 and "另有 2 条警告" in shown.stderr  # (check words them)
