@@ -292,7 +292,9 @@ def report_labels(plan: Plan | str) -> ReportLabels:
     if isinstance(plan, str) or plan.language == "en" or not plan.regions:
         return words
     ranked = _worded(REPORT_ZH, levels_within(plan, None))
-    return replace(words, **{name: getattr(ranked, name) for name in _RANKED_REPORT_WORDS})
+    return replace(words, **{name: getattr(ranked, name) for name in _RANKED_REPORT_WORDS},
+                   lagging_counties="滞后的地区:", counties_lagging=in_words("全市未滞后、部分地区滞后或未完成的指标", plan.levels))
+    # (the lagging areas of a deeper plan are of every level: 白沙市, and its 白水县)
 
 
 def report_words(plan: Plan, area: str | None) -> tuple[Labels, ReportLabels]:
@@ -305,7 +307,7 @@ def report_words(plan: Plan, area: str | None) -> tuple[Labels, ReportLabels]:
 
 
 #: The report's words about the areas it ranks and lists (not about who reports).
-_RANKED_REPORT_WORDS = ("counties", "counties_lagging", "lagging_counties", "grid_note", "chart_counties")
+_RANKED_REPORT_WORDS = ("counties", "grid_note", "chart_counties")
 
 
 @dataclass(frozen=True)

@@ -256,8 +256,8 @@ class Plan:
     path: Path | None = None
     """The file the plan was read from, if any."""
     regions: tuple[County, ...] = ()
-    """A deeper plan's regions (areas with areas of their own: a province's cities), each before the regions
-    within it; they report nothing themselves, their figures are rolled up from their units."""
+    """A deeper plan's regions (areas with areas of their own: a province's cities), in plan order; they report
+    nothing themselves, their figures are rolled up from their units (`areas` puts each before what is in it)."""
 
     @property
     def first_month(self) -> str:
@@ -329,6 +329,17 @@ class Plan:
         """The name of a unit or a region."""
         found = self._tree[2].get(area_id) or self._by_id[1].get(area_id)
         return found.name if found else area_id
+
+    @cached_property
+    def area_codes(self) -> dict[str, int]:
+        """Each area's code in the engine and the gap table: 0 is the whole (and `city`, its own reports), then
+        the units in plan order from 1, then the regions (`coded_areas`)."""
+        return {CITY: 0, **{area.id: code for code, area in enumerate(self.coded_areas, start=1)}}
+
+    @property
+    def coded_areas(self) -> tuple[County, ...]:
+        """The areas in the order of their codes (`area_codes`): the units, then the regions."""
+        return (*self.counties, *self.regions)
 
     @cached_property
     def areas(self) -> tuple[County, ...]:

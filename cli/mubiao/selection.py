@@ -28,7 +28,9 @@ def choose(what: str, wanted: Iterable[str], options: Sequence[tuple[str, str]])
 def county_options(plan: Plan, with_city: bool = True) -> list[tuple[str, str]]:
     """The plan's areas as (id, name), regions too, and the city itself (`city`, 市本级) when asked."""
     options = [(county.id, county.name) for county in (*plan.counties, *plan.regions)]
-    return options + [(CITY, "市本级"), (CITY, "全市")] if with_city else options
+    # the whole's row and the bureau's own, in the plan's words too (区本级, 全区), and in a city bureau's
+    words = dict.fromkeys(["市本级", "全市", plan.levels.own, plan.levels.whole])
+    return options + [(CITY, word) for word in words] if with_city else options
 
 
 def area_options(plan: Plan) -> list[tuple[str, str]]:

@@ -211,3 +211,30 @@ def test_a_scope_city_indicator_gets_no_region_rows():
     plan = deep_plan({"r": ["a"]}, own)
     result = compute_gaps(plan, records_frame([rec("city", 1, indicator="I4")]), dt.date(2021, 6, 30))
     assert [(r.county, r.actual) for r in result.rows] == [(None, 1)]
+
+
+def _run(*args):
+    from typer.testing import CliRunner
+
+    from mubiao.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_a_regions_view_heads_each_indicator_with_the_regions_own_target():
+    shown = _run("gaps", "--root", REPO, "--plan", "dongjiang-2024", "--area", "临江市").stdout
+    assert "目标 9 家 · 序时目标 4.5" in shown and "目标 6 个 · 序时目标 3" in shown and "目标 21 家" not in shown
+
+
+def test_the_provinces_report_names_the_lagging_counties_under_a_city_on_track(tmp_path):
+    assert _run("report", "--root", REPO, "--plan", "dongjiang-2024", "-o", tmp_path).exit_code == 0
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    shegong = text[text.index("社会工作站（G02-shegong）"):]
+    assert "白沙市：1 / 4 个" in shegong and "白水县：0 / 2 个" in shegong and "两个站点场地已落实" in shegong
+    assert "## 三、各市完成情况与排名" in text
+
+
+def test_the_bureaus_own_row_is_named_in_the_plans_words():
+    result = _run("gaps", "--root", REPO, "--plan", "wucheng-2022", "-c", "区本级", "-f", "json")
+    rows = __import__("json").loads(result.stdout)["rows"]
+    assert rows and all(r["county"] is None for r in rows)

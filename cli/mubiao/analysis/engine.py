@@ -56,7 +56,7 @@ def records(plan: Plan, progress) -> Iterator["duckdb.DuckDBPyConnection"]:
         yield connection
         return
     connection = _memory().cursor()  # its temporary tables and views are its own, gone when it closes
-    areas = {CITY: 0, **{county.id: code for code, county in enumerate(plan.counties, start=1)}}
+    areas = {area: code for area, code in plan.area_codes.items() if code <= len(plan.counties)}
     connection.execute("CREATE TEMP TABLE engine_ids AS SELECT unnest($area)::VARCHAR AS id, "
                        "unnest($code)::INTEGER AS code", {"area": list(areas), "code": list(areas.values())})
     connection.execute("CREATE TEMP TABLE engine_indicator_ids AS SELECT unnest($id)::VARCHAR AS id, "
@@ -107,21 +107,16 @@ def prepare(connection: "duckdb.DuckDBPyConnection", plan: Plan) -> None:
                unnest($scale)::DOUBLE AS scale, unnest($restricted)::BOOLEAN AS restricted""", {
         "indicator": list(range(len(inds))), "kind": [ind.kind.value for ind in inds],
         "scale": [ind.ratio_scale for ind in inds], "restricted": [ind.counties is not None for ind in inds]})
-    area = {county.id: code for code, county in enumerate(plan.counties, start=1)}
+    codes = plan.area_codes
+    area = {county.id: codes[county.id] for county in plan.counties}
     listed = [(i, area[county.id]) for i, ind in enumerate(inds) if ind.counties is not None
               for county in plan.reporting_counties(ind)]
     connection.execute("CREATE OR REPLACE TEMP TABLE engine_listed AS SELECT unnest($i)::INTEGER AS indicator, "
                        "unnest($c)::INTEGER AS county", {"i": [i for i, _ in listed], "c": [c for _, c in listed]})
     within = [(0, code) for code in area.values()]  # the whole holds every unit; each region those within it
-    region = region_codes(plan)
-    within += [(region[r], code) for county, code in area.items() for r in plan.ancestors(county)]
+    within += [(codes[r], code) for county, code in area.items() for r in plan.ancestors(county)]
     connection.execute("CREATE OR REPLACE TEMP TABLE engine_within AS SELECT unnest($a)::INTEGER AS area, "
                        "unnest($c)::INTEGER AS county", {"a": [a for a, _ in within], "c": [c for _, c in within]})
-
-
-def region_codes(plan: Plan) -> dict[str, int]:
-    """Each region's code: after the units' (a unit's code is its place in plan.counties + 1; 0 is the whole)."""
-    return {region.id: code for code, region in enumerate(plan.regions, start=len(plan.counties) + 1)}
 
 
 def latest_month(connection: "duckdb.DuckDBPyConnection") -> int | None:

@@ -308,11 +308,11 @@ class Gaps:
                        sum(1 for c in self.plan.reporting_counties(ind) if c.id in county_ids)
                        for ind in self.plan.indicators if ind.id in indicators)
         unreported = sum(len(m.indicators) for m in missing)
-        own = county_ids is None or None in county_ids or CITY in county_ids
-        own_due = [i for i in indicators if self.plan.indicator(i).scope is Scope.CITY] if own else []
+        own = county_ids is None or None in county_ids  # (`city` was read as None above)
+        own_due = {i for i in indicators if self.plan.indicator(i).scope is Scope.CITY} if own else set()
         completeness = replace(self.completeness, expected=expected, reported=expected - unreported,
                                missing=tuple(missing), own_expected=len(own_due),
-                               own_missing=tuple(i for i in self.completeness.own_missing if i in set(own_due)))
+                               own_missing=tuple(i for i in self.completeness.own_missing if i in own_due))
         return replace(self, table=table.take(keep), completeness=completeness)
 
     def directly_within(self, county: str | None) -> bool:
@@ -458,7 +458,7 @@ class _Layout:
     def of(cls, plan: Plan, chosen: Sequence[Indicator], positions: Sequence[int]) -> _Layout:
         import numpy as np
 
-        code = {county.id: n for n, county in enumerate(plan.counties, start=1)}
+        code = plan.area_codes
         counties = [[county.id for county in plan.reporting_counties(ind)] for ind in chosen]
         sizes = np.array([len(ids) for ids in counties], dtype=np.int64)
         block = np.repeat(np.arange(len(chosen), dtype=np.int64), sizes)
@@ -508,13 +508,11 @@ class _Wholes:
     def of(cls, plan: Plan, layout: _Layout) -> _Wholes:
         import numpy as np
 
-        from mubiao.analysis.engine import region_codes
-
         blocks = len(layout.chosen)
         area, block, sizes = [0] * blocks, list(range(blocks)), layout.sizes.tolist()
         member_row, member_whole = [np.arange(len(layout.block))], [layout.block]
         if plan.regions:  # a deeper plan: a row per region and indicator, in the order of plan.regions
-            code = region_codes(plan)
+            code = plan.area_codes
             rows: dict[tuple[int, int], list[int]] = {}
             for row, (b, county) in enumerate(zip(layout.block.tolist(), layout.area.tolist())):
                 for region in plan.ancestors(plan.counties[county - 1].id):
@@ -530,36 +528,40 @@ class _Wholes:
                    np.concatenate(member_row).astype(np.int64), np.concatenate(member_whole).astype(np.int64))
 
 
-def _region_targets(plan: Plan, ind: Indicator, region: str) -> tuple[float, float]:
-    """A region's target and baseline (docs/gaps.md, "areas within areas"): its own `allocation` and `baselines`
-    entries where the plan gives them; else, for a count, the sums of those of the areas within it that report
-    the indicator (no target when one of them has none); else, as a unit's, `per_county` or the plan's."""
+def region_targets(plan: Plan, ind: Indicator) -> dict[str, tuple[float, float]]:
+    """Each region's target and baseline of an indicator (docs/gaps.md, "areas within areas"), in one pass from
+    the units up: its own `allocation` and `baselines` entries where the plan gives them; else, for a count, the
+    sums of those of the areas directly within it that report the indicator (no target, NaN, when one of them
+    has none); else, as a unit's, `per_county` or the plan's. A milestone's is 1 and 0."""
     if ind.kind is Kind.MILESTONE:
-        return 1.0, 0.0
+        return {region.id: (1.0, 0.0) for region in plan.regions}
     reporting = {county.id for county in plan.reporting_counties(ind)}
-
-    def within(area: str) -> list[str]:
-        return [child.id for child in plan.children(area) if child.id in reporting or within(child.id)]
-
-    def target(area: str) -> float | None:
-        if area in ind.allocation:
-            return ind.allocation[area]
-        parts = within(area)
-        if ind.kind is not Kind.COUNT or not parts:
-            return ind.county_targets([area])[0]
-        summed = [target(part) for part in parts]
-        return None if None in summed else sum(summed)
-
-    def baseline(area: str) -> float:
-        if area in ind.baselines:
-            return ind.baselines[area]
-        parts = within(area)
-        if ind.kind is not Kind.COUNT or not parts:
-            return ind.county_baselines([area])[0]
-        return sum(baseline(part) for part in parts)
-
-    found = target(region)
-    return (float("nan") if found is None else found), baseline(region)
+    regions = {region.id for region in plan.regions}
+    target: dict[str, float | None] = {}
+    baseline: dict[str, float] = {}
+    for area in reversed(plan.areas):  # the areas within a region come after it in plan.areas: here, before
+        if area.id not in regions:
+            if area.id in reporting:
+                target[area.id] = ind.county_targets([area.id])[0]
+                baseline[area.id] = ind.county_baselines([area.id])[0]
+            continue
+        parts = [child.id for child in plan.children(area.id) if child.id in target]
+        if not parts:
+            continue  # no unit within it reports the indicator: it has no row
+        summed = ind.kind is Kind.COUNT
+        if area.id in ind.allocation:
+            target[area.id] = ind.allocation[area.id]
+        elif summed:
+            found = [target[part] for part in parts]
+            target[area.id] = None if None in found else sum(found)
+        else:
+            target[area.id] = ind.county_targets([area.id])[0]
+        if area.id in ind.baselines:
+            baseline[area.id] = ind.baselines[area.id]
+        else:
+            baseline[area.id] = sum(baseline[part] for part in parts) if summed else ind.county_baselines([area.id])[0]
+    return {area: (float("nan") if target[area] is None else target[area], baseline[area])
+            for area in target if area in regions}
 
 
 def _rolled_rows(connection, plan: Plan, layout: _Layout, wholes: _Wholes, latest, as_of: dt.date, month: int,
@@ -567,22 +569,25 @@ def _rolled_rows(connection, plan: Plan, layout: _Layout, wholes: _Wholes, lates
     """The rolled-up rows (`_Wholes`): rolled up from the unit rows by kind or, for a scope-city indicator, the
     city's own latest record (docs/contract.md §2, §4); their figures as of the months `before` (oldest first)
     set the pace of their projections. The whole's target, baseline and pace are the plan's; a region's are its
-    own (`_region_targets`), on the way the plan's milestones set, as a unit's are."""
+    own (`region_targets`), on the way the plan's milestones set, as a unit's are."""
     import numpy as np
 
     from mubiao.analysis import engine
 
     chosen = [layout.chosen[b] for b in wholes.block.tolist()]
     whole = wholes.area == 0
-    regions = (*(county.id for county in plan.counties), *(region.id for region in plan.regions))
+    areas = [area.id for area in plan.coded_areas]
     scope_city = np.array([ind.scope is Scope.CITY for ind in chosen], dtype=bool) & whole
     milestone = np.array([ind.kind is Kind.MILESTONE for ind in chosen], dtype=bool)
     target = np.where(milestone, 1.0, np.array([ind.target for ind in chosen], dtype=np.float64))
     baseline = np.where(milestone, 0.0, np.array([ind.baseline for ind in chosen], dtype=np.float64))
     expected = np.empty(len(chosen), dtype=np.float64)
+    of_regions: dict[str, dict[str, tuple[float, float]]] = {}  # per indicator, worked out once
     for n, (ind, area) in enumerate(zip(chosen, wholes.area.tolist())):
         if area:
-            target[n], baseline[n] = _region_targets(plan, ind, regions[area - 1])
+            if ind.id not in of_regions:
+                of_regions[ind.id] = region_targets(plan, ind)
+            target[n], baseline[n] = of_regions[ind.id][areas[area - 1]]
             expected[n] = baseline[n] + _county_fraction(plan, ind, as_of) * (target[n] - baseline[n])
         else:
             expected[n] = expected_at(_points(ind, plan.start, baseline[n], target[n]), ind.pace, as_of)
@@ -679,7 +684,7 @@ def _in_plan_order(plan: Plan, layout: _Layout, wholes: _Wholes, rolled, county)
 
     from mubiao.readers.layout import month_text
 
-    codes = {area.id: code for code, area in enumerate((*plan.counties, *plan.regions), start=1)}
+    codes = plan.area_codes
     place = np.zeros(len(codes) + 1, dtype=np.int64)
     place[[codes[area.id] for area in plan.areas]] = np.arange(1, len(plan.areas) + 1)  # the whole's is 0
     block = np.concatenate([wholes.block, layout.block])
@@ -706,7 +711,7 @@ def _in_plan_order(plan: Plan, layout: _Layout, wholes: _Wholes, rolled, county)
                  "projected_status"):
         columns[name] = merged(getattr(rolled_assessed, name), getattr(county_assessed, name))
     return GapTable(indicators=plan.indicators,
-                    counties=tuple(area.id for area in (*plan.counties, *plan.regions)),
+                    counties=tuple(area.id for area in plan.coded_areas),
                     periods=tuple(month_text(int(m)) for m in months), **columns)
 
 

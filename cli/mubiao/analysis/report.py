@@ -107,17 +107,21 @@ def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
     """The report of computed gap rows; `notes` maps (indicator id, county id or `city`) to the newest note."""
     plan = gaps.plan
     city_rows = [row for row in gaps.rows if row.county == gaps.area]  # the whole's, or the region's (--area)
-    county_rows: dict[str, list[GapRow]] = {}
+    county_rows: dict[str, list[GapRow]] = {}  # the areas the grid shows: a province's cities
+    within_rows: dict[str, list[GapRow]] = {}  # the areas the lagging lists name: its cities and their counties
     for row in gaps.rows:
-        if gaps.directly_within(row.county):  # a deeper plan's report ranks and lists its top level (a province's cities)
-            county_rows.setdefault(row.indicator, []).append(row)
+        if row.county is not None and row.county != gaps.area:
+            within_rows.setdefault(row.indicator, []).append(row)
+            if gaps.directly_within(row.county):
+                county_rows.setdefault(row.indicator, []).append(row)
 
     lagging, counties_lagging = [], []
     for row in city_rows:
-        counties = sorted((r for r in county_rows.get(row.indicator, []) if r.status in LAGGING),
+        counties = sorted((r for r in within_rows.get(row.indicator, []) if r.status in LAGGING),
                           key=lambda r: r.status.severity)  # stable: plan order among equals
         if row.status in LAGGING or counties:
-            keys = [(row.indicator, r.county) for r in counties] or [(row.indicator, CITY)]
+            own = [(row.indicator, CITY)] if gaps.area is None else []  # a region's report: no bureau's own note
+            keys = [(row.indicator, r.county) for r in counties] or own
             item = Lagging(row, tuple(counties), tuple(notes[key] for key in keys if key in notes))
             (lagging if row.status in LAGGING else counties_lagging).append(item)
     lagging.sort(key=lambda item: (item.row.status.severity, -(item.row.shortfall or 0.0)))

@@ -345,6 +345,10 @@ class _PlanRules:
                 self.children.setdefault(parent if parent in self.county_ids else None, []).append(t["id"])
         self.unit_ids = self.county_ids - parents
         """The reporting units: the areas no other area names as its parent."""
+        self.parent_of = {t["id"]: t.get("parent") for _, t in self.counties
+                          if isinstance(t.get("id"), str) and t.get("parent") in self.county_ids}
+        self.broken_tree = False
+        """Whether a `parent` names no area or parents loop (P109, P219): the levels are not added up then."""
         self.owner_ids = {t["id"] for _, t in _tables(data.get("owners")) if isinstance(t.get("id"), str)}
 
     def run(self) -> None:
@@ -383,16 +387,33 @@ class _PlanRules:
             if parent not in self.county_ids:
                 self.report.add("P109", ("counties", n, "parent"),
                                 _unknown_ref("上级区域", parent, self.county_ids, "[[counties]]"), at_value=True)
+                self.broken_tree = True
                 continue
             seen, up = [county.get("id")], parent
             while up in parent_of and up not in seen:
                 seen.append(up)
                 up = parent_of[up]
             if up in seen and up == county.get("id"):
+                self.broken_tree = True
                 chain = " → ".join(_shown(str(area)) for area in [*seen, up])
                 self.report.add("P219", ("counties", n, "parent"),
                                 f"上级区域形成循环:{chain};每个区域只能属于一个更大的区域,最上一级不写 parent",
                                 at_value=True)
+
+    def ancestors(self, area: str) -> list[str]:
+        """The regions an area is within, nearest first (stopping at a loop)."""
+        chain, up = [], self.parent_of.get(area)
+        while up is not None and up not in chain and up != area:
+            chain.append(up)
+            up = self.parent_of.get(up)
+        return chain
+
+    def units_of(self, named: set[str] | None) -> set[str]:
+        """The units that report an indicator whose `counties` are `named` (None: all): a region named stands for
+        every unit within it (as `Plan.reporting_counties` reads it)."""
+        if named is None:
+            return set(self.unit_ids)
+        return {unit for unit in self.unit_ids if unit in named or not named.isdisjoint(self.ancestors(unit))}
 
     def device_names(self) -> None:
         """P104 for a plan or county id that Windows takes for a device (see WINDOWS_DEVICE_NAMES)."""
@@ -471,6 +492,10 @@ class _IndicatorRules:
         if subset == "allocated":
             subset = list(indicator.get("allocation", {})) if isinstance(indicator.get("allocation"), dict) else []
         self.subset = {c for c in subset if isinstance(c, str)} if isinstance(subset, list) else None
+        self.reporting = plan.units_of(self.subset)
+        """The units that report the indicator."""
+        self.carrying = self.reporting | {region for unit in self.reporting for region in plan.ancestors(unit)}
+        """They and the regions they are within: the areas an allocation or a baseline may name."""
 
     def add(self, code: str, key: str | KeyPath, message: str, *, at_value: bool = True) -> None:
         key_path = (key,) if isinstance(key, str) else key
@@ -540,7 +565,7 @@ class _IndicatorRules:
             for county in table:
                 if county not in known:
                     self.add("P109", (key, county), _unknown_ref("县", county, known, "[[counties]]"), at_value=False)
-                elif self.subset is not None and county not in self.subset:
+                elif self.subset is not None and county not in self.carrying:
                     self.add("P109", (key, county), f"县 \"{county}\" 不在该指标的 counties 中,不会报送;请从 {key} 删去或加入 counties", at_value=False)
 
     def dates(self) -> None:
@@ -599,7 +624,8 @@ class _IndicatorRules:
         allocation = _numbers_by_county(self.ind.get("allocation"))
         per_county = _number(self.ind.get("per_county"))
         if allocation and len(self.plan.children) > 1:  # a plan with regions: each level adds up to the one above
-            self.levels_add_up(allocation)
+            if not self.plan.broken_tree:
+                self.levels_add_up(allocation)
         elif allocation:
             total = sum(allocation.values())
             if abs(total - self.target) > TOLERANCE:
@@ -609,7 +635,7 @@ class _IndicatorRules:
                     f"分县目标合计 {format_number(total)},全市目标为 {format_number(self.target)};请核对分解数",
                 )
         elif per_county is not None and "allocation" not in self.ind:
-            reporting = len(self.subset) if self.subset is not None else len(self.plan.unit_ids)
+            reporting = len(self.reporting)
             total = per_county * reporting
             if reporting and abs(total - self.target) > TOLERANCE:
                 self.add(
@@ -619,15 +645,29 @@ class _IndicatorRules:
                 )
 
     def levels_add_up(self, allocation: dict[str, float]) -> None:
-        """P209 where the areas directly within the whole or a region all have a target and those targets do not
-        add up to the whole's (the indicator's target) or the region's (its allocation)."""
-        for parent, areas in self.plan.children.items():
+        """P209 where the areas directly within the whole, or within a region with an allocation, have targets that
+        do not add up to it. An area's target is its allocation, else (a region) the sum of its areas' where each
+        has one, as the gap engine works it out (`mubiao.analysis.gaps.region_targets`); only the areas that
+        carry the indicator count."""
+        carrying, children = self.carrying, self.plan.children
+        implied: dict[str, float | None] = {}
+
+        def target(area: str) -> float | None:
+            if area not in implied:
+                parts = [child for child in children.get(area, []) if child in carrying]
+                found = [target(part) for part in parts]
+                implied[area] = allocation.get(area, None if not parts or None in found else sum(found))
+            return implied[area]
+
+        for parent, areas in children.items():
             total = self.target if parent is None else allocation.get(parent)
-            if total is None or not areas or any(area not in allocation for area in areas):
+            areas = [area for area in areas if area in carrying]
+            found = [target(area) for area in areas]
+            if total is None or not areas or None in found or (parent is not None and parent not in carrying):
                 continue
-            summed = sum(allocation[area] for area in areas)
+            summed = sum(found)
             if abs(summed - total) > TOLERANCE:
-                whole = "全域目标" if parent is None else f"{_shown(parent)} 的目标"
+                whole = "计划目标" if parent is None else f"{_shown(parent)} 的目标"
                 where = ("allocation",) if parent is None else ("allocation", parent)
                 self.add("P209", where, f"{'、'.join(_shown(a) for a in areas)} 的目标合计 {format_number(summed)},"
                                         f"{whole}为 {format_number(total)};请核对分解数", at_value=parent is not None)

@@ -500,7 +500,10 @@ class GapsTable:
         ind = self.gaps.plan.indicator(row.indicator)
         details = []
         if ind.kind is not Kind.MILESTONE:  # the plan's (city) figures: county rows carry their own targets
-            details.append(f"{words.target} {with_unit(display_number(ind.target), ind.unit)}")
+            # (a region's view, `--area`: the region's own, from its row)
+            target = row.target if self.gaps.area is not None and row.county == self.gaps.area else ind.target
+            if target is not None:
+                details.append(f"{words.target} {with_unit(display_number(target), ind.unit)}")
             if row.county == self.gaps.area and row.expected is not None:
                 details.append(f"{words.expected} {display_number(row.expected, 1)}")
         goal_owner = next(goal.owner for goal in self.gaps.plan.goals if goal.id == row.goal)

@@ -257,6 +257,7 @@ def _counties(report: Report, words: Labels, sections: ReportLabels) -> dict:
         "chart": Markup(county_bars(report.scores, plan, words, sections.chart_counties)),
         "chart_title": sections.chart_counties,
         "grid_counties": [county.name for county in counties],
+        "ranked": words.counties,  # the heading of the areas ranked (县(市、区); a province's 市)
         "grid": grid_rows,
         "legend": [_chip(status, words) for status in statuses_to_show(grid_statuses)],
     }

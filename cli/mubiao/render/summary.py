@@ -293,8 +293,9 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         "deadline": row.deadline.isoformat(), "as_of": summary.as_of.isoformat(),
         # the city's offices (责任处室) are the city draft's: a county's draft speaks of the county only
         "owner": owner_name(plan, row.owner) if row.owner and summary.county is None else "",
-        "counties_total": (len(fact.met_counties) + len(fact.short_counties) + len(fact.missing_counties)
-                           if plan.regions else row.counties_total or 0), "counties_met": len(fact.met_counties),
+        # the areas the draft speaks of: a city's counties, a province's cities
+        "counties_total": len(fact.met_counties) + len(fact.short_counties) + len(fact.missing_counties),
+        "counties_met": len(fact.met_counties),
         "counties_short": county_names, "counties_missing": missing_names, "year": summary.year,
         "next_year": summary.year + 1, "causes": "",
     }
