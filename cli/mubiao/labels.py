@@ -60,6 +60,8 @@ class Labels:
     expected_mark_note: str
     no_rows: str
     other_views: str
+    nothing_within: str
+    """A scoreboard of an area with no areas within it."""
     """The last line of the gaps table: how to get the other views."""
     mean_progress_note: str
     sparkline_note: str
@@ -83,6 +85,7 @@ ZH = Labels(
     will_meet="预计能完成", will_miss="预计完不成", owner="责任处室",
     yes="是", no="否", done_counties="县完成", behind_by="落后", ahead_by="超前", points="个百分点",
     not_reported="未报送:", pace="序时", no_rows="(没有符合条件的行)",
+    nothing_within="其下没有可排名的下级区域(--area 请写一个上级区域,或去掉 --by county)",
     other_views="其他视图:--by county 各县排名 · mubiao show <指标编号> 单个指标 · --status behind 只看滞后 · "
                 "--format md|csv|json 导出",
     mean_progress_note="平均进度:各指标完成进度(封顶 100%)的平均数,未报送的指标不计入(见“未报送”列)。",
@@ -109,6 +112,7 @@ EN = Labels(
     owner="owner",
     yes="yes", no="no", done_counties="done", behind_by="behind", ahead_by="ahead", points="percentage points",
     not_reported="not reported: ", pace="expected", no_rows="(no rows match)",
+    nothing_within="no areas within it to rank (give --area a region, or leave out --by county)",
     other_views="Other views: --by county scoreboard · mubiao show <indicator> · --status behind · "
                 "--format md|csv|json",
     mean_progress_note="mean progress: the mean of each indicator's progress, capped at 100%; unreported "

@@ -190,3 +190,15 @@ def _docx_lines(path: Path) -> list[str]:
     import docx
 
     return [paragraph.text.strip() for paragraph in docx.Document(str(path)).paragraphs if paragraph.text.strip()]
+
+
+def test_a_districts_plan_findings_say_its_words(tmp_path):
+    """check's indicator messages are said in the plan's words (分镇街目标, 全区目标), as every output is."""
+    plan = tmp_path / "targets" / "wc.toml"
+    plan.parent.mkdir()
+    text = (REPO / "targets" / "wucheng-2022.toml").read_text(encoding="utf-8")
+    plan.write_text(text.replace('id = "wucheng-2022"', 'id = "wc"').replace("target = 11\n", "target = 12\n", 1),
+                    encoding="utf-8")
+    shown = run("check", str(plan)).stdout
+    assert "P209" in shown and "分镇街目标合计 11" in shown and "全区目标为 12" in shown
+    assert not CITY_WORDS.search(shown.replace(str(plan), ""))

@@ -349,6 +349,8 @@ class _PlanRules:
                           if isinstance(t.get("id"), str) and t.get("parent") in self.county_ids}
         self.broken_tree = False
         """Whether a `parent` names no area or parents loop (P109, P219): the levels are not added up then."""
+        self.levels = _levels_of(self.plan)
+        """The plan's words for its levels, in which the indicator messages are said (镇街, 全区 …)."""
         self.owner_ids = {t["id"] for _, t in _tables(data.get("owners")) if isinstance(t.get("id"), str)}
 
     def run(self) -> None:
@@ -469,6 +471,19 @@ class _PlanRules:
             self.report.add("P108", path + ("owner",), _unknown_ref("处室", owner, self.owner_ids, "[[owners]]"), at_value=True)
 
 
+def _levels_of(plan: dict) -> "Levels":
+    """The words of a plan's levels as `readers.plan` gives them, from what of them is well formed."""
+    from dataclasses import fields, replace
+
+    from mubiao.models import Levels, levels_of
+
+    organization = plan.get("organization")
+    levels = levels_of(organization) if isinstance(organization, str) else Levels()
+    given = plan.get("levels") if isinstance(plan.get("levels"), dict) else {}
+    words = {f.name: given[f.name] for f in fields(Levels) if isinstance(given.get(f.name), str)}
+    return replace(levels, **words)
+
+
 def _unknown_ref(what: str, value: str, known: set[str], where: str) -> str:
     guess = closest(value, sorted(known))
     hint = f";是否应为 \"{guess}\"?" if guess else f";请在 {where} 中声明,或改用已声明的编号"
@@ -498,7 +513,13 @@ class _IndicatorRules:
         """They and the regions they are within: the areas an allocation or a baseline may name."""
 
     def add(self, code: str, key: str | KeyPath, message: str, *, at_value: bool = True) -> None:
+        """A finding of the indicator; its fixed words in the plan's (县 → 镇街, 全市 → 全区: ids carry none),
+        but for a template's error, which quotes the template."""
         key_path = (key,) if isinstance(key, str) else key
+        if code != "P218":
+            from mubiao.labels import in_words
+
+            message = in_words(message, self.plan.levels)
         self.report.add(code, self.path + key_path, f"指标 {self.id}:{message}", at_value=at_value)
 
     def run(self) -> None:

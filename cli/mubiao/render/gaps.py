@@ -575,7 +575,7 @@ class GapsTable:
             yield Text(note, style="dim")
         if self.gaps.completeness.every_missing:
             yield Text(missing_line(self.gaps, words), style="yellow")
-        yield Text(words.other_views, style="dim")
+        yield Text(labels_within(self.gaps.plan, self.gaps.area).other_views, style="dim")  # (各市排名 in a province)
 
 
 def _line(cells: Sequence[Text | str], columns: Sequence[tuple[str, str, int, str]]) -> Text:
@@ -691,7 +691,11 @@ class ScoreboardTable:
         table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
         for index, name in enumerate(score_header(words)):
             table.add_column(name, justify="left" if index == 1 else "right", no_wrap=True, min_width=cell_len(name))
-        for score in scoreboard(gaps):
+        scores = scoreboard(gaps)
+        if not scores:  # `--area` of a unit: nothing is within it
+            yield Text(f"{titled(gaps)}:{words.nothing_within}", style="yellow")
+            return
+        for score in scores:
             cells = score_cells(gaps.plan, score)
             styled = [Text(cell, style=STATUS_STYLES[status] if cell != "0" else "dim")
                       for cell, status in zip(cells[2:-1], SUMMARY_ORDER)]
