@@ -103,3 +103,60 @@ def test_nothing_under_a_plans_folder_is_passed_over_in_silence(tmp_path):
     (june / "pujiang.et").unlink()
     shown = _run("gaps", "--root", root, "--as-of", "2021-06")  # the warnings are said where the figures are
     assert shown.exit_code == 0 and "另有 2 条警告" in shown.stderr  # (check words them)
+
+
+# ------------------------------------------------------------------------- layouts: title rows, names
+
+
+def _district(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    (root / "targets").mkdir(parents=True)
+    shutil.copy(REPO / "targets" / "wucheng-2022.toml", root / "targets")
+    shutil.copytree(REPO / "data" / "wucheng-2022", root / "data" / "wucheng-2022")
+    return root
+
+
+def _titled_workbook(source: Path, target: Path, title_rows: list[list], keep_month: bool = True) -> None:
+    """罗店镇's return as a township's own workbook: title rows above the form's header, no area column (and no
+    month column unless `keep_month`), a signature footer."""
+    import csv
+    import io
+
+    import openpyxl
+
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
+    drop = {0} if keep_month else {0, 1}
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in title_rows:
+        sheet.append(row)
+    for row in rows:
+        sheet.append([cell for n, cell in enumerate(row) if n not in drop])
+    sheet.append(["填表人:张三", None, "审核人:李四", None, "联系电话:0579-1234567"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+
+
+def test_a_file_named_as_the_township_names_it_is_read_by_its_title_rows(tmp_path):
+    expected = _run("gaps", "--root", _district(tmp_path / "a"), "-f", "json").stdout
+    root = _district(tmp_path / "b")
+    march = root / "data" / "wucheng-2022" / "2022-03"
+    _titled_workbook(march / "luodian.csv", march / "罗店镇2022年3月民政重点工作进展情况表.xlsx",
+                     [["罗店镇2022年3月民政重点工作进展情况表"], ["填报单位:罗店镇", None, "填报日期:2022年4月5日"]])
+    (march / "luodian.csv").unlink()
+    assert _run("check", "--root", root, "--strict").exit_code == 0
+    assert _run("gaps", "--root", root, "-f", "json").stdout == expected
+
+
+def test_the_month_comes_from_the_title_where_no_folder_says_it_and_never_from_a_fill_in_date(tmp_path):
+    root = _district(tmp_path)
+    plan_folder = root / "data" / "wucheng-2022"
+    source = plan_folder / "2022-03" / "luodian.csv"
+    _titled_workbook(source, plan_folder / "附件2.xlsx", [["罗店镇2022年3月民政重点工作进展情况表"],
+                                                       ["填报单位:罗店镇"]], keep_month=False)
+    _titled_workbook(source, plan_folder / "附件3.xlsx", [["民政重点工作进展情况表"],
+                                                       ["填报单位:罗店镇", "填报日期:2022年4月5日"]], keep_month=False)
+    source.unlink()
+    shown = _run("check", "--root", root).stdout
+    assert "附件2.xlsx" not in shown  # 2022年3月 in its title: March's return of 罗店镇
+    assert "附件3.xlsx" in shown and "D106" in shown  # a fill-in date is not the period

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -95,6 +96,20 @@ class Lookup:
             return f"(是不是“{guess}”?)"
         names = self.names[1:]
         return f"(应为:{'、'.join(names)},或 {self.names[0]})" if len(names) <= 20 else self.say("(见计划中的县)")
+
+    def area_named_in(self, text: str) -> int | None:
+        """The code of the one unit whose name `text` holds (罗店镇2022年3月报表 → 罗店镇), None when none or
+        several do (a name within another, 东 in 城东街道, is not another)."""
+        if not text:
+            return None
+        found = [name for name in self._unit_names if name in text]
+        found = [name for name in found if not any(name != other and name in other for other in found)]
+        return self.area_code.get(found[0]) if len(found) == 1 else None
+
+    @cached_property
+    def _unit_names(self) -> tuple[str, ...]:
+        """The units' names worth looking for in a text (two characters or more)."""
+        return tuple(county.name for county in self.plan.counties if len(county.name) >= 2)
 
     def region_note(self, text: str) -> str:
         """For a region's id or name (a province's city): that it reports nothing itself, and who does."""
@@ -196,15 +211,36 @@ class FileOrigin:
     month: int
 
 
-def origin_of(name: str, layout: Layout, lookup: Lookup, findings: list[Finding]) -> FileOrigin | None:
-    """The area and month a file's path gives, or None (with findings: D105, D106, D112, D113) when its rows
-    cannot be read for want of them."""
+#: A form's title rows naming the unit: 填报单位:罗店镇, 单位名称:罗店镇 (the first word after the label).
+_TITLE_AREA = re.compile(r"(?:填报单位|单位名称|报送单位|填报单位名称)\s*[:：]\s*([^\s,，;；:：]+)")
+#: A month in a title or a file name: 2022年3月 (a fill-in date, 填报日期:2022年4月5日, is not the period).
+_TITLE_MONTH = re.compile(r"(?<!\d)((?:19|20|21)\d\d)\s*年\s*(1[0-2]|0?[1-9])\s*月")
+_FILL_DATE = re.compile(r"(?:填报日期|填表日期|报送日期|日期)\s*[:：]\s*\S+")
+
+
+def origin_of(name: str, layout: Layout, lookup: Lookup, findings: list[Finding], above: str = "") -> FileOrigin | None:
+    """The area and month a file's path (or, where the path does not say, its title rows `above` and its name's
+    words) gives, or None (with findings: D105, D106, D112, D113) when its rows cannot be read for want of them.
+
+    The area: the file's name as an id or a name (wucheng.csv, 婺城区.xlsx), else the unit a title row names
+    (填报单位:罗店镇), else the one unit whose name the file's name or title holds (罗店镇2022年3月报表.xlsx). The
+    month: the folder's, else a `2022年3月` in the title or the file's name (never a 填报日期)."""
     stem = os.path.splitext(os.path.basename(name))[0]
     area = lookup.area(stem)
+    if area is None:
+        named = _TITLE_AREA.search(above)
+        area = lookup.area(named.group(1)) if named else None
+    if area is None:
+        area = lookup.area_named_in(stem) if lookup.area_named_in(stem) is not None else lookup.area_named_in(above)
     month = lookup.folder_month(os.path.basename(os.path.dirname(name)))
     if isinstance(month, tuple):
         findings.append(cell_finding(name, *month))
         return None
+    if month < 0:
+        found = _TITLE_MONTH.search(_FILL_DATE.sub(" ", above)) or _TITLE_MONTH.search(stem)
+        if found:
+            number = int(found.group(1)) * 12 + int(found.group(2)) - 1
+            month = number if lookup.first_month <= number <= lookup.last_month else month
     readable = True
     if area is None and "county" not in layout.columns:
         findings.append(cell_finding(name, "D105", lookup.say("无法确定填报单位:没有县(市、区)列,文件名") +

@@ -281,7 +281,7 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
         body = csv_body(path, headers) if path.suffix.lower() in TEXT_SUFFIXES else None
         if body is None:
             alone.append(i)
-        elif opened.open(i, body.header, body.width, body.header_row) is not None:
+        elif opened.open(i, body.header, body.width, body.header_row, body.above) is not None:
             bodies.append(body)
             of_body.append(i)
         if body is not None and on_file is not None:
@@ -296,7 +296,7 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
     for i in sorted([*alone, *(of_body[p] for p in refused)]):  # refused: read again from the start, on its own
         opened.forget(i)
         raw = _raw_table(files[i], names[i], opened.found[i])
-        if raw is not None and (layout := opened.open(i, raw.header, raw.width, raw.header_row)) is not None:
+        if raw is not None and (layout := opened.open(i, raw.header, raw.width, raw.header_row, raw.above)) is not None:
             blocks.append(Rows.of_lists(layout, raw.body, i, raw.header_row + 1, raw.csv))
         if i in alone and on_file is not None:
             on_file(files[i])
@@ -322,9 +322,9 @@ class _Opened:
         self.origin: dict = {}
         self.found: list[list[Finding]] = [[] for _ in names]
 
-    def open(self, i: int, header: Sequence, width: int, header_row: int) -> "Layout | None":
+    def open(self, i: int, header: Sequence, width: int, header_row: int, above: str = "") -> "Layout | None":
         """The layout of file i, with its findings (D102–D104, D105, D106, D112, D113); None when its rows cannot
-        be read for want of an area or a month."""
+        be read for want of an area or a month. `above`: the text of the rows above its header (its title)."""
         from mubiao.readers.layout import layout_of, origin_of
 
         key = (tuple((type(cell), cell) for cell in header), width, header_row)
@@ -332,7 +332,7 @@ class _Opened:
             self.layouts[key] = layout_of(header, width, header_row)
         layout = self.layout[i] = self.layouts[key]
         self.found[i] += layout.findings_in(self.names[i])
-        origin = origin_of(self.names[i], layout, self.lookup, self.found[i])
+        origin = origin_of(self.names[i], layout, self.lookup, self.found[i], above)
         if origin is None:
             return None
         self.origin[i] = origin

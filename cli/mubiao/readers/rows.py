@@ -207,6 +207,16 @@ def read_rows(rows: Rows, origins: Sequence[FileOrigin], lookup: Lookup,
 SUGGESTED_IDS = 1_000
 
 
+#: What a form's footer rows start with: who filled it in, who checked it, how to reach them.
+_FOOTER = re.compile(r"\s*(?:填表人|填报人|制表人|审核人|审核|负责人|单位负责人|分管领导|联系人|联系电话|电话|填表日期|填报日期)"
+                     r"\s*[:：]")
+
+
+def is_footer(cell: Cell) -> bool:
+    """Whether a cell opens a form's footer row (`填表人:张三`): the row is no record, and nothing to say of."""
+    return isinstance(cell, str) and _FOOTER.match(cell) is not None
+
+
 def _rows(count: int) -> str:
     """How many rows one finding stands for, after its message (nothing for one)."""
     return f"(本文件共 {count} 行如此,只在第一行列出;请把文件移到对应的目录,或改正这一列)" if count > 1 else ""
@@ -273,6 +283,8 @@ class _RowRules:
                 break
             blank_row[candidates] = column.read(is_blank, bool, candidates)
         live = ~blank_row
+        for column in {id(c): c for c in (rows.columns[:1] + [rows.field("indicator")]) if c is not None}.values():
+            live &= ~column.read(is_footer, bool)  # 填表人:张三  审核人:李四  联系电话: a form's signature rows
         self._beyond_header(live & (rows.beyond > 0))
         live &= rows.beyond == 0
 

@@ -85,6 +85,8 @@ class RawTable:
     sheet's rows all run to its widest row)."""
     sheet: str | None = None
     """The sheet read, in a workbook of several (else None)."""
+    above: str = ""
+    """The text of the rows above the header (a form's title: 罗店镇2022年3月…, 填报单位:罗店镇)."""
     unread: tuple[str, ...] = ()
     """The sheets after it that have a header too, not read (D009)."""
 
@@ -258,6 +260,8 @@ class CsvBody:
     delimiter: str
     encoding: str
     body: bytes
+    above: str = ""
+    """The text of the rows above the header (`title_text`)."""
 
 
 #: Bytes of a file's start decoded to find its header (the first HEADER_SEARCH_ROWS lines fit in it).
@@ -301,17 +305,18 @@ def csv_body(path: Path, known: dict | None = None) -> CsvBody | None:
     if known is not None and index == 0 and delimiter == ("\t" if encoding == "utf-16" else ","):
         # a header on the first line, found with the first delimiter tried, is known by that line
         known[(encoding, utf8[:first])] = header, len(rows[index]), delimiter
-    return _body(path, header, index + 1, len(rows[index]), delimiter, encoding, utf8[end + 1:])
+    return _body(path, header, index + 1, len(rows[index]), delimiter, encoding, utf8[end + 1:],
+                 title_text(rows[:index]))
 
 
 def _body(path: Path, header: tuple, header_row: int, width: int, delimiter: str, encoding: str,
-          body: bytes) -> CsvBody | None:
+          body: bytes, above: str = "") -> CsvBody | None:
     limit = csv.field_size_limit()
     if len(body) > limit and max(map(len, body.split(b"\n"))) > limit:  # a cell the csv module refuses (D001)
         return None
     if not _plain_lines(body, delimiter):
         return None
-    return CsvBody(path, header, header_row, width, delimiter, encoding, body)
+    return CsvBody(path, header, header_row, width, delimiter, encoding, body, above)
 
 
 def _utf8(data: bytes) -> tuple[bytes | None, str]:
@@ -629,7 +634,13 @@ def _table(path: Path, rows: list[list[Cell]], encoding: str | None) -> RawTable
                      hint="表头应有 指标编号、完成值 等列,见 mubiao form 生成的填报表")
     header = trim_row(rows[index])
     return RawTable(path=path, header=tuple(header), header_row=index + 1, body=rows[index + 1 :],
-                    encoding=encoding, width=len(rows[index]) if encoding is not None else len(header))
+                    encoding=encoding, width=len(rows[index]) if encoding is not None else len(header),
+                    above=title_text(rows[:index]))
+
+
+def title_text(rows: list[list[Cell]]) -> str:
+    """The cells of the rows above a header as one line of text (a title, 填报单位、填报日期 …)."""
+    return " ".join(str(cell).strip() for row in rows for cell in row if not is_blank(cell))
 
 
 def trim_row(row: list[Cell]) -> list[Cell]:
