@@ -43,10 +43,12 @@ def _refuse_uncomputed(cell: Cell) -> None:
 
 
 class Number(NamedTuple):
-    """A number read from a cell: its value and whether it was written with a trailing `%`."""
+    """A number read from a cell: its value and whether it was written with a trailing `%`; read `lenient`ly,
+    what was read into it that a person should know (`约30` read as 30, `1877元/月` as 22524 元/年)."""
 
     value: float
     percent: bool = False
+    note: str | None = None
 
 
 def halfwidth(text: str) -> str:
@@ -71,12 +73,24 @@ def is_blank(cell: Cell) -> bool:
     return not text or text in PLACEHOLDERS
 
 
-def parse_number(cell: Cell, unit: str | None = None) -> Number | None:
+#: How an approximate figure is written: 约30, 大约30, 30左右 (read as 30, with a warning).
+_ABOUT = re.compile(r"^(?:大约|约为|约)\s*(?P<a>.+)$|^(?P<b>.+?)\s*左右$")
+#: Chinese multipliers, as amounts are written: 3.5万 (元), 1.2亿.
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
+
+
+def parse_number(cell: Cell, unit: str | None = None, lenient: bool = False) -> Number | None:
     """The number in a cell, or None when the cell is blank.
 
     Accepts full-width digits and punctuation, thousands separators (`1,500`), and a trailing `%` or the
     indicator's own `unit` (`41家`, `900 元/年`). Raises CellError for anything else (`约40`, `1,5`, `四十一`).
+    `lenient` (a 完成值 with its unit) also reads what is unambiguous (docs/progress-files.md, "Cells"): a
+    multiplier into the unit (`3.5万` for 元 is 35000; `603.5万元` for 万元 stays 603.5), a monthly amount for a
+    yearly unit (`1877元/月` for 元/年 is 22524), an approximate figure (`约30`, `30左右` is 30); the last two with
+    a `note`.
     """
+    if lenient and isinstance(cell, str):
+        return _lenient_number(cell, unit)
     _refuse_uncomputed(cell)
     if isinstance(cell, bool):
         raise CellError(f"“{cell}”是逻辑值,不是数字")
@@ -99,6 +113,34 @@ def parse_number(cell: Cell, unit: str | None = None) -> Number | None:
     if value in (float("inf"), float("-inf")):
         raise CellError(f"“{_shorten(str(cell))}”超出了数字的范围")
     return Number(value, percent)
+
+
+def _lenient_number(cell: str, unit: str | None) -> Number | None:
+    text = cell_text(cell)
+    notes = []
+    about = _ABOUT.match(text)
+    if about:
+        text = (about.group("a") or about.group("b")).strip()
+        notes.append(f"“{_shorten(cell)}”是约数,按 {{value}} 读取;请填准确数字")
+    base = halfwidth(unit or "").strip()
+    factor = 1.0
+    if base.endswith("/年") and text.endswith(base[:-2] + "/月"):  # 1877元/月 for 元/年
+        text, factor = text[: -len(base[:-2] + "/月")].rstrip() + base, 12.0
+        notes.append(f"“{_shorten(cell)}”是月数额,按 × 12 = {{value}}{base} 读取")
+    body, percent = _strip_suffix(text, unit)
+    if not percent and body[-1:] in _MULTIPLIERS and "%" not in base:
+        multiplier = _MULTIPLIERS[body[-1]] / _MULTIPLIERS.get(base[:1], 1.0)
+        if multiplier >= 1:  # 3.5万 for 元, 1.2亿 for 万元; never a smaller unit's figure in a larger one's
+            body, factor = body[:-1].rstrip(), factor * multiplier
+    try:
+        number = parse_number(body + ("%" if percent else ""), unit)
+    except CellError:
+        return parse_number(cell, unit)  # (raises again, saying the cell as it was written)
+    if number is None or (factor == 1.0 and not notes):
+        return number
+    value = number.value * factor
+    note = ";".join(notes).replace("{value}", format_number(value)) if notes else None
+    return Number(value, number.percent, note)
 
 
 def _strip_suffix(text: str, unit: str | None) -> tuple[str, bool]:
@@ -165,7 +207,8 @@ _COMPACT_MONTH = re.compile(r"(\d{4})(\d{2})")
 
 def parse_period(cell: Cell) -> str | None:
     """A month as `YYYY-MM`, from `2021-06`, `2021-6`, `2021/6`, `2021年6月`, `202106`, a date in that month
-    (`2021/6/1`, as Excel saves a month it took for a date) or an xlsx date cell. None when blank."""
+    (`2021/6/1`, as Excel saves a month it took for a date), an xlsx date cell, or an Excel day number in that
+    month (44621, a date cell saved without its format). None when blank."""
     _refuse_uncomputed(cell)
     if isinstance(cell, (dt.date, dt.datetime)):
         return f"{cell.year:04d}-{cell.month:02d}"
@@ -177,6 +220,9 @@ def parse_period(cell: Cell) -> str | None:
         year, month = int(found.group(1)), int(found.group(2))
         if 1 <= month <= 12:
             return f"{year:04d}-{month:02d}"
+    if text.isascii() and text.isdigit() and _SERIAL_RANGE[0] <= int(text) <= _SERIAL_RANGE[1]:
+        day = parse_date(text)  # an Excel day number: `2022年3月` that Excel took for a date and saved as 44621
+        return f"{day.year:04d}-{day.month:02d}"
     raise CellError(f"“{_shorten(str(cell))}”不是月份(应写 2021-06 或 2021年6月)")
 
 

@@ -22,7 +22,7 @@ def _run(*args):
 
 @pytest.fixture
 def broken(tmp_path):
-    """The sample with one township-style mistake in 浦江县's June file: "约30" in a count cell."""
+    """The sample with one township-style mistake in 浦江县's June file: "三十" in a count cell."""
     root = tmp_path / "ws"
     (root / "targets").mkdir(parents=True)
     shutil.copy(REPO / "targets" / "jinhua-2021.toml", root / "targets")
@@ -31,7 +31,7 @@ def broken(tmp_path):
     lines = june.read_text(encoding="utf-8-sig").splitlines()
     at = next(n for n, line in enumerate(lines) if ",G03-zhongxin," in line)
     cells = lines[at].split(",")
-    cells[8] = "约30"  # 完成值
+    cells[8] = "三十"  # 完成值
     lines[at] = ",".join(cells)
     june.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     return root, at + 1
@@ -61,8 +61,8 @@ def test_the_report_writes_all_four_files_and_lists_the_file(broken, tmp_path):
     assert result.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == ["gaps.json", "gaps.xlsx", "report.html", "report.md"]
     text = (out / "report.md").read_text(encoding="utf-8")
-    assert "以下文件有错误" in text and "| 2021-06/pujiang.csv | 1 |" in text and "约30" in text
-    assert "约30" in (out / "report.html").read_text(encoding="utf-8")
+    assert "以下文件有错误" in text and "| 2021-06/pujiang.csv | 1 |" in text and "三十" in text
+    assert "三十" in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_summary_and_show_go_on_too(broken, tmp_path):

@@ -152,3 +152,31 @@ def test_normalising_a_number_is_idempotent(cell, unit):
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15))
 def test_a_normalised_float_reads_back_exactly(value):
     assert parse_number(normalise_number(value)).value == value
+
+
+@pytest.mark.parametrize("cell, unit, value, noted", [
+    ("3.5万", "元", 35000, False),  # a multiplier into the unit
+    ("3.5万元", "元", 35000, False),
+    ("603.5万元", "万元", 603.5, False),  # already in the unit
+    ("1.2亿", "万元", 12000, False),
+    ("1877元/月", "元/年", 22524, True),  # a monthly amount for a yearly unit, said
+    ("约30", "家", 30, True),  # an approximate figure, said
+    ("30左右", "人", 30, True),
+    ("41家", "家", 41, False),
+])
+def test_a_value_is_read_leniently_where_its_meaning_is_unambiguous(cell, unit, value, noted):
+    number = parse_number(cell, unit, lenient=True)
+    assert number.value == value and (number.note is not None) is noted
+
+
+@pytest.mark.parametrize("cell, unit", [("3万", "%"), ("5万", "万元/人"), ("约", "家"), ("三十左右", "家")])
+def test_what_stays_ambiguous_is_refused_even_leniently(cell, unit):
+    if unit == "万元/人":  # 万 in a unit of 万元: 5万 is 5, not 50,000
+        assert parse_number(cell, unit, lenient=True).value == 5
+        return
+    with pytest.raises(CellError):
+        parse_number(cell, unit, lenient=True)
+
+
+def test_a_month_saved_as_an_excel_day_number_reads_as_its_month():
+    assert parse_period(44621) == parse_period("44621") == "2022-03"

@@ -153,6 +153,7 @@ RULES: dict[str, Rule] = {
         Rule("D126", "bad-date", _E, "完成日期无法识别"),
         Rule("D127", "far-above-target", _W, "数值超过本县目标的 10 倍"),
         Rule("D128", "incomplete-ratio", _W, "比例指标只填了分子或分母中的一个"),
+        Rule("D129", "number-read-leniently", _W, "完成值是约数(约30、30左右)或月数额(元/月,指标为元/年),已按说明读取"),
         Rule("D201", "conflicting-records", _E, "同一县、同一月份、同一指标有两条数字不同的记录"),
         Rule("D202", "repeated-record", _W, "同一县、同一月份、同一指标的记录重复出现"),
         Rule("D203", "cumulative-decrease", _W, "累计数比之前月份的少"),

@@ -458,19 +458,25 @@ class _RowRules:
         unit_digit = np.array([bool(i.unit) and i.unit.strip()[-1:].isdigit() for i in lookup.indicators]
                               or [False])[ind]  # a unit ending in a digit is cut off a plain number too
         value = np.where(where & ~unit_digit & ~np.isinf(plain), plain, np.nan)
-        read: dict[tuple[int, int], float | str] = {}
+        read: dict[tuple[int, int], float | str | tuple[float, str]] = {}
         messages: dict[int, str] = {}
+        notes: dict[int, str] = {}
         for i in np.flatnonzero(where & (np.isinf(plain) | unit_digit)).tolist():
             key = (int(column.codes[i]), int(ind[i]))
             if key not in read:
                 read[key] = _with_unit(column.cells[key[0]], lookup.indicators[key[1]])
             if isinstance(read[key], str):
                 messages[i] = read[key]
+            elif isinstance(read[key], tuple):
+                value[i], notes[i] = read[key]
             else:
                 value[i] = read[key]
         unread = np.zeros(len(self.rows), dtype=bool)
         unread[list(messages)] = True
         self.add("D120", unread, messages.__getitem__, self.at("value"))
+        noted = np.zeros(len(self.rows), dtype=bool)
+        noted[list(notes)] = True
+        self.add("D129", noted, notes.__getitem__, self.at("value"))
         return value
 
     def _part(self, name: str, label: str, where: np.ndarray) -> np.ndarray:
@@ -555,14 +561,17 @@ def _plain_number(cell: Cell) -> float:
     return np.nan if cell is None else np.inf
 
 
-def _with_unit(cell: Cell, ind) -> float | str:
-    """The 完成值 of a cell of this indicator (NaN: blank), or the message of why it cannot be read."""
+def _with_unit(cell: Cell, ind) -> float | str | tuple[float, str]:
+    """The 完成值 of a cell of this indicator (NaN: blank), or the message of why it cannot be read; with what a
+    person should know of how it was read, where `parse_number` read it leniently (D129)."""
     try:
-        number = parse_number(cell, ind.unit)
+        number = parse_number(cell, ind.unit, lenient=True)
     except CellError as exc:
         return str(exc)
     if number is None:
         return np.nan
+    if number.note is not None and (not number.percent or ind.unit == "%"):
+        return number.value, number.note
     if not number.percent or ind.unit == "%":
         return number.value
     if ind.kind is Kind.RATIO and ind.scale:
