@@ -157,5 +157,6 @@ RULES: dict[str, Rule] = {
         Rule("D201", "conflicting-records", _E, "同一县、同一月份、同一指标有两条数字不同的记录"),
         Rule("D202", "repeated-record", _W, "同一县、同一月份、同一指标的记录重复出现"),
         Rule("D203", "cumulative-decrease", _W, "累计数比之前月份的少"),
+        Rule("D204", "two-files", _E, "同一单位同一月份有两个文件(如 婺城区.xlsx 和 wucheng.csv)"),
     )
 }

@@ -105,12 +105,16 @@ def _repeats(plan: Plan, rows: Sequence[tuple]) -> tuple[list[Finding], list[int
     findings: list[Finding] = []
     later: list[int] = []
     first = None
+    files: dict[tuple[int, int, str, str], list[bool]] = {}  # (area, month, first file, other file) → differs?
     for row in rows:
         key, seq, name, number, columns, figures = row[:3], row[3], row[4], row[5], row[6], row[7:]
         if first is None or first[0] != key:
             first = (key, name, number, figures)
             continue
         later.append(seq)
+        if first[1] != name:  # two files for one area and month: one finding for the pair, not one per row
+            files.setdefault((key[0], key[1], first[1], name), []).append(not _same_figures(first[3], figures))
+            continue
         layout = columns_of(columns)
         indicator = plan.indicators[key[2]].id
         where = cell_ref(first[2], None) if first[1] == name else f" {first[1]} {cell_ref(first[2], None)}"
@@ -121,7 +125,19 @@ def _repeats(plan: Plan, rows: Sequence[tuple]) -> tuple[list[Finding], list[int
             column = layout.get(_first_difference(first[3], figures)) or layout.get("indicator")
             findings.append(cell_finding(name, "D201", f"{indicator} 已在{where}报送为 {_figures(first[3])},"
                                                        f"这里却是 {_figures(figures)};请删去错误的一条", number, column))
+    areas = ("city", *(county.name for county in plan.coded_areas))
+    for (area, month, earlier, name), differs in files.items():
+        unit = plan.levels.own if area == 0 else areas[area]
+        what = f"{len(differs)} 项指标两边都有" + (f",其中 {sum(differs)} 项数字不同" if any(differs) else ",数字相同")
+        findings.append(cell_finding(name, "D204", f"{unit} {month_text(month)} 有两个文件:{_shown(earlier)} 和本文件"
+                                                   f"({what});请只保留一个(后读的本文件的数字被采用)", None, None))
     return findings, later
+
+
+def _shown(name: str) -> str:
+    """A file's name from its month folder on (`2021-06/婺城区.xlsx`)."""
+    parts = name.replace("\\", "/").split("/")
+    return "/".join(parts[-2:])
 
 
 _FIGURES = ("value", "numerator", "denominator", "done_on")
