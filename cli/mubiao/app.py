@@ -16,6 +16,7 @@ from mubiao.commands.check import check
 from mubiao.commands.form import form
 from mubiao.commands.gaps import gaps
 from mubiao.commands.init import init
+from mubiao.commands.intake import intake
 from mubiao.commands.report import report
 from mubiao.commands.schema import schema
 from mubiao.commands.show import show
@@ -80,6 +81,7 @@ app = typer.Typer(
 )
 app.command()(init)
 app.command()(check)
+app.command()(intake)
 app.command()(gaps)
 app.command()(show)
 app.command()(report)
