@@ -77,8 +77,10 @@ def suggest_field(cell: Cell) -> str | None:
 
 
 def header_row(rows: Sequence[Sequence[Cell]]) -> int | None:
-    """The 0-based index of the header among the first rows: the first row with an indicator column."""
+    """The 0-based index of the header among the first rows: the first row with an indicator column, or (a
+    district's usual form: 序号, 指标名称, 完成值) with an indicator-name column and a figure column."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(header_field(cell) == "indicator" for cell in row):
+        fields = {header_field(cell) for cell in row}
+        if "indicator" in fields or ("name" in fields and not fields.isdisjoint(FIGURE_FIELDS)):
             return index
     return None

@@ -62,6 +62,14 @@ class Lookup:
         inds = plan.indicators
         self.indicators = inds
         self.indicator_code = {ind.id: code for code, ind in enumerate(inds)}
+        """An indicator's code by its id, or by its exact name where no other indicator has that name (a form
+        with no id column, 序号 + 指标名称, is read by the names; spaces are ignored)."""
+        names: dict[str, list[int]] = {}
+        for code, ind in enumerate(inds):
+            names.setdefault("".join(ind.name.split()), []).append(code)
+        for name, codes in names.items():
+            if len(codes) == 1:
+                self.indicator_code.setdefault(name, codes[0])
         self.areas = (CITY, *(county.id for county in plan.counties))
         self.area_code = {CITY: 0, **{name: 0 for name in (*CITY_NAMES, plan.levels.own)}}
         for code, county in enumerate(plan.counties, start=1):
@@ -191,6 +199,8 @@ def layout_of(header: Sequence[Cell], width: int, header_row: int) -> Layout:
             findings.append(("D104", f"“{cell_text(cell)}”与 {first} 是同一列({name}),只读取第一列", column))
         else:
             columns[name] = column
+    if "indicator" not in columns and "name" in columns:  # 序号 + 指标名称: the indicators by their exact names
+        columns["indicator"] = columns["name"]
     if not any(name in columns for name in FIGURE_FIELDS):
         findings.append(("D102", "没有完成值、分子、分母或完成日期列,读不出任何数字", None))
     elif "value" not in columns:  # a renamed 完成值 column: the counts in it would go unread, unsaid

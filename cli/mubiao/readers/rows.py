@@ -318,7 +318,9 @@ class _RowRules:
     def _indicators(self, live: np.ndarray, blank: np.ndarray) -> np.ndarray:
         """Each row's indicator code (−1: none known); D110 for a row with figures and no known indicator."""
         lookup, column = self.lookup, self.rows.field("indicator")
-        codes = column.read(lambda cell: lookup.indicator_code.get(cell_text(cell), _UNKNOWN), np.int64)
+        codes = column.read(lambda cell: lookup.indicator_code.get(cell_text(cell),
+                                                                   lookup.indicator_code.get("".join(cell_text(cell).split()),
+                                                                                             _UNKNOWN)), np.int64)
         figures = np.zeros(len(self.rows), dtype=bool)
         for name in FIGURE_FIELDS:
             figures |= ~self.blank(name)
