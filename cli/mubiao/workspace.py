@@ -134,7 +134,7 @@ def open_summaries(root: str | Path, counties: list[str | None] | None, plan: st
         notes = latest_notes(the_plan, progress, gaps.period)
     if counties is None:
         counties = [county.id for county in the_plan.counties]
-    areas = [None if c is None else choose("县", [c], county_options(the_plan))[0] for c in counties]
+    areas = [None if c is None else choose(the_plan.levels.unit, [c], county_options(the_plan))[0] for c in counties]
     return [summary_of(gaps, notes, None if area == CITY else area) for area in areas]
 
 

@@ -94,8 +94,8 @@ def gaps(
     if area is not None:
         result = result.within(choose("区域", [area], area_options(the_plan))[0])
     selected = result.select(
-        counties=choose("县", counties, county_options(the_plan)) if counties else None,
-        owners=choose("责任处室", owners, owner_options(the_plan)) if owners else None,
+        counties=choose(the_plan.levels.unit, counties, county_options(the_plan)) if counties else None,
+        owners=choose(f"责任{the_plan.levels.office}", owners, owner_options(the_plan)) if owners else None,
         goals=choose("任务", goals, goal_options(the_plan)) if goals else None,
         statuses=statuses or None,
     )
