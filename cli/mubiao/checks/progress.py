@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 from mubiao.checks.findings import RULES, Finding, Severity
 from mubiao.models import Kind, Plan
 from mubiao.numbers import TOLERANCE, format_number
-from mubiao.readers.layout import cell_finding, cell_ref, month_text
+from mubiao.readers.layout import cell_finding, cell_ref, from_plan_folder, month_text
 from mubiao.readers.progress import progress_files, read_progress
 from mubiao.readers.store import columns_of, insert
 
@@ -129,15 +129,10 @@ def _repeats(plan: Plan, rows: Sequence[tuple]) -> tuple[list[Finding], list[int
     for (area, month, earlier, name), differs in files.items():
         unit = plan.levels.own if area == 0 else areas[area]
         what = f"{len(differs)} 项指标两边都有" + (f",其中 {sum(differs)} 项数字不同" if any(differs) else ",数字相同")
-        findings.append(cell_finding(name, "D204", f"{unit} {month_text(month)} 有两个文件:{_shown(earlier)} 和本文件"
+        first_file = from_plan_folder(earlier, plan.id)
+        findings.append(cell_finding(name, "D204", f"{unit} {month_text(month)} 有两个文件:{first_file} 和本文件"
                                                    f"({what});请只保留一个(后读的本文件的数字被采用)", None, None))
     return findings, later
-
-
-def _shown(name: str) -> str:
-    """A file's name from its month folder on (`2021-06/婺城区.xlsx`)."""
-    parts = name.replace("\\", "/").split("/")
-    return "/".join(parts[-2:])
 
 
 _FIGURES = ("value", "numerator", "denominator", "done_on")

@@ -221,6 +221,13 @@ class FileOrigin:
     month: int
 
 
+def from_plan_folder(file: str, plan_id: str) -> str:
+    """A progress file's path from its plan's folder on (`2021-06/pujiang.csv`), as findings and the report
+    name it to a person; its name alone where it is not under the plan's folder."""
+    parts = file.replace("\\", "/").split("/")
+    return "/".join(parts[parts.index(plan_id) + 1:]) if plan_id in parts[:-1] else parts[-1]
+
+
 #: A form's title rows naming the unit: 填报单位:罗店镇, 单位名称:罗店镇 (the first word after the label).
 _TITLE_AREA = re.compile(r"(?:填报单位|单位名称|报送单位|填报单位名称)\s*[:：]\s*([^\s,，;；:：]+)")
 #: A month in a title or a file name: 2022年3月 (a fill-in date, 填报日期:2022年4月5日, is not the period).
@@ -241,7 +248,9 @@ def origin_of(name: str, layout: Layout, lookup: Lookup, findings: list[Finding]
         named = _TITLE_AREA.search(above)
         area = lookup.area(named.group(1)) if named else None
     if area is None:
-        area = lookup.area_named_in(stem) if lookup.area_named_in(stem) is not None else lookup.area_named_in(above)
+        area = lookup.area_named_in(stem)
+        if area is None:
+            area = lookup.area_named_in(above)
     month = lookup.folder_month(os.path.basename(os.path.dirname(name)))
     if isinstance(month, tuple):
         findings.append(cell_finding(name, *month))

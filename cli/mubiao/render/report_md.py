@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
+from mubiao.readers.layout import from_plan_folder
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
@@ -141,14 +142,8 @@ def problem_rows(report: Report) -> list[list[str]]:
     for file, found in by_file.items():
         first = found[0]
         where = f"第 {first.line} 行:" if first.line else ""
-        rows.append([_shown_file(file, report.plan.id), str(len(found)), f"{where}{first.message}"])
+        rows.append([from_plan_folder(file, report.plan.id), str(len(found)), f"{where}{first.message}"])
     return rows
-
-
-def _shown_file(file: str, plan_id: str) -> str:
-    """A progress file's path from its plan's folder on (`2021-06/pujiang.csv`)."""
-    parts = file.replace("\\", "/").split("/")
-    return "/".join(parts[parts.index(plan_id) + 1:]) if plan_id in parts[:-1] else parts[-1]
 
 
 def _full_table(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
