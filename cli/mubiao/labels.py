@@ -55,6 +55,10 @@ class Labels:
     list_separator: str
     # notes and legends
     stale_note: str
+    refused_note: str
+    refused_words: str
+    """A refused figure beside a row's facts: `{period}`, `{code}`, `{used}` (the month used, or none)."""
+    """The legend of `!` after a row's month: a later figure was refused (`Gaps.refused`)."""
     partial_note: str
     """The legend of a partial city figure: `{reporting}` of `{total}` (the first partial row's: `partial_legend`)."""
     expected_mark_note: str
@@ -80,6 +84,8 @@ ZH = Labels(
     status="状态", reported="数据月份",
     counties="县(市、区)", rank="排名", mean_progress="平均进度", expected="序时目标", shortfall="对照序时",
     projected="按近期进度预计", as_of="截至", stale_note="* 该县本月未报,沿用最近一次报送的数据",
+    refused_note="! 本月报送的这一项有错误,未采用(出错的文件和改法见 mubiao check),此处是此前报送的数据",
+    refused_words="{period} 报送的数据有错误({code}),未采用,{used}",
     partial_note="{reporting}/{total}:全市数只汇总了已报送的县({total} 个中的 {reporting} 个),是部分数据",
     expected_mark_note="┃ 序时进度(按时间应达到的位置)", reports="报送", target="目标",
     will_meet="预计能完成", will_miss="预计完不成", owner="责任处室",
@@ -105,6 +111,9 @@ EN = Labels(
     reported="data month", counties="County", rank="rank", mean_progress="mean progress", expected="expected",
     shortfall="vs pace", projected="projected at recent pace", as_of="as of",
     stale_note="* no report this month: the latest earlier report is used",
+    refused_note="! this month's figure has an error and was not used (mubiao check says where and how to mend "
+                 "it): the figure shown is an earlier one",
+    refused_words="the {period} figure has an error ({code}) and was not used; {used}",
     partial_note="{reporting}/{total}: the city figure adds up only the counties that reported "
                  "({reporting} of {total}): a partial figure",
     expected_mark_note="┃ expected progress (where the time elapsed says it should be)", reports="reports",

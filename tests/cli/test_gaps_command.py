@@ -215,7 +215,7 @@ def test_csv_has_the_json_columns_a_bom_and_neutralised_text(tmp_path):
     from mubiao.render.gaps import AREA_FIELDS, CSV_HEADINGS_ZH
 
     # one heading per JSON field, in the JSON's order (and those a deeper plan's rows add)
-    assert list(CSV_HEADINGS_ZH) == [*ROW_FIELDS, *AREA_FIELDS]
+    assert list(CSV_HEADINGS_ZH) == [*ROW_FIELDS, *AREA_FIELDS, "refused"]
     assert lines[0] == ",".join(CSV_HEADINGS_ZH[name] for name in ROW_FIELDS)  # a Chinese plan: Chinese headings
     assert "'=HYPERLINK" in lines[1] and ",=HYPERLINK" not in data.decode("utf-8-sig")
     assert "已写入" in result.output

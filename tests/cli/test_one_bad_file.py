@@ -71,3 +71,53 @@ def test_summary_and_show_go_on_too(broken, tmp_path):
     assert (tmp_path / "s.md").exists()
     shown = _run("show", "G03-zhongxin", "--root", root, "--as-of", "2021-06")
     assert shown.exit_code == 1 and "pujiang.csv" in shown.stderr
+
+
+def test_the_row_whose_figure_was_refused_says_so_in_every_format(broken, tmp_path):
+    """Nothing is replaced by an older month's figure in silence: the row of the refused figure carries the refusal
+    (JSON `refused`, the CSV's column, `!` and its legend in the terminal, the report's lagging line)."""
+    root, line = broken
+    rows = json.loads(_run("gaps", "--root", root, "--as-of", "2021-06", "-f", "json").stdout)["rows"]
+    refused = [r for r in rows if "refused" in r]
+    assert [(r["indicator"], r["county"]) for r in refused] == [("G03-zhongxin", "pujiang")]
+    assert refused[0]["refused"] == {"period": "2021-06", "file": "2021-06/pujiang.csv", "line": line,
+                                     "code": "D120", "message": refused[0]["refused"]["message"]}
+    assert "三十" in refused[0]["refused"]["message"] and refused[0]["reported_period"] == "2021-05"
+
+    table = _run("gaps", "--root", root, "--as-of", "2021-06", "-f", "csv").stdout
+    header, *lines = table.lstrip("\ufeff").splitlines()
+    assert header.endswith(",未采用的报送")
+    marked = [cells for cells in lines if cells.split(",")[-1]]
+    assert len(marked) == 1 and ",G03-zhongxin," in marked[0] and f"2021-06/pujiang.csv 第{line}行 D120" in marked[0]
+
+    terminal = _run("gaps", "--root", root, "--as-of", "2021-06", "-c", "pujiang", "-g", "G03").stdout
+    assert "2021-05*!" in terminal and "! 本月报送的这一项有错误,未采用" in terminal
+
+    out = tmp_path / "out"
+    _run("report", "--root", root, "--as-of", "2021-06", "-o", out)
+    assert "浦江县：" in (text := (out / "report.md").read_text(encoding="utf-8"))
+    assert "2021-06 报送的数据有错误（D120），未采用，沿用 2021-05 的数据" in text
+    assert "2021-05*!" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_file_that_cannot_be_read_marks_every_row_of_its_unit(broken):
+    """A whole file refused (here: not a workbook at all) marks every row of the unit it was named for, and no
+    other; the store kept from this read says the same on the next."""
+    root, _ = broken
+    (root / "data" / "jinhua-2021" / "2021-06" / "wuyi.csv").write_bytes(b"PK\x03\x04 not a workbook")
+    for _ in range(2):  # read, then from the store
+        rows = json.loads(_run("gaps", "--root", root, "--as-of", "2021-06", "-f", "json").stdout)["rows"]
+        wuyi = [r for r in rows if r["county"] == "wuyi"]
+        assert wuyi and all(r["refused"]["code"] == "D001" and r["refused"]["line"] is None for r in wuyi)
+        assert all(r["refused"]["file"] == "2021-06/wuyi.csv" for r in wuyi)
+        others = {r["county"] for r in rows if "refused" in r} - {"wuyi"}
+        assert others == {"pujiang"}
+
+
+def test_a_later_valid_figure_is_no_refusal(broken):
+    """A figure refused in June and sent right in July: July's row stands on July's record, unmarked."""
+    root, _ = broken
+    rows = json.loads(_run("gaps", "--root", root, "--as-of", "2021-07", "-f", "json").stdout)["rows"]
+    row = next(r for r in rows if r["indicator"] == "G03-zhongxin" and r["county"] == "pujiang")
+    assert row["reported_period"] == "2021-07" and "refused" not in row
+    assert not any("refused" in r for r in rows)

@@ -14,9 +14,9 @@ Units: `progress` and `expected_progress` are fractions of the way from baseline
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from mubiao.models import CITY, WORST_FIRST, Indicator, Kind, Pace, Plan, Scope, Status
 from mubiao.numbers import TOLERANCE, month_end, month_of
@@ -29,6 +29,25 @@ if TYPE_CHECKING:
 
 #: The values of `projected_status`, by their code in `GapTable.projected_status` (0: none).
 PROJECTED_STATUSES = (None, "will_meet", "will_miss")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A unit's figure of an indicator (or its whole file) for a month, refused for an error: the row of the gaps
+    stands at an earlier record, or at none (docs/progress-files.md, "One bad file")."""
+
+    period: str
+    """The month the refused figure was for, `YYYY-MM`."""
+    file: str
+    """The file from its plan's folder on (`2021-06/pujiang.csv`)."""
+    line: int | None
+    """The row of the file (None: the file as a whole could not be read)."""
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"period": self.period, "file": self.file, "line": self.line, "code": self.code,
+                "message": self.message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +261,13 @@ class Gaps:
     """The region these rows are of (`within`; None: the whole): its areas are the ones a scoreboard ranks."""
     problems: "ReadProblems | None" = None
     """The errors of the files read that the rows went on without (`mubiao.workspace` sets it), if any."""
+    refused: "Mapping[tuple[str | None, str], Refusal]" = field(default_factory=dict)
+    """(area id, or None for a scope-city row; indicator id) → why a later month's figure than the row's record
+    was refused (`Refusal`): only the rows whose figure would be newer but for an error."""
+
+    def refusal(self, row: GapRow) -> "Refusal | None":
+        """Why this row's figure for a later month than its record's was refused, if it was."""
+        return self.refused.get((row.county, row.indicator)) if self.refused else None
 
     @cached_property
     def rows(self) -> tuple[GapRow, ...]:
@@ -404,7 +430,52 @@ def compute_gaps(
                                   status=np.where(level, worst, rolled_assessed.status).astype(np.int8))
         table = _in_plan_order(plan, layout, wholes, (rolled, rolled_assessed), (county, county_assessed))
         completeness = _completeness(plan, layout, engine.reported_pairs(connection, month), month_of(as_of))
-    return Gaps(plan=plan, as_of=as_of, table=table, completeness=completeness)
+        refused = _refused(connection, plan, table, month) if hasattr(progress, "store") else {}
+    return Gaps(plan=plan, as_of=as_of, table=table, completeness=completeness, refused=refused)
+
+
+def _refused(connection, plan: Plan, table: GapTable, month: int) -> dict[tuple[str | None, str], Refusal]:
+    """`Gaps.refused`: of each unit row (and scope-city row), the latest figure refused for a month after its
+    record's and not after `month`, with the first error of its row (or of its file, for a file not read)."""
+    from mubiao.checks.findings import RULES, Severity
+    from mubiao.readers.layout import from_plan_folder, month_number, month_text
+
+    found = connection.execute("""
+        SELECT r.county, r.indicator, r.period, f.name, r."row", d.line, d.code, d.message
+        FROM refused r JOIN read_files f USING (file)
+             JOIN findings d ON d.file = r.file AND coalesce(d.line, 0) = r."row"
+        WHERE r.period <= ? ORDER BY r.period, f.position, r."row", d."column" NULLS FIRST""", [month]).fetchall()
+    latest: dict[tuple[int, int], Refusal] = {}
+    for county, indicator, period, name, _, line, code, message in found:
+        if RULES[code].severity is Severity.ERROR:
+            refusal = Refusal(month_text(period), from_plan_folder(name, plan.id), line, code, message)
+            key = (county, indicator)
+            if key not in latest or latest[key].period < refusal.period:  # (a month's first error says why)
+                latest[key] = refusal
+    if not latest:
+        return {}
+    code = plan.area_codes
+    units = len(plan.counties)
+    positions = {ind.id: i for i, ind in enumerate(plan.indicators)}
+    areas = [*table.counties, None]
+    periods = [*table.periods, None]
+    refused = {}
+    for county, indicator, period in zip(table.county.tolist(), table.indicator.tolist(),
+                                         table.reported_period.tolist()):
+        ind = table.indicators[indicator]
+        area = areas[county]
+        if area is None and ind.scope is not Scope.CITY:
+            continue  # a rolled-up row: its units' rows say it
+        where = 0 if area is None else code[area]
+        if where > units:
+            continue  # a region's row: rolled up too
+        position = positions[ind.id]
+        refusal = max((r for r in (latest.get((where, position)), latest.get((where, -1))) if r is not None),
+                      key=lambda r: r.period, default=None)
+        reported = periods[period]
+        if refusal is not None and (reported is None or month_number(refusal.period) > month_number(reported)):
+            refused[(area, ind.id)] = refusal
+    return refused
 
 
 def default_as_of(plan: Plan, progress: "pandas.DataFrame | ProgressRead") -> dt.date:

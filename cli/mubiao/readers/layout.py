@@ -235,6 +235,22 @@ _TITLE_MONTH = re.compile(r"(?<!\d)((?:19|20|21)\d\d)\s*年\s*(1[0-2]|0?[1-9])\s
 _FILL_DATE = re.compile(r"(?:填报日期|填表日期|报送日期|日期)\s*[:：]\s*\S+")
 
 
+def named_by_path(name: str, lookup: Lookup) -> tuple[int, int] | None:
+    """The area and month a file's path alone gives (its name an area's id or name, or holding one unit's name;
+    its folder a month, or its name a `2022年3月`), or None: what a file that could not be read was for."""
+    stem = os.path.splitext(os.path.basename(name))[0]
+    area = lookup.area(stem)
+    if area is None:
+        area = lookup.area_named_in(stem)
+    month = lookup.folder_month(os.path.basename(os.path.dirname(name)))
+    if isinstance(month, tuple) or month < 0:
+        found = _TITLE_MONTH.search(stem)
+        month = int(found.group(1)) * 12 + int(found.group(2)) - 1 if found else -1
+    if area is None or not lookup.first_month <= month <= lookup.last_month:
+        return None
+    return area, month
+
+
 def origin_of(name: str, layout: Layout, lookup: Lookup, findings: list[Finding], above: str = "") -> FileOrigin | None:
     """The area and month a file's path (or, where the path does not say, its title rows `above` and its name's
     words) gives, or None (with findings: D105, D106, D112, D113) when its rows cannot be read for want of them.

@@ -221,13 +221,13 @@ def read_progress(
     findings: list[Finding] = passed
     lookup = Lookup(plan)
     for batch in _batches([i for i in range(len(files)) if i not in ids], stamps):
-        entries, records = _read_files(lookup, [files[i] for i in batch], [names[i] for i in batch],
+        entries, records, refused = _read_files(lookup, [files[i] for i in batch], [names[i] for i in batch],
                                        [keys[i] for i in batch], [stamps[i] for i in batch], started, on_file)
-        ids.update(zip(batch, store.update(gone, entries, records)))
+        ids.update(zip(batch, store.update(gone, entries, records, refused)))
         findings += [finding for entry in entries for finding in entry.findings]
         gone = []
     if gone:  # files removed since, and none read
-        store.update(gone, [], Records.concat([]))
+        store.update(gone, [], Records.concat([]), Records.concat([]))
     for i in unchanged:
         if on_file is not None:
             on_file(files[i])
@@ -264,9 +264,9 @@ def _batches(positions: list[int], stamps: Sequence["Stamp | None"]) -> Iterator
 
 def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: list[str],
                 stamps: Sequence["Stamp | None"], started: int,
-                on_file: Callable[[Path], None] | None) -> tuple[list["FileEntry"], "Records"]:
-    """Read these files: each one's store entry (with its findings), and the records of them all (`file`: the
-    file's position among them). Plain CSV files are parsed together; any other file, or one the bulk parser
+                on_file: Callable[[Path], None] | None) -> tuple[list["FileEntry"], "Records", "Records"]:
+    """Read these files: each one's store entry (with its findings), the records of them all (`file`: the
+    file's position among them), and the rows and files refused (`_files_refused`). Plain CSV files are parsed together; any other file, or one the bulk parser
     refuses, on its own; every file's rows then by the row rules."""
     from mubiao.readers.bulk import parse_bodies
     from mubiao.readers.layout import FileOrigin
@@ -302,14 +302,38 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
             on_file(files[i])
     origins = [opened.origin.get(i) or FileOrigin(names[i], path.stem, -1, -1) for i, path in enumerate(files)]
     found_in_rows: list[Finding] = []
-    records = Records.concat([read_rows(block, origins, lookup, found_in_rows) for block in blocks])
+    refused: list[Records] = []
+    records = Records.concat([read_rows(block, origins, lookup, found_in_rows, refused) for block in blocks])
     position = {name: i for i, name in enumerate(names)}
     for finding in found_in_rows:
         opened.found[position[finding.file]].append(finding)
     entries = [FileEntry(key, stamp, stamp is not None and stamp.settled(started),
                          dict(opened.layout[i].columns) if i in opened.layout else {}, opened.found[i])
                for i, (key, stamp) in enumerate(zip(keys, stamps))]
-    return entries, records
+    return entries, records, Records.concat([*refused, _files_refused(lookup, names, opened)])
+
+
+def _files_refused(lookup: "Lookup", names: list[str], opened: "_Opened") -> "Records":
+    """The files that gave no rows for an error (unreadable, no header …), as one record without figures and
+    indicator −1 each, at row 0, where the path says which area and month it was for (docs/progress-files.md,
+    "One bad file")."""
+    import numpy as np
+
+    from mubiao.readers.layout import named_by_path
+    from mubiao.readers.rows import RECORD_FIELDS, Records
+
+    keys = [(i, named_by_path(names[i], lookup)) for i in range(len(names)) if i not in opened.origin
+            and any(f.severity is Severity.ERROR for f in opened.found[i])]
+    keys = [(i, key) for i, key in keys if key is not None]
+    count = len(keys)
+    columns = {name: np.zeros(count, np.int32) for name in RECORD_FIELDS}
+    columns.update(county=np.array([key[0] for _, key in keys], np.int32),
+                   period=np.array([key[1] for _, key in keys], np.int32), indicator=np.full(count, -1, np.int32),
+                   file=np.array([i for i, _ in keys], np.int32), value=np.full(count, np.nan),
+                   numerator=np.full(count, np.nan), denominator=np.full(count, np.nan),
+                   done_on=np.full(count, np.iinfo(np.int64).min).view("datetime64[D]"),
+                   note=np.full(count, None, dtype=object))
+    return Records(**columns)
 
 
 class _Opened:

@@ -197,10 +197,17 @@ class Records:
 
 
 def read_rows(rows: Rows, origins: Sequence[FileOrigin], lookup: Lookup,
-              findings: list[Finding]) -> Records:
+              findings: list[Finding], refused: list[Records] | None = None) -> Records:
     """The records of `rows`, adding to `findings` what the rules say of them: each row's cells are checked the
-    way its indicator asks (docs/progress-files.md), and a row with an error-level finding gives no record."""
-    return _RowRules(rows, origins, lookup, findings).records()
+    way its indicator asks (docs/progress-files.md), and a row with an error-level finding gives no record.
+
+    A refused row whose area, month and indicator are known (its figure is what was wrong) is added to `refused`,
+    as a record without figures: the row of the gaps it was for says that this month's figure was refused."""
+    rules = _RowRules(rows, origins, lookup, findings)
+    records = rules.records()
+    if refused is not None and len(rules.refused):
+        refused.append(rules.refused)
+    return records
 
 
 #: Unknown indicator ids given a did-you-mean per read: a file of 200,000 made-up ids would take 20 s for it.
@@ -230,6 +237,7 @@ class _RowRules:
         self.path_area = np.array([origin.area for origin in origins] or [-1], dtype=np.int64)[rows.origin]
         self.path_month = np.array([origin.month for origin in origins] or [-1], dtype=np.int64)[rows.origin]
         self.failed = np.zeros(len(rows), dtype=bool)
+        self.refused = Records.concat([])
 
     def at(self, name: str) -> int | None:
         return self.rows.layout.columns.get(name)
@@ -296,6 +304,7 @@ class _RowRules:
         live &= ~self._scope(live, indicator, area)
         value, numerator, denominator, done_on = self._figures(live, indicator, area)
         kept = live & ~self.failed
+        self.refused = _keys_only(live & self.failed, area, month, indicator, rows)
         notes = rows.field("note")
         note = notes.read(lambda cell: None if is_blank(cell) else str(cell).strip()) if notes is not None else \
             np.full(len(rows), None, dtype=object)
@@ -543,6 +552,16 @@ class _RowRules:
         words = self.lookup.say("全市目标"), self.lookup.say("本县目标")
         self.add("D127", far, lambda i: f"{format_number(actual[i])} 超过{words[0] if area[i] == 0 else words[1]} "
                                         f"{format_number(target[i])} 的 10 倍,请核对单位或是否多填了位数", column)
+
+
+def _keys_only(where: np.ndarray, area: np.ndarray, month: np.ndarray, indicator: np.ndarray, rows: Rows) -> Records:
+    """The rows of `where` as records of their area, month and indicator only (no figure, no note)."""
+    count = int(where.sum())
+    nothing = np.full(count, np.nan)
+    return Records(county=area[where].astype(np.int32), period=month[where].astype(np.int32),
+                   indicator=indicator[where].astype(np.int32), value=nothing, numerator=nothing,
+                   denominator=nothing, done_on=np.full(count, _NAT, dtype=np.int64).view("datetime64[D]"),
+                   note=np.full(count, None, dtype=object), file=rows.origin[where], row=rows.number[where])
 
 
 @dataclass(frozen=True)

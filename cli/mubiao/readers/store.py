@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 CACHE_FOLDER = ".mubiao-cache"
 
 #: Bump when what is stored changes.
-FORMAT = 2
+FORMAT = 3
 
 #: A file changed less than this long before it was read is read again next time.
 RACY_SECONDS = 2.0
@@ -58,6 +58,7 @@ CREATE TABLE findings (file INTEGER, line INTEGER, "column" INTEGER, code VARCHA
 CREATE TABLE records (file INTEGER, "row" INTEGER, county SMALLINT, period INTEGER, indicator INTEGER,
                       value DOUBLE, numerator DOUBLE, denominator DOUBLE, done_on DATE, note VARCHAR,
                       x DOUBLE, has_both BOOLEAN);
+CREATE TABLE refused (file INTEGER, "row" INTEGER, county SMALLINT, period INTEGER, indicator INTEGER);
 CREATE TABLE across (code VARCHAR, file INTEGER, line INTEGER, "column" INTEGER, message VARCHAR, value DOUBLE,
                      earlier_period INTEGER, earlier_value DOUBLE);
 CREATE TABLE areas (county SMALLINT, id VARCHAR, name VARCHAR);
@@ -232,7 +233,11 @@ class Store:
                                     OR period NOT BETWEEN ? AND ? OR file NOT IN (SELECT file FROM files)),
                    sum(value), sum(numerator), sum(denominator), max(done_on), max(length(note)), max("row")
             FROM records""", [len(self.plan.counties), len(self.plan.indicators), *_months(self.plan)]).fetchone()
-        return bad[0] == 0
+        refused = self.connection.execute("""
+            SELECT count(*) FILTER (WHERE county NOT BETWEEN 0 AND ? OR indicator NOT BETWEEN -1 AND ? - 1
+                                    OR period NOT BETWEEN ? AND ? OR file NOT IN (SELECT file FROM files))
+            FROM refused""", [len(self.plan.counties), len(self.plan.indicators), *_months(self.plan)]).fetchone()
+        return bad[0] == 0 and refused[0] == 0
 
     def _drop(self) -> None:
         for (name, kind) in self.connection.execute(
@@ -283,14 +288,16 @@ class Store:
 
     # --------------------------------------------------------------------------------------------- changing it
 
-    def update(self, gone: Sequence[int], entries: Sequence[FileEntry], records: "Records") -> list[int]:
+    def update(self, gone: Sequence[int], entries: Sequence[FileEntry], records: "Records",
+               refused: "Records") -> list[int]:
         """In one transaction: forget the files `gone` (by id), and keep `entries` (read now; `records.file` is a
-        position among them) with their records and findings. Returns the ids the entries were given."""
+        position among them) with their records, findings and refused rows (`refused`: their keys; row 0 and
+        indicator −1 for a whole file). Returns the ids the entries were given."""
         connection = self.connection
         connection.execute("BEGIN")
         try:
             if gone:
-                for table in ("records", "findings", "files"):
+                for table in ("records", "refused", "findings", "files"):
                     connection.execute(f"DELETE FROM {table} WHERE file IN (SELECT unnest(?))", [list(gone)])
             first = connection.execute("SELECT coalesce(max(file) + 1, 0) FROM files").fetchone()[0]
             ids = list(range(first, first + len(entries)))
@@ -306,6 +313,9 @@ class Store:
                 connection.execute(f"INSERT INTO records SELECT r.*, {VALUE}, {BOTH} "
                                    f"FROM incoming r JOIN indicators i USING (indicator)")
                 connection.unregister("incoming")
+            insert(connection, "refused", list(zip([ids[i] for i in refused.file.tolist()], refused.row.tolist(),
+                                                   refused.county.tolist(), refused.period.tolist(),
+                                                   refused.indicator.tolist())))
             connection.execute("UPDATE store SET across_root = NULL")
             connection.execute("COMMIT")
         except BaseException:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -19,6 +19,7 @@ from mubiao.analysis.gaps import (
     GapRow,
     Gaps,
     GapTable,
+    Refusal,
     count_statuses,
     lookup,
 )
@@ -108,7 +109,8 @@ def _json_number(value: Any) -> Any:
 
 def gaps_document(gaps: Gaps) -> dict:
     """The gap report as docs/contract.md §5 lays it out (plus `projected` and `projected_status` on each row)."""
-    return {**_document_head(gaps), "rows": _json_rows(gaps.table, gaps.plan), "completeness": _completeness_document(gaps)}
+    return {**_document_head(gaps), "rows": _json_rows(gaps.table, gaps.plan, gaps.refused),
+            "completeness": _completeness_document(gaps)}
 
 
 def _document_head(gaps: Gaps) -> dict:
@@ -148,7 +150,7 @@ def json_chunks(gaps: Gaps) -> Iterator[bytes]:
     yield head + b'"rows": ['
     table = gaps.table
     for start in range(0, len(table), JSON_ROWS_AT_A_TIME):
-        rows = _json_rows(table.take(slice(start, start + JSON_ROWS_AT_A_TIME)), gaps.plan)
+        rows = _json_rows(table.take(slice(start, start + JSON_ROWS_AT_A_TIME)), gaps.plan, gaps.refused)
         yield (b"," if start else b"") + dumps(rows)[1:-2].replace(b"\n", b"\n  ")
     yield (b"\n  ]" if len(table) else b"]") + tail + b"\n"
 
@@ -170,9 +172,9 @@ def area_fields(plan: Plan, table: GapTable) -> dict[str, list]:
 AREA_FIELDS = ("level", "parent")
 
 
-def _json_rows(table: GapTable, plan: Plan) -> list[dict]:
+def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType({})) -> list[dict]:
     """The rows of `table` as the document's dicts, made column by column (with `area_fields` for a deeper
-    plan)."""
+    plan, and `refused` on a row whose later figure was refused: `Gaps.refused`)."""
     import numpy as np
 
     if any(np.isinf(getattr(table, name)).any() for name in NUMBER_FIELDS):
@@ -195,6 +197,10 @@ def _json_rows(table: GapTable, plan: Plan) -> list[dict]:
     if extra := area_fields(plan, table):
         for row, level, parent in zip(rows, extra["level"], extra["parent"]):
             row.update(level=level, parent=parent)
+    if refused:
+        for row in rows:
+            if (refusal := refused.get((row["county"], row["indicator"]))) is not None:
+                row["refused"] = refusal.as_dict()
     return rows
 
 
@@ -236,7 +242,7 @@ CSV_HEADINGS_ZH = MappingProxyType({
     "shortfall": "对照序时", "remaining": "尚差", "status": "状态", "deadline": "完成时限",
     "reported_period": "数据月份", "stale": "沿用旧数据", "counties_reporting": "已报送县数",
     "counties_total": "应报县数", "projected": "按近期进度预计", "projected_status": "预计情况",
-    "level": "层级", "parent": "上级区域编号",
+    "level": "层级", "parent": "上级区域编号", "refused": "未采用的报送",
 })
 
 
@@ -249,11 +255,34 @@ def render_csv(gaps: Gaps) -> bytes:
     """The rows with the JSON's columns, headed in the plan's language: UTF-8 with BOM, CRLF, text cells safe
     against formula injection."""
     rows = [[_csv_cell(getattr(row, name)) for name in ROW_FIELDS] for row in gaps.rows]
+    names = list(ROW_FIELDS)
     if extra := area_fields(gaps.plan, gaps.table):  # a deeper plan's rows say where each area sits
         rows = [[*row, _csv_cell(level), _csv_cell(parent)] for row, level, parent in
                 zip(rows, extra["level"], extra["parent"])]
-        return csv_bytes([csv_headings(gaps.plan, (*ROW_FIELDS, *AREA_FIELDS)), *rows])
-    return csv_bytes([csv_headings(gaps.plan, ROW_FIELDS), *rows])
+        names += AREA_FIELDS
+    if gaps.refused:  # a read with refused figures: each row says which of its figures was not used, and why
+        rows = [[*cells, _csv_cell(refusal_text(refusal))] for cells, refusal in
+                zip(rows, map(gaps.refusal, gaps.rows))]
+        names.append("refused")
+    return csv_bytes([csv_headings(gaps.plan, names), *rows])
+
+
+def refused_words(row: GapRow, refusal: Refusal, words: Labels) -> str:
+    """A refused figure as running text says it: `2021-06 报送的数据有错误(D120),未采用,沿用 2021-05 的数据`."""
+    english = words.stale_note.startswith("* no")
+    if row.reported_period is None:
+        used = "nothing earlier was reported" if english else "此前也没有报送"
+    else:
+        used = f"the {row.reported_period} figure is shown" if english else f"沿用 {row.reported_period} 的数据"
+    return words.refused_words.format(period=refusal.period, code=refusal.code, used=used)
+
+
+def refusal_text(refusal: Refusal | None) -> str | None:
+    """A refused figure in one line: `2021-06 2021-06/pujiang.csv 第10行 D120 I10:“三十”不是数字…`."""
+    if refusal is None:
+        return None
+    where = f" 第{refusal.line}行" if refusal.line is not None else ""
+    return f"{refusal.period} {refusal.file}{where} {refusal.code} {refusal.message}"
 
 
 # ---------------------------------------------------------------------------------------------- Markdown
@@ -285,10 +314,12 @@ def owner_name(plan: Plan, owner: str | None) -> str:
         return owner
 
 
-def reported_text(row: GapRow) -> str:
+def reported_text(row: GapRow, refused: bool = False) -> str:
+    """The month of the row's record, `*` when it is an earlier month's, `!` when a later figure was refused."""
+    mark = "!" if refused else ""
     if row.reported_period is None:
-        return "—"
-    return row.reported_period + ("*" if row.stale else "")
+        return "—" + mark
+    return row.reported_period + ("*" if row.stale else "") + mark
 
 
 def counties_text(row: GapRow) -> str:
@@ -359,7 +390,7 @@ def md_goal_tables(gaps: Gaps, words: Labels, heading: str) -> list[str]:
              actual_target_text(row, words),
              with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
              progress_text(row, words), shortfall_text(row, words), words.statuses[row.status],
-             reported_text(row), counties_text(row)]
+             reported_text(row, gaps.refusal(row) is not None), counties_text(row)]
             for rows in indicators for row in rows])
     return lines
 
@@ -409,6 +440,8 @@ def md_notes(gaps: Gaps, words: Labels) -> list[str]:
     notes = []
     if any(row.stale for row in gaps.rows):
         notes.append(md_cell(words.stale_note))
+    if gaps.refused:
+        notes.append(md_cell(words.refused_note))
     if legend := partial_legend(gaps.rows, words):
         notes.append(md_cell(legend))
     if gaps.completeness.every_missing:
@@ -521,7 +554,7 @@ class GapsTable:
             "value": min(max(value, cell_len(words.actual_target)), 26),
             "bar": BAR_CELLS + 1, "percent": 5,
             "status": max(cell_len(word) for word in words.statuses.values()),
-            "month": 8, "counties": 5,
+            "month": 9 if self.gaps.refused else 8, "counties": 5,
         }
         if wide:
             widths |= {"expected": 10, "shortfall": 10, "projected": 26}
@@ -545,7 +578,8 @@ class GapsTable:
         style = STATUS_STYLES[row.status]
         area = Text(area_label(plan, row.county, words), style="bold" if row.counties_total is not None
                                                                  or row.is_city else "")
-        month = Text(reported_text(row), style="dim" if row.stale else "")
+        refused = self.gaps.refusal(row) is not None
+        month = Text(reported_text(row, refused), style="bold red" if refused else "dim" if row.stale else "")
         counties = Text(counties_text(row), style="bold yellow" if row.partial else "dim")
         cells: list[Text | str] = ["", area, actual_target_text(row, words), progress_bar(row), percent(row.progress)]
         if wide:
@@ -569,6 +603,8 @@ class GapsTable:
         notes = [words.expected_mark_note]
         if any(row.stale for row in rows):
             notes.append(words.stale_note)
+        if self.gaps.refused:
+            notes.append(words.refused_note)
         if legend := partial_legend(rows, words):
             notes.append(legend)
         for note in notes:

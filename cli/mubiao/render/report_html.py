@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 from markupsafe import Markup
 
-from mubiao.analysis.gaps import GapRow
+from mubiao.analysis.gaps import GapRow, Gaps
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
 from mubiao.models import Plan, Status
@@ -161,8 +161,8 @@ def report_view(report: Report) -> dict:
         "palette": [{"css": status.value, "fill": colour.fill, "strong": colour.strong}
                     for status, colour in STATUS_COLOURS.items()],
         "overview": _overview(report, words, sections),
-        "lagging": [_lagging(plan, item, words) for item in report.lagging],
-        "counties_lagging": [_lagging(plan, item, words) for item in report.counties_lagging],
+        "lagging": [_lagging(plan, item, words, report.gaps) for item in report.lagging],
+        "counties_lagging": [_lagging(plan, item, words, report.gaps) for item in report.counties_lagging],
         "counties": _counties(report, words, sections),
         "owners": _owners(report, words),
         "completeness": _completeness(report, words, sections),
@@ -179,8 +179,9 @@ def _counts(counts: Mapping[Status, int], shown: Sequence[Status]) -> list[Count
     return [Count(counts.get(status, 0), status.value) for status in shown]
 
 
-def _row(plan: Plan, row: GapRow, words: Labels, focus: str | None = None) -> RowView:
-    """A row of a table; `focus` is the area the report is of (None: the whole), whose row leads its block."""
+def _row(plan: Plan, row: GapRow, words: Labels, focus: str | None = None, refused: bool = False) -> RowView:
+    """A row of a table; `focus` is the area the report is of (None: the whole), whose row leads its block;
+    `refused`: a later figure of the row was refused (`Gaps.refused`)."""
     lead = row.county == focus
     return RowView(
         area=area_name(plan, row.county, words),
@@ -190,8 +191,8 @@ def _row(plan: Plan, row: GapRow, words: Labels, focus: str | None = None) -> Ro
         expected_progress=percent(row.expected_progress),
         shortfall=shortfall_points(row, words),
         status=_chip(row.status, words),
-        month=reported_text(row),
-        stale=row.stale,
+        month=reported_text(row, refused),
+        stale=row.stale or refused,
         partial=counties_text(row) if row.partial else "",
         is_city=lead,
     )
@@ -210,7 +211,7 @@ def _overview(report: Report, words: Labels, sections: ReportLabels) -> dict:
     }
 
 
-def _lagging(plan: Plan, item: Lagging, words: Labels) -> LaggingView:
+def _lagging(plan: Plan, item: Lagging, words: Labels, gaps: Gaps) -> LaggingView:
     row = item.row
     return LaggingView(
         indicator=row.indicator,
@@ -220,7 +221,8 @@ def _lagging(plan: Plan, item: Lagging, words: Labels) -> LaggingView:
         area=area_name(plan, row.county, words),
         facts=facts_text(row, words),
         reporting=counties_text(row) if row.partial else "",
-        counties=tuple(_row(plan, county_row, words) for county_row in item.counties),
+        counties=tuple(_row(plan, county_row, words, refused=gaps.refusal(county_row) is not None)
+                       for county_row in item.counties),
         notes=tuple((area_name(plan, note.county, words), note.period, note.text) for note in item.notes),
     )
 
@@ -249,7 +251,8 @@ def _counties(report: Report, words: Labels, sections: ReportLabels) -> dict:
                 continue
             grid_statuses[row.status] = grid_statuses.get(row.status, 0) + 1
             row_cells.append(GridCell(_chip(row.status, words), f"{county.name} · {ind.name}:"
-                                      f"{facts_text(row, words)} · {words.reported} {reported_text(row)}"))
+                                      f"{facts_text(row, words)} · {words.reported} "
+                                      f"{reported_text(row, report.gaps.refusal(row) is not None)}"))
         grid_rows.append(GridRow(ind.id, ind.name, tuple(row_cells)))
     return {
         "statuses": [words.statuses[status] for status in shown],
@@ -287,7 +290,8 @@ def _goals(report: Report, words: Labels) -> list[GoalView]:
     plan = report.plan
     by_indicator: dict[str, list[RowView]] = {}
     for row in report.gaps.rows:
-        by_indicator.setdefault(row.indicator, []).append(_row(plan, row, words, report.gaps.area))
+        by_indicator.setdefault(row.indicator, []).append(_row(plan, row, words, report.gaps.area,
+                                                               report.gaps.refusal(row) is not None))
     goals = []
     for goal in plan.goals:
         indicators = tuple(tuple(by_indicator[ind.id]) for ind in goal.indicators if ind.id in by_indicator)
@@ -300,6 +304,8 @@ def _footnotes(report: Report, words: Labels) -> list[str]:
     notes = []
     if any(row.stale for row in report.gaps.rows):
         notes.append(words.stale_note)
+    if report.gaps.refused:
+        notes.append(words.refused_note)
     if legend := partial_legend(report.gaps.rows, words):
         notes.append(legend)
     return notes

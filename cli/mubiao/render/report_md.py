@@ -9,7 +9,7 @@ from mubiao.readers.layout import from_plan_folder
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
-    score_cells, score_header,
+    refused_words, score_cells, score_header,
 )
 from mubiao.render.punctuation import full_width
 
@@ -83,12 +83,18 @@ def _lagging_item(report: Report, item: Lagging, words: Labels, sections: Report
     if item.counties:
         lines.append(f"- {md_cell(sections.lagging_counties)}")
         lines += [f"  - {md_cell(area_name(plan, r.county, words))}:{md_cell(facts_text(r, words))} · "
-                  f"{md_cell(words.statuses[r.status])}" for r in item.counties]
+                  f"{md_cell(words.statuses[r.status])}{_refused(report, r, words)}" for r in item.counties]
     if item.notes:
         lines.append(f"- {md_cell(sections.notes)}")
         lines += [f"  - {md_cell(area_name(plan, n.county, words))}"
                   f"({n.period}):{md_cell(n.text)}" for n in item.notes]
     return lines + [""]
+
+
+def _refused(report: Report, row, words: Labels) -> str:
+    """` · 2021-06 报送的数据有错误(D120),未采用,沿用 2021-05 的数据` when a later figure was refused."""
+    refusal = report.gaps.refusal(row)
+    return "" if refusal is None else f" · {md_cell(refused_words(row, refusal, words))}"
 
 
 def _counties(report: Report, words: Labels, sections: ReportLabels) -> list[str]:

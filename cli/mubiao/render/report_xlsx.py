@@ -32,7 +32,7 @@ from mubiao.labels import Labels, ReportLabels, labels, report_labels, report_wo
 from mubiao.models import Kind, Plan, Status
 from mubiao.render.cells import FORMULA_STARTS
 from mubiao.render.colours import STATUS_COLOURS
-from mubiao.render.gaps import SUMMARY_ORDER, actual_text, area_name, owner_name
+from mubiao.render.gaps import SUMMARY_ORDER, actual_text, area_name, owner_name, refusal_text
 from mubiao.render.package import DEFAULT_STAMP, stable_package
 from mubiao.render.xlsx import storable
 
@@ -244,6 +244,7 @@ def _city_columns(report: Report, words: Words) -> list[Column[GapRow]]:
         Column(h.counties_reporting, lambda row: row.counties_reporting, COUNT),
         Column(h.counties_total, lambda row: row.counties_total, COUNT),
         *_projection_columns(words),
+        *_refused_column(report, words),
         Column(h.notes, notes_text, wrap=True),
     ]
 
@@ -257,8 +258,18 @@ def _county_columns(report: Report, words: Words) -> list[Column[GapRow]]:
         *_indicator_columns(report.plan, words),
         *_figure_columns(words),
         *_projection_columns(words),
+        *_refused_column(report, words),
         Column(words.headings.note, lambda row: notes.get((row.indicator, row.county)), wrap=True),
     ]
+
+
+def _refused_column(report: Report, words: Words) -> list[Column[GapRow]]:
+    """A column saying which later figure of a row was refused and why, when any was (`Gaps.refused`)."""
+    gaps = report.gaps
+    if not gaps.refused:
+        return []
+    heading = "refused figure" if words.headings is HEADINGS_EN else "未采用的报送"
+    return [Column(heading, lambda row: refusal_text(gaps.refusal(row)), wrap=True)]
 
 
 def _owner_columns(plan: Plan, words: Words) -> list[Column[OwnerSummary]]:

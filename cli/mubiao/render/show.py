@@ -76,7 +76,8 @@ class HistoryView:
             table.add_row(
                 Text(name + (f" {counties}" if counties else ""), style="bold" if row.is_city else ""),
                 sparkline(values, low, high), actual_target_text(row, words), percent(row.progress),
-                Text(words.statuses[row.status], style=STATUS_STYLES[row.status]), reported_text(row),
+                Text(words.statuses[row.status], style=STATUS_STYLES[row.status]),
+                reported_text(row, history.gaps.refusal(row) is not None),
             )
             if row.is_city and ind.kind is not Kind.MILESTONE:
                 expected = history.expected[-shown:]
