@@ -90,8 +90,10 @@ def _one(plan: Plan, lookup, root: Path, source: Path) -> Intake:
 
     if source.suffix.lower() not in TABLE_SUFFIXES:
         return Intake(source, Outcome.UNKNOWN, message=NOT_A_TABLE)
+    from mubiao.readers.wide import SUMMARY_STEM, reshaper
+
     try:
-        raw = read_raw_table(source)
+        raw = read_raw_table(source, reshaper(lookup))
     except ProgressError as exc:
         outcome = Outcome.UNKNOWN if exc.code == "D101" else Outcome.REFUSED
         return Intake(source, outcome, message=_paste_back(source, [exc.described()]))
@@ -99,6 +101,8 @@ def _one(plan: Plan, lookup, root: Path, source: Path) -> Intake:
     found: list[Finding] = []
     origin = origin_of(str(source), layout, lookup, found, raw.above)
     area = _only(raw, layout, "county", lookup.area) if "county" in layout.columns else None
+    if raw.wide is not None:  # a summary sheet of many units: filed as the month's summary (汇总)
+        area = -1
     if area is None and origin is not None and origin.area >= 0:
         area = origin.area
     month = _only(raw, layout, "period", _month) if "period" in layout.columns else None
@@ -108,7 +112,7 @@ def _one(plan: Plan, lookup, root: Path, source: Path) -> Intake:
         missing = "填报单位" if area is None else "月份"
         return Intake(source, Outcome.UNKNOWN, message=f"认不出{missing}:文件中没有{missing}列或标题行,文件名里也没有;"
                                                        f"请在表头上方写“填报单位:…”和“2022年3月”,或用 mubiao form 生成的填报表")
-    area_id = CITY if area == 0 else plan.coded_areas[area - 1].id
+    area_id = SUMMARY_STEM if area == -1 else CITY if area == 0 else plan.coded_areas[area - 1].id
     from mubiao.readers.layout import month_text
 
     period = month_text(month)

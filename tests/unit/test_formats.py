@@ -160,3 +160,70 @@ def test_the_month_comes_from_the_title_where_no_folder_says_it_and_never_from_a
     shown = _run("check", "--root", root).stdout
     assert "附件2.xlsx" not in shown  # 2022年3月 in its title: March's return of 罗店镇
     assert "附件3.xlsx" in shown and "D106" in shown  # a fill-in date is not the period
+
+
+# ------------------------------------------------------------------ layouts: wide tables, merged headers
+
+
+def _records(root: Path, files: list[Path]) -> dict[tuple[str, str], tuple]:
+    """(unit, indicator) → (value, numerator, denominator) of what these files of the district sample read as."""
+    import math
+
+    from mubiao.readers.plan import load_plan
+    from mubiao.readers.progress import read_progress
+
+    plan = load_plan(root / "targets" / "wucheng-2022.toml")
+    with read_progress(plan, root, files, cache=False) as read:
+        def plain(x):
+            return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+        return {(r.county, r.indicator): (plain(r.value), plain(r.numerator), plain(r.denominator))
+                for r in read.records}, read.findings
+
+
+@pytest.mark.parametrize("name", ["wide-by-area.xlsx", "wide-by-area.xls", "wide-by-indicator.xlsx"])
+def test_a_summary_sheet_reads_as_the_townships_own_files(tmp_path, name):
+    """The district's summary sheet (a row per township or a row per indicator) gives the very records the
+    townships' June CSVs give for its indicators; its 合计 row is no record, its 其他 column is said (D103)."""
+    import sys
+
+    sys.path.insert(0, str(FORMATS))
+    from make_format_fixtures import WIDE
+
+    root = _district(tmp_path)
+    june = root / "data" / "wucheng-2022" / "2022-06"
+    placed = june / f"汇总{Path(name).suffix}"
+    shutil.copy(FORMATS / name, placed)
+    wide, findings = _records(root, [placed])
+    own, _ = _records(root, sorted(p for p in june.glob("*.csv") if p.stem != "city"))
+    expected = {key: figures for key, figures in own.items() if key[1] in WIDE and figures[0] is not None}
+    assert wide == expected and len(wide) > 40
+    codes = [(f.code, f.line, f.column) for f in findings]
+    if name.startswith("wide-by-area"):
+        assert codes == [("D103", 2, 7)]  # G2: 其他
+    else:
+        assert codes == []
+
+
+def test_a_wide_tables_bad_cell_is_named_as_excel_names_it(tmp_path):
+    import openpyxl
+
+    root = _district(tmp_path)
+    june = root / "data" / "wucheng-2022" / "2022-06"
+    book = openpyxl.load_workbook(FORMATS / "wide-by-area.xlsx")
+    sheet = book.active
+    sheet["D5"] = "三家"  # 新建乡镇(街道)社会工作站 of the third township
+    placed = june / "汇总.xlsx"
+    book.save(placed)
+    _, findings = _records(root, [placed])
+    bad = [f for f in findings if f.code == "D120"]
+    assert [(f.line, f.column) for f in bad] == [(5, 4)] and bad[0].message.startswith("D5:")
+
+
+def test_a_two_row_header_of_merged_cells_is_read_as_one(tmp_path):
+    root = _district(tmp_path)
+    june = root / "data" / "wucheng-2022" / "2022-06"
+    placed = june / "罗店镇.xlsx"
+    shutil.copy(FORMATS / "merged-header.xlsx", placed)
+    merged, findings = _records(root, [placed])
+    own, _ = _records(root, [june / "luodian.csv"])
+    assert merged == own and findings == ()

@@ -295,9 +295,9 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
                            _zeros(len(rows.number)), _zeros(len(rows.number)) + layout.width))
     for i in sorted([*alone, *(of_body[p] for p in refused)]):  # refused: read again from the start, on its own
         opened.forget(i)
-        raw = _raw_table(files[i], names[i], opened.found[i])
+        raw = _raw_table(files[i], names[i], opened.found[i], lookup)
         if raw is not None and (layout := opened.open(i, raw.header, raw.width, raw.header_row, raw.above)) is not None:
-            blocks.append(Rows.of_lists(layout, raw.body, i, raw.header_row + 1, raw.csv))
+            blocks.append(Rows.of_lists(layout, raw.body, i, raw.header_row + 1, raw.csv, raw.places))
         if i in alone and on_file is not None:
             on_file(files[i])
     origins = [opened.origin.get(i) or FileOrigin(names[i], path.stem, -1, -1) for i, path in enumerate(files)]
@@ -368,17 +368,22 @@ class _Opened:
         self.origin.pop(i, None)
 
 
-def _raw_table(path: Path, name: str, found: list[Finding]) -> "RawTable | None":
-    """The file as a raw table, or None with its finding (D001, D002, D005, D007, D101); D009 when a workbook has
-    sheets with a header beyond the one read."""
+def _raw_table(path: Path, name: str, found: list[Finding], lookup: "Lookup") -> "RawTable | None":
+    """The file as a raw table (a wide table of the plan's made tidy), or None with its finding (D001, D002, D005,
+    D007, D101); D009 when a workbook has sheets with a header beyond the one read, D103 for each column of a
+    wide table that names nothing of the plan."""
     from mubiao.readers.layout import cell_finding
     from mubiao.readers.tables import read_raw_table
+    from mubiao.readers.wide import reshaper
 
     try:
-        raw = read_raw_table(path)
+        raw = read_raw_table(path, reshaper(lookup))
     except ProgressError as exc:
         found.append(cell_finding(name, exc.code or "D001", exc.described(), exc.line, exc.column))
         return None
+    things = "指标" if raw.wide == "area" else lookup.say("县")
+    for row, column, text in raw.wide_unread:
+        found.append(cell_finding(name, "D103", f"汇总表的列“{text}”不是计划中的{things},这一列未读取", row, column))
     if raw.unread:
         others = "、".join(f"“{sheet}”" for sheet in raw.unread)
         found.append(cell_finding(name, "D009", f"工作簿中有 {len(raw.unread) + 1} 个有表头的工作表,只读取了“{raw.sheet}”,"

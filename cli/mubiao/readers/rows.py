@@ -139,11 +139,14 @@ class Rows:
     """The 1-based column of the first cell beyond the header in each row (D107), 0 where there is none."""
     length: np.ndarray
     """How many cells each row has, as the finding of a row beyond the header counts them."""
+    value_at: np.ndarray | None = None
+    """A wide table's: the sheet's column of each row's figure, which a finding of its 完成值 names."""
 
     @classmethod
     def of_lists(cls, layout: Layout, rows: Sequence[Sequence[Cell]], origin: int, first_number: int,
-                 csv: bool) -> Rows:
-        """The rows of one file as read by `read_raw_table` (each as long as it was written)."""
+                 csv: bool, places: tuple[Sequence[int], Sequence[int]] | None = None) -> Rows:
+        """The rows of one file as read by `read_raw_table` (each as long as it was written); `places`: a wide
+        table's sheet row and column of each row's figure."""
         from mubiao.readers.tables import trim_row
 
         width = max([layout.width, *map(len, rows)])
@@ -157,8 +160,10 @@ class Rows:
             if len(row) > layout.width:  # a CSV's separators say the cell is there; an xlsx cell must say something
                 extra = [j for j in range(layout.width, len(row)) if csv or not is_blank(row[j])]
                 beyond[number] = extra[0] + 1 if extra else 0
-        return cls(layout, columns, np.full(len(rows), origin, dtype=np.int32),
-                   np.arange(first_number, first_number + len(rows), dtype=np.int32), beyond, length)
+        numbers = np.arange(first_number, first_number + len(rows), dtype=np.int32) if places is None else \
+            np.asarray(places[0], dtype=np.int32)
+        return cls(layout, columns, np.full(len(rows), origin, dtype=np.int32), numbers, beyond, length,
+                   None if places is None else np.asarray(places[1], dtype=np.int32))
 
     def __len__(self) -> int:
         return len(self.number)
@@ -247,8 +252,11 @@ class _RowRules:
         """A finding of `code` at each row of the mask `where`, worded by `message(row)`, at `column` (one for all,
         or one per row); an error fails the row's figures."""
         rows = self.rows
+        value = self.at("value") if rows.value_at is not None else None
         for i in np.flatnonzero(where).tolist():
             at = column[i] if isinstance(column, np.ndarray) else column
+            if value is not None and at == value:  # a wide table's figure: the cell of the sheet it was in
+                at = int(rows.value_at[i])
             self.findings.append(cell_finding(self.names[rows.origin[i]], code, message(i), int(rows.number[i]),
                                               None if at is None or at < 0 else int(at)))
         if RULES[code].severity.value == "error":

@@ -22,7 +22,7 @@ import warnings
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from mubiao.errors import ProgressError
 from mubiao.numbers import Cell, UncomputedFormula, is_blank
@@ -89,6 +89,13 @@ class RawTable:
     """The text of the rows above the header (a form's title: 罗店镇2022年3月…, 填报单位:罗店镇)."""
     unread: tuple[str, ...] = ()
     """The sheets after it that have a header too, not read (D009)."""
+    places: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+    """A wide table's (`mubiao.readers.wide`): the sheet row and the column of each body row's figure (None: the
+    body's rows are the sheet's, one after another, each figure in its column)."""
+    wide: str | None = None
+    """`area` (a row per area) or `indicator` (a row per indicator) for a wide table."""
+    wide_unread: tuple[tuple[int, int, str], ...] = ()
+    """A wide table's header cells (row, column, text) that name nothing of the plan: their columns not read."""
 
     @property
     def csv(self) -> bool:
@@ -116,23 +123,29 @@ class RawTable:
                      encoding=self.encoding)
 
 
+#: What `read_raw_table` calls with a file's sheets (a CSV's rows as one) when none has a tidy header: a wide
+#: table made tidy (`mubiao.readers.wide`), or None.
+Reshape = Callable[[Path, Sequence["Sheet"], "str | None"], "RawTable | None"]
+
+
 def read_table(path: str | Path) -> Table:
     """Read a CSV/TSV/TXT, or the sheet of a workbook (xlsx, xls, an HTML table) that holds the header. Raises
     ProgressError (D001, D002, D005, D007, D101)."""
     return read_raw_table(path).table()
 
 
-def read_raw_table(path: str | Path) -> RawTable:
-    """As `read_table`, without dropping blank rows or trimming cells."""
+def read_raw_table(path: str | Path, reshape: Reshape | None = None) -> RawTable:
+    """As `read_table`, without dropping blank rows or trimming cells; a file with no tidy header is given to
+    `reshape` (a plan's wide tables) before it is refused (D101)."""
     path = Path(path)
     kind = table_kind(path)
     if kind == "xlsx":
-        return _workbook_table(path, _xlsx_sheets(path))
+        return _workbook_table(path, _xlsx_sheets(path), reshape)
     if kind == "xls":
-        return _workbook_table(path, _xls_sheets(path))
+        return _workbook_table(path, _xls_sheets(path), reshape)
     if kind == "html":
-        return _workbook_table(path, _html_tables(path))
-    return _read_csv(path)
+        return _workbook_table(path, _html_tables(path), reshape)
+    return _read_csv(path, reshape)
 
 
 #: How each kind of file starts: a zip (xlsx), an OLE2 compound file (xls; an encrypted xlsx is one too).
@@ -223,13 +236,27 @@ def _refuse_runaway_lines(data: bytes, path: Path) -> None:
         raise _error("D001", f"这一行有 {lengths[longest] // 2**20} MB,不像表格中的一行", path, longest + 1)
 
 
-def _read_csv(path: Path) -> RawTable:
+def _read_csv(path: Path, reshape: Reshape | None = None) -> RawTable:
     data = _read_bytes(path, MAX_CSV_BYTES)
     text, encoding = _decode(data, path)
     found = _delimiter(text, encoding, path)
-    if found is None:
-        return _table(path, [], encoding)  # no header: _table raises D101
+    if found is None or (reshape is not None and not _has_figures(_header_rows(
+            list(islice(_csv_rows(text, found[0], path), found[1] + 2)), found[1])[0])):
+        if reshape is not None:  # a wide table: its delimiter the one that splits its first rows the most
+            delimiters = ("\t", ",", ";") if encoding == "utf-16" else _DELIMITERS
+            split = max(delimiters, key=lambda d: sum(map(len, islice(_csv_rows(text, d, path), HEADER_SEARCH_ROWS))))
+            if (wide := reshape(path, [("", _all_csv_rows(text, split, path))], encoding)) is not None:
+                return wide
+        if found is None:
+            return _table(path, [], encoding)  # no header: _table raises D101
     return _table(path, _all_csv_rows(text, found[0], path), encoding)
+
+
+def _has_figures(header: Sequence[Cell]) -> bool:
+    """Whether a header row names a column of figures (完成值, 分子, 分母, 完成日期)."""
+    from mubiao.readers.columns import FIGURE_FIELDS, header_field
+
+    return any(header_field(cell) in FIGURE_FIELDS for cell in header)
 
 
 def _delimiter(text: str, encoding: str, path: Path) -> tuple[str, int] | None:
@@ -302,6 +329,8 @@ def csv_body(path: Path, known: dict | None = None) -> CsvBody | None:
     if len(rows) != index + 1:
         return None  # a cell over two lines above the body: its lines are not its rows
     header = tuple(trim_row(rows[index]))
+    if not _has_figures(header):
+        return None  # a header of two rows, a wide table, or no figures (D102): `read_raw_table` sees to it
     if known is not None and index == 0 and delimiter == ("\t" if encoding == "utf-16" else ","):
         # a header on the first line, found with the first delimiter tried, is known by that line
         known[(encoding, utf8[:first])] = header, len(rows[index]), delimiter
@@ -550,10 +579,13 @@ def _html_tables(path: Path) -> list[Sheet]:
     return sheets or [("表格 1", [])]
 
 
-def _workbook_table(path: Path, sheets: list[Sheet]) -> RawTable:
-    """The first sheet with a header (D101 naming the sheets when none has one); the sheets after it that have
-    one too are named in `unread` (D009: only one sheet is read)."""
+def _workbook_table(path: Path, sheets: list[Sheet], reshape: Reshape | None = None) -> RawTable:
+    """The first sheet with a header (else a wide table `reshape` makes of one; D101 naming the sheets when none
+    has one); the sheets after it that have one too are named in `unread` (D009: only one sheet is read)."""
     found = [(name, rows, index) for name, rows in sheets if (index := header_row(rows)) is not None]
+    if reshape is not None and not any(_has_figures(_header_rows(rows, index)[0]) for _, rows, index in found) and \
+            (wide := reshape(path, sheets, None)) is not None:  # (指标编号 and a column per area: no 完成值)
+        return wide
     if not found:
         names = "、".join(f"“{name}”" for name, _ in sheets)
         where = f"{len(sheets)} 个工作表({names})中都" if len(sheets) > 1 else ""
@@ -632,10 +664,37 @@ def _table(path: Path, rows: list[list[Cell]], encoding: str | None) -> RawTable
     if index is None:
         raise _error("D101", "找不到表头:前 10 行中没有“指标编号”(indicator)列", path,
                      hint="表头应有 指标编号、完成值 等列,见 mubiao form 生成的填报表")
-    header = trim_row(rows[index])
-    return RawTable(path=path, header=tuple(header), header_row=index + 1, body=rows[index + 1 :],
-                    encoding=encoding, width=len(rows[index]) if encoding is not None else len(header),
+    top, below = _header_rows(rows, index)
+    header = trim_row(top)
+    return RawTable(path=path, header=tuple(header), header_row=below, body=rows[below:],
+                    encoding=encoding, width=len(top) if encoding is not None else len(header),
                     above=title_text(rows[:index]))
+
+
+def _header_rows(rows: list[list[Cell]], index: int) -> tuple[list[Cell], int]:
+    """The header at `index` (with the row under it when they are one header: `_two_row_header`), and the index
+    of the first row under it."""
+    if index + 1 < len(rows) and (merged := _two_row_header(rows[index], rows[index + 1])) is not None:
+        return merged, index + 2
+    return rows[index], index + 1
+
+
+def _two_row_header(top: list[Cell], under: list[Cell]) -> list[Cell] | None:
+    """A header of two rows as one, or None when the row under the header is not its second row: a header
+    whose cells are merged (完成情况 over 完成值 and 备注; 指标编号 over both rows) has the field names of some
+    columns in the row under it, and that row names only fields and reference columns. Each column is named by
+    its lower cell where it has one, else by the upper."""
+    from mubiao.readers.columns import header_field, is_reference_column
+
+    named = [cell for cell in under if not is_blank(cell)]
+    if not named or not all(header_field(cell) is not None or is_reference_column(cell) for cell in named):
+        return None
+    fields = {header_field(cell) for cell in top} - {None}
+    if not {header_field(cell) for cell in named} - fields - {None}:
+        return None  # (a row repeating the header's own fields is a repeated header: no more fields)
+    width = max(len(top), len(under))
+    return [under[j] if j < len(under) and not is_blank(under[j]) else (top[j] if j < len(top) else None)
+            for j in range(width)]
 
 
 def title_text(rows: list[list[Cell]]) -> str:
