@@ -112,3 +112,19 @@ def test_a_different_file_for_a_filed_month_is_replaced_only_when_asked_and_kept
     kept = list((root / "data" / "wucheng-2022" / ".history" / "2022-03").iterdir())
     assert len(kept) == 1 and kept[0].read_bytes() == source.read_bytes()
     assert (root / "data" / "wucheng-2022" / "2022-03" / "andi.csv").read_bytes() == changed.read_bytes()
+
+
+def test_a_summary_sheet_is_filed_as_the_months_summary(tmp_path):
+    """A district's own summary sheet (a row per township) names no one unit: it is filed as the month's 汇总,
+    its month from its title, and reads there."""
+    root = tmp_path / "ws"
+    (root / "targets").mkdir(parents=True)
+    shutil.copy(REPO / "targets" / "wucheng-2022.toml", root / "targets")
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "progress" / "formats" / "wide-by-area.xlsx", folder / "6月汇总表.xlsx")
+    result = _run("intake", folder, "--root", root)
+    assert result.exit_code == 0, result.stdout
+    assert (root / "data" / "wucheng-2022" / "2022-06" / "汇总.xlsx").is_file()
+    checked = _run("check", "--root", root)
+    assert "0 个错误" in checked.stdout and "D103" in checked.stdout
