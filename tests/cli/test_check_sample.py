@@ -22,9 +22,20 @@ def workspace(tmp_path):
 
 
 def test_the_sample_workspace_is_clean(cli):
-    result = cli("check", "--strict", "--root", REPO)
+    result = cli("check", "--strict", "--root", REPO, REPO / "targets", REPO / "data" / PLAN)
     assert result.exit_code == 0, result.output
     assert "没有发现问题" in result.output
+
+
+def test_the_whole_sample_has_only_the_warnings_data_readme_tells_of(cli):
+    """No errors anywhere; the district sample's four months sent again as the month before are D206 (data/
+    README.md says which), and nothing else is found."""
+    result = cli("check", "--root", REPO, "-f", "json")
+    assert result.exit_code == 0, result.output
+    found = sorted((f["code"], f["file"].replace("\\", "/").split("/data/")[-1]) for f in json.loads(result.stdout))
+    assert found == [("D206", f"wucheng-2022/{month}/{unit}.csv") for month, unit in
+                     (("2022-07", "chengzhong"), ("2022-07", "tangxi"), ("2022-08", "langya"),
+                      ("2022-08", "tangxi"))]
 
 
 class Csv:
@@ -124,3 +135,29 @@ def test_checking_one_file_still_sees_the_other_months(cli, workspace):
     assert [f["code"] for f in json.loads(result.stdout)] == ["D203"]
     assert result.exit_code == 0  # a warning
     assert cli("check", "--strict", workspace / yiwu.name).exit_code == 1
+
+
+def test_a_level_typed_ten_times_over_is_an_outlier_of_its_own_series(cli, workspace):
+    """D205 (issue 20, part 7): 浦江县's 低保标准 typed as 102600 in June, against 10260 in the other months."""
+    pujiang = Csv(workspace, "2021-06", "pujiang")
+    row, column = pujiang.set("G02-dibao", "完成值", "102600")
+    pujiang.save()
+    result = cli("check", "--root", workspace, "-f", "json")
+    found = [f for f in json.loads(result.stdout) if f["code"] == "D205"]
+    assert [(f["file"].replace("\\", "/").endswith("2021-06/pujiang.csv"), f["line"], f["column"])
+            for f in found] == [(True, row, column)]
+    assert "102600" in found[0]["message"] and "10260" in found[0]["message"]
+
+
+def test_last_months_file_sent_again_is_said_once(cli, workspace):
+    """D206: 浦江县's July file with June's every figure and note (the month changed only): one warning for the
+    file, none for the sample as it is."""
+    june = Csv(workspace, "2021-06", "pujiang")
+    july = Csv(workspace, "2021-07", "pujiang")
+    month = june.column("月份") - 1
+    july.rows = [june.rows[0], *([*row[:month], "2021年7月", *row[month + 1:]] for row in june.rows[1:])]
+    july.save()
+    result = cli("check", "--root", workspace, "-f", "json")
+    found = [f for f in json.loads(result.stdout) if f["code"] == "D206"]
+    assert len(found) == 1 and found[0]["file"].replace("\\", "/").endswith("2021-07/pujiang.csv")
+    assert found[0]["line"] is None and "2021-06" in found[0]["message"]

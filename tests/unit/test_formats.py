@@ -144,7 +144,7 @@ def test_a_file_named_as_the_township_names_it_is_read_by_its_title_rows(tmp_pat
     _titled_workbook(march / "luodian.csv", march / "罗店镇2022年3月民政重点工作进展情况表.xlsx",
                      [["罗店镇2022年3月民政重点工作进展情况表"], ["填报单位:罗店镇", None, "填报日期:2022年4月5日"]])
     (march / "luodian.csv").unlink()
-    assert _run("check", "--root", root, "--strict").exit_code == 0
+    assert _run("check", "--root", root, "--strict", march).exit_code == 0
     assert _run("gaps", "--root", root, "-f", "json").stdout == expected
 
 

@@ -157,6 +157,8 @@ RULES: dict[str, Rule] = {
         Rule("D201", "conflicting-records", _E, "同一县、同一月份、同一指标有两条数字不同的记录"),
         Rule("D202", "repeated-record", _W, "同一县、同一月份、同一指标的记录重复出现"),
         Rule("D203", "cumulative-decrease", _W, "累计数比之前月份的少"),
+        Rule("D205", "outlier", _W, "数字与本单位其他月份相差悬殊(稳健 z 分数大于 3.5,或是其他月份中位数的 10 倍)"),
+        Rule("D206", "month-copied", _W, "一个单位某月的所有数字和备注与上月完全相同(可能是把上月的表改了月份)"),
         Rule("D204", "two-files", _E, "同一单位同一月份有两个文件(如 婺城区.xlsx 和 wucheng.csv)"),
     )
 }

@@ -2,7 +2,8 @@
 
 Cell-level rules (a value that is not a number, an unknown county, …) are found while reading, in
 `mubiao.readers.rows`; here are the ones that need every record of a plan, as queries over the store: two records
-for one (county, period, indicator), and a cumulative count that went down. Their findings are worded only when
+for one (county, period, indicator), a cumulative count that went down, a figure far outside its area's own
+series, and a month that repeats the month before. Their findings are worded only when
 they are shown: a national workspace of random counts has over a million D203.
 """
 
@@ -52,6 +53,66 @@ _DECREASES = f"""
     WHERE value < earlier_value - {TOLERANCE}"""
 
 
+#: D205's thresholds (docs/progress-files.md, "Data quality"): the modified z-score of Iglewicz and Hoaglin,
+#: 0.6745 × (d − median) / MAD, above OUTLIER_Z, over at least OUTLIER_POINTS monthly changes; or a level's or a
+#: ratio's value at least JUMP times the median of its months (digits typed twice, 元 for 万元), or a JUMP-th.
+OUTLIER_Z = 3.5
+OUTLIER_POINTS = 6
+JUMP = 10
+#: …and a change is an outlier only when it is also this share of the series' median value or more: a ratio of
+#: 17% that moves two points in a month, against months that moved a tenth, is no mistake worth a word.
+MATERIAL = 0.2
+
+#: D205: the first record of each month of a level's or a ratio's series (an area's indicator) whose figure is
+#: far outside the area's own series: its month's change, by the modified z-score against the series' changes (a
+#: ratio that rises through the year is no outlier), or a value JUMP times the median of the series' values, or
+#: a JUMP-th of it. Counts are left to D203 and D127: work done in batches (nine centres opened in September)
+#: is the rule for them, and a count typed with a digit too many falls the month after (D203) or stands far
+#: above its target (D127). Kept in `across`: for a jump its value, 0 and the series' median value;
+#: for a change the change, 1 and the median change.
+_OUTLIERS = f"""
+    INSERT INTO across
+    WITH firsts AS (
+        SELECT file, "row", county, indicator, period, x, i.kind,
+               x - lag(x) OVER (PARTITION BY county, indicator ORDER BY period) AS increase
+        FROM (SELECT * FROM {_READ} WHERE x IS NOT NULL AND seq NOT IN (SELECT unnest($repeats))) r
+             JOIN indicators i USING (indicator)
+        WHERE i.kind <> 'milestone'),
+    series AS (
+        SELECT *, increase AS d FROM firsts),
+    centre AS (
+        SELECT county, indicator, median(d) AS m, count(d) AS n, median(x) AS mx, count(*) AS nx
+        FROM series GROUP BY ALL),
+    spread AS (
+        SELECT county, indicator, median(abs(s.d - c.m)) AS mad
+        FROM series s JOIN centre c USING (county, indicator) WHERE s.d IS NOT NULL GROUP BY ALL)
+    SELECT 'D205', s.file, s."row", NULL, NULL, CASE WHEN jump THEN s.x ELSE s.d END, NOT jump::INTEGER,
+           CASE WHEN jump THEN c.mx ELSE c.m END
+    FROM (SELECT s.*, s.kind <> 'count' AND c.nx >= 3 AND c.mx > {TOLERANCE}
+                      AND (s.x >= {JUMP} * c.mx OR (s.x > {TOLERANCE} AND s.x * {JUMP} <= c.mx)) AS jump
+          FROM series s JOIN centre c USING (county, indicator)) s
+         JOIN centre c USING (county, indicator) LEFT JOIN spread p USING (county, indicator)
+    WHERE jump OR (s.kind <> 'count' AND c.n >= {OUTLIER_POINTS} AND p.mad > {TOLERANCE} AND s.d IS NOT NULL
+                   AND abs(0.6745 * (s.d - c.m) / p.mad) > {OUTLIER_Z}
+                   AND abs(s.d - c.m) >= {MATERIAL} * abs(c.mx))"""
+
+#: D206: an area's month whose records (three or more with figures, and a note) repeat the month before's
+#: exactly, every indicator with the same figures and the same notes: last month's file sent again under this
+#: month. (Figures alone may well not change in a month: the notes, written anew each month, tell a copy.)
+_COPIES = f"""
+    INSERT INTO across
+    WITH months AS (
+        SELECT county, period, min(file) AS file, count(*) AS n, count(note) AS notes,
+               string_agg(concat_ws('|', indicator, value, numerator, denominator, done_on, note), ';'
+                          ORDER BY indicator) AS figures
+        FROM {_READ} WHERE seq NOT IN (SELECT unnest($repeats))
+             AND (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR done_on IS NOT NULL)
+        GROUP BY county, period)
+    SELECT 'D206', m.file, NULL, NULL, NULL, m.n, b.period, NULL
+    FROM months m JOIN months b ON b.county = m.county AND b.period = m.period - 1 AND b.figures = m.figures
+    WHERE m.n >= 3 AND m.notes > 0"""
+
+
 @dataclass(frozen=True)
 class Across:
     """The findings across the records of a read: the repeats (D201, D202), worded; the decreases (D203), which a
@@ -66,15 +127,29 @@ class Across:
 
     def findings(self) -> list[Finding]:
         rows = self.store.connection.execute("""
-            SELECT f.name, a.line, s.columns, a.value, a.earlier_period, a.earlier_value
-            FROM across a JOIN read_files f USING (file) JOIN files s USING (file) WHERE a.code = 'D203'""")
-        decreases = []
-        for name, row, columns, value, earlier_period, earlier_value in rows.fetchall():
+            SELECT a.code, f.name, a.line, s.columns, a.value, a.earlier_period, a.earlier_value
+            FROM across a JOIN read_files f USING (file) JOIN files s USING (file)
+            WHERE a.code IN ('D203', 'D205', 'D206')""")
+        worded = []
+        for code, name, row, columns, value, earlier_period, earlier_value in rows.fetchall():
             layout = columns_of(columns)
-            decreases.append(cell_finding(name, "D203", f"累计数 {format_number(value)} 比 {month_text(earlier_period)}"
-                                                        f" 的 {format_number(earlier_value)} 少(应填年初以来的累计数)",
-                                          row, layout.get("value") or layout.get("indicator")))
-        return [*self.repeats, *decreases]
+            at = layout.get("value") or layout.get("numerator") or layout.get("indicator")
+            if code == "D203":
+                worded.append(cell_finding(name, code, f"累计数 {format_number(value)} 比 {month_text(earlier_period)}"
+                                                       f" 的 {format_number(earlier_value)} 少(应填年初以来的累计数)",
+                                           row, at))
+            elif code == "D205":
+                if earlier_period:  # a change far outside the series' changes
+                    change = format_number(round(abs(value), 2))
+                    what = (f"比上月{'增加' if value >= 0 else '减少'} {change},而本单位各月增减的中位数是 "
+                            f"{format_number(round(earlier_value, 2))}")
+                else:
+                    what = f"{format_number(value)} 与本单位各月的中位数 {format_number(earlier_value)} 相差十倍以上"
+                worded.append(cell_finding(name, code, f"{what};请核对是否多填或少填了位数、单位是否写错", row, at))
+            else:
+                worded.append(cell_finding(name, code, f"{int(value)} 项数字和备注与 {month_text(earlier_period)} "
+                                                       f"完全相同:是不是把上月的表改了月份就报了?如确实没有变化可不理会"))
+        return [*self.repeats, *worded]
 
 
 def across_records(store: "Store", plan: Plan, root: str) -> Across:
@@ -83,7 +158,8 @@ def across_records(store: "Store", plan: Plan, root: str) -> Across:
     connection = store.connection
     if store.path is not None and store.across_kept(root):
         names = dict(connection.execute("SELECT file, name FROM read_files").fetchall())
-        rows = connection.execute("SELECT code, file, line, \"column\", message FROM across WHERE code <> 'D203'")
+        rows = connection.execute("SELECT code, file, line, \"column\", message FROM across "
+                                  "WHERE code NOT IN ('D203', 'D205', 'D206')")
         return Across(tuple(Finding(names[file], line, column, code, RULES[code].severity, message)
                             for code, file, line, column, message in rows.fetchall()), store)
     repeats, later = _repeats(plan, connection.execute(_REPEATED).fetchall())
@@ -94,6 +170,8 @@ def across_records(store: "Store", plan: Plan, root: str) -> Across:
                                   for f in repeats])
     connection.execute(_DECREASES, {"counts": [code for code, ind in enumerate(plan.indicators)
                                                if ind.kind is Kind.COUNT], "repeats": later})
+    connection.execute(_OUTLIERS, {"repeats": later})
+    connection.execute(_COPIES, {"repeats": later})
     connection.execute("UPDATE store SET across_root = ?", [root if store.path is not None else None])
     connection.execute("COMMIT")
     return Across(tuple(repeats), store)

@@ -111,7 +111,7 @@ class ProgressRead:
     file_findings: tuple[Finding, ...]
     """The findings of each file and of its rows."""
     across: "Across"
-    """The findings across records (D201–D203)."""
+    """The findings across records (D201–D206)."""
 
     def close(self) -> None:
         """Let go of the store (another process waits for it meanwhile); the records are gone with it."""

@@ -2,7 +2,7 @@
 that changed, and the gap engine's queries run on it (docs/progress-files.md, "The store").
 
 `.mubiao-cache/<plan-id>.duckdb` holds, for each file read, what `os.stat` said of it (size, mtime, ctime, inode),
-its columns and its findings, and its records; beside them the findings across records (D201–D203) of exactly
+its columns and its findings, and its records; beside them the findings across records (D201–D206) of exactly
 the files it holds, while none changed. Areas, months and indicators are kept as codes (the area 0 is the city
 itself, then the plan's counties in order; a month is year × 12 + month − 1; an indicator its place in the plan);
 the view `progress` shows the records with the plan's ids, for anyone who queries the file with DuckDB.
