@@ -381,7 +381,33 @@ def render(plan) -> dict[Path, bytes]:
     return out
 
 
+#: Townships whose file came after the due day (the 5th of the next month), by month, and the day it came.
+LATE = {("langya", 3): 8, ("langya", 6): 9, ("langya", 9): 7, ("tangxi", 6): 10, ("tangxi", 11): 8,
+        ("changshan", 9): 12}
+
+
+def receipts(plan, files: dict[Path, bytes]) -> list:
+    """When each file came in (invented, as `mubiao intake` writes them down): by the 1st to 5th of the next
+    month, the LATE ones later."""
+    import datetime as dt
+
+    from mubiao.analysis.timeliness import Receipt
+
+    order = {c.id: n for n, c in enumerate(plan.counties)} | {CITY: len(plan.counties)}
+    out = []
+    for relative in sorted(files):
+        cid, m = relative.stem, int(relative.parent.name[5:])
+        year, month = (YEAR + 1, 1) if m == 12 else (YEAR, m + 1)
+        day = LATE.get((cid, m), (order[cid] * 7 + m) % 5 + 1)
+        when = dt.datetime(year, month, day, 8 + (order[cid] + m) % 9, (order[cid] * 13) % 60)
+        out.append(Receipt(relative.as_posix(), when, f"{plan.area_name(cid) if cid != CITY else '区本级'}"
+                                                      f"{m}月报表{relative.suffix}"))
+    return out
+
+
 def main() -> None:
+    from mubiao.analysis.timeliness import write_receipts
+
     plan = load_plan(PLAN_PATH)
     files = render(plan)
     ROOT.mkdir(parents=True, exist_ok=True)
@@ -392,7 +418,8 @@ def main() -> None:
         path = ROOT / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    print(f"wrote {len(files)} files to {ROOT}")
+    write_receipts(plan, ROOT.parent.parent, receipts(plan, files))
+    print(f"wrote {len(files)} files and their receipts to {ROOT}")
 
 
 if __name__ == "__main__":

@@ -65,20 +65,32 @@ def _files(paths: Iterable[Path]) -> list[Path]:
 
 
 def intake(plan: Plan, root: Path, paths: Iterable[Path], *, dry_run: bool = False,
-           replace: bool = False) -> list[Intake]:
+           replace: bool = False, received: dt.datetime | None = None) -> list[Intake]:
     """Each file of `paths` (files, or folders searched for tables) worked out, checked and, unless `dry_run`,
     filed into the workspace `root`; a file already in its place with other bytes is replaced (and kept in the
-    history folder) only with `replace`."""
+    history folder) only with `replace`. Each file filed is written down in the plan's receipts as received at
+    `received` (default: now), unless its place has a receipt already: a month's file came when it first came
+    (docs/progress-files.md, "When files came in")."""
+    from mubiao.analysis.timeliness import Receipt, read_receipts, write_receipts
     from mubiao.readers.layout import Lookup
 
     lookup = Lookup(plan)
     results = []
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    now = dt.datetime.now()
+    stamp = now.strftime("%Y%m%d-%H%M%S")
     for source in _files(paths):
         result = _one(plan, lookup, root, source)
         if result.outcome is Outcome.FILED and result.target is not None:
             result = _file(root, result, dry_run, replace, stamp)
         results.append(result)
+    filed = [r for r in results if r.outcome in (Outcome.FILED, Outcome.REPLACED) and r.target is not None]
+    if filed and not dry_run:
+        receipts = read_receipts(plan, root)
+        for result in filed:
+            key = Path(*result.target.parts[2:]).as_posix()  # data/<plan>/2022-03/luodian.csv → 2022-03/…
+            receipts.setdefault(key, Receipt(key, (received or now).replace(second=0, microsecond=0),
+                                             result.source.name))
+        write_receipts(plan, root, receipts.values())
     return results
 
 

@@ -241,6 +241,12 @@ class ReportLabels:
     """`{period}`, `{reported}` of `{expected}` (county, indicator) pairs, `{rate}`."""
     own_sentence: str
     """After it, where the plan has 市本级 indicators: `{reported}` of `{expected}`."""
+    on_time_sentence: str
+    """After them, where the plan names a due day: `{due}`, `{on_time}` of `{expected}` units, `{rate}`."""
+    late_sentence: str
+    """`{count}` units late: `{units}` (each with the day its file came)."""
+    unknown_sentence: str
+    """`{count}` units whose file has no receipt: `{units}`."""
     all_reported: str
     problems: str
     """Before the table of the files with errors: their refused rows (or the whole file) are not counted."""
@@ -269,6 +275,8 @@ REPORT_ZH = ReportLabels(
     indicators="指标数", lagging_indicators="滞后与未完成的指标",
     completeness_sentence="{period} 应报 {expected} 项(县 × 指标),已报 {reported} 项,报送率 {rate}。",
     own_sentence="市本级应报 {expected} 项,已报 {reported} 项。",
+    on_time_sentence="按时报送(截止 {due})的县 {on_time} 个,占应报 {expected} 个的 {rate}。",
+    late_sentence="逾期报送 {count} 个:{units}。", unknown_sentence="{count} 个未记下收到时间:{units}。",
     all_reported="各县本月均已报送全部指标。", missing="未报送的指标",
     problems="以下文件有错误,出错的行(整份读不了的文件)未计入本通报;请按提示改正后重新报送:",
     problems_columns=("文件", "错误数", "第一处错误及改正方法"),
@@ -288,6 +296,8 @@ REPORT_EN = ReportLabels(
     notes="Notes from the counties: ", indicators="indicators", lagging_indicators="behind or missed",
     completeness_sentence="{period}: {reported} of {expected} (county, indicator) pairs reported, {rate}.",
     own_sentence=" The city itself: {reported} of {expected}.",
+    on_time_sentence=" On time (by {due}): {on_time} of {expected} counties, {rate}.",
+    late_sentence=" Late: {count}, {units}.", unknown_sentence=" No receipt for {count}: {units}.",
     problems="These files have errors; their rows in error (or the whole file) are not counted here:",
     problems_columns=("File", "Errors", "The first, and what to fix"),
     all_reported="Every county has reported every indicator this month.", missing="not reported",

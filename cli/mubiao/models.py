@@ -255,6 +255,8 @@ class Plan:
     goals: tuple[Goal, ...] = ()
     path: Path | None = None
     """The file the plan was read from, if any."""
+    due_day: int | None = None
+    """The day of the next month by which a month's files are due (`due_day = 5`), if the plan says."""
     regions: tuple[County, ...] = ()
     """A deeper plan's regions (areas with areas of their own: a province's cities), in plan order; they report
     nothing themselves, their figures are rolled up from their units (`areas` puts each before what is in it)."""

@@ -102,7 +102,7 @@ def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = Non
     from mubiao.analysis.gaps import compute_gaps
 
     with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
-        return replace(compute_gaps(the_plan, progress, day), problems=progress.problems)
+        return _read_with(compute_gaps(the_plan, progress, day), progress, root)
 
 
 def open_report(root: str | Path, plan: str | None = None, as_of: str | None = None,
@@ -115,7 +115,7 @@ def open_report(root: str | Path, plan: str | None = None, as_of: str | None = N
     with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
         chosen = None if area is None else choose("区域", [area], area_options(the_plan))[0]
         report = build_report(the_plan, progress, day, chosen)
-        return replace(report, gaps=replace(report.gaps, problems=progress.problems))
+        return replace(report, gaps=_read_with(report.gaps, progress, root))
 
 
 def open_summaries(root: str | Path, counties: list[str | None] | None, plan: str | None = None,
@@ -130,7 +130,7 @@ def open_summaries(root: str | Path, counties: list[str | None] | None, plan: st
     from mubiao.selection import choose, county_options
 
     with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
-        gaps = replace(compute_gaps(the_plan, progress, day), problems=progress.problems)
+        gaps = _read_with(compute_gaps(the_plan, progress, day), progress, root)
         notes = latest_notes(the_plan, progress, gaps.period)
     if counties is None:
         counties = [county.id for county in the_plan.counties]
@@ -147,7 +147,20 @@ def open_history(root: str | Path, indicator: str, plan: str | None = None, as_o
     with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
         [indicator_id] = choose("指标", [indicator], indicator_options(the_plan))
         history = indicator_history(the_plan, progress, indicator_id, day)
-        return replace(history, gaps=replace(history.gaps, problems=progress.problems))
+        return replace(history, gaps=_read_with(history.gaps, progress, root))
+
+
+def _read_with(gaps: "Gaps", progress: "ProgressRead", root: str | Path) -> "Gaps":
+    """The gaps with what the read says beside the rows: the files' errors gone past (`problems`) and when the
+    month's files came in (`timeliness`, where the plan names a due day)."""
+    from mubiao.analysis.timeliness import timeliness
+
+    plan = gaps.plan
+    due = [county.id for county in plan.counties
+           if any(county in plan.reporting_counties(ind) for ind in plan.indicators)]
+    reported = {row.county for row in gaps.rows if row.county and row.reported_period == gaps.period}
+    return replace(gaps, problems=progress.problems,
+                   timeliness=timeliness(plan, root, gaps.period, due, reported))
 
 
 @contextmanager

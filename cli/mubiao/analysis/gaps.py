@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy
     import pandas
 
+    from mubiao.analysis.timeliness import Timeliness
     from mubiao.readers.progress import ProgressRead, ReadProblems
 
 #: The values of `projected_status`, by their code in `GapTable.projected_status` (0: none).
@@ -261,6 +262,8 @@ class Gaps:
     """The region these rows are of (`within`; None: the whole): its areas are the ones a scoreboard ranks."""
     problems: "ReadProblems | None" = None
     """The errors of the files read that the rows went on without (`mubiao.workspace` sets it), if any."""
+    timeliness: "Timeliness | None" = None
+    """When the month's files came in against the plan's due day (`mubiao.workspace` sets it), if it names one."""
     refused: "Mapping[tuple[str | None, str], Refusal]" = field(default_factory=dict)
     """(area id, or None for a scope-city row; indicator id) → why a later month's figure than the row's record
     was refused (`Refusal`): only the rows whose figure would be newer but for an error."""

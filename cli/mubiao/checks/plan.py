@@ -139,7 +139,7 @@ def _schema_findings(report: _Report, data: Any) -> None:
             report.add("P104", path, where.of(path[:-1]) + _bad_id_message(path, error.instance, error.validator_value), at_value=True)
         elif validator == "not":
             report.add("P110", path, "县编号 city 保留给市本级(scope = \"city\" 的指标由它报送),请换一个编号", at_value=True)
-        elif validator in ("enum", "minimum", "exclusiveMinimum"):
+        elif validator in ("enum", "minimum", "exclusiveMinimum", "maximum"):
             report.add("P105", path, where.of(path[:-1]) + _bad_value_message(path, error), at_value=True)
         else:  # type, format, and anything the schema may add later
             report.add("P103", path, where.of(path[:-1]) + _wrong_type_message(path, error), at_value=True)
@@ -178,7 +178,10 @@ def _bad_value_message(path: KeyPath, error: Any) -> str:
         guess = closest(str(value), options, cutoff=0.5)
         hint = f";是否应为 \"{guess}\"?" if guess else ""
         return f"`{key}` = \"{_shown(str(value))}\" 无效,应为 {'、'.join(options)} 之一{hint}"
-    return f"`{key}` = {format_number(value) if isinstance(value, int | float) else value} 太小,应大于 {'或等于 ' if error.validator == 'minimum' else ''}{format_number(error.validator_value)}"
+    shown = format_number(value) if isinstance(value, int | float) else value
+    if error.validator == "maximum":
+        return f"`{key}` = {shown} 太大,应小于或等于 {format_number(error.validator_value)}"
+    return f"`{key}` = {shown} 太小,应大于 {'或等于 ' if error.validator == 'minimum' else ''}{format_number(error.validator_value)}"
 
 
 def _wrong_type_message(path: KeyPath, error: Any) -> str:

@@ -15,11 +15,17 @@ def intake(
     paths: Annotated[list[Path], typer.Argument(help="收到的文件或文件夹(可多个)。", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示会怎样归档,不写入任何文件。")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="同一单位同一月份已有内容不同的文件时替换它(旧文件移到 .history/)。")] = False,
+    received: Annotated[str | None, typer.Option("--received", metavar="DATE", help="收到时间(如 2022-04-03 或 "
+                                                "\"2022-04-03 16:20\"),补录以前收到的文件时用;默认为现在。",
+                                                show_default=False)] = None,
     plan: PlanOption = None,
     root: Root = None,
 ) -> None:
     """收件归档:把邮件、微信等收到的报表(任意文件名,如“罗店镇3月报表(1).xlsx”“附件2.xls”)按内容认出
     填报单位和月份,检查后复制到 data/<计划编号>/<YYYY-MM>/<单位编号>.<扩展名>。原文件不改动、不移动。
+
+    归档的文件记下收到时间(data/<计划编号>/.received.csv;补录用 --received),计划写了 due_day(每月报送
+    截止日)时,通报据此计算按时报送率。
 
     结果:已归档、已替换(旧文件移到 data/<计划编号>/.history/)、已在(内容相同)、已有不同文件(加 --replace
     替换)、退回(有错误:给出可转给填报单位的说明)、认不出(找不到单位或月份)。再次运行不会重复归档。
@@ -46,7 +52,16 @@ def intake(
         from mubiao.errors import WorkspaceError
 
         raise WorkspaceError("路径不存在", file=missing[0])
-    results = file_all(the_plan, workspace, paths, dry_run=dry_run, replace=replace)
+    when = None
+    if received is not None:
+        import datetime as dt
+
+        try:
+            when = dt.datetime.fromisoformat(received.strip())
+        except ValueError:
+            raise typer.BadParameter(f"“{received}” 不是日期,应写作 2022-04-03 或 \"2022-04-03 16:20\"",
+                                     param_hint="--received") from None
+    results = file_all(the_plan, workspace, paths, dry_run=dry_run, replace=replace, received=when)
     words = {Outcome.FILED: ("已归档", "green"), Outcome.REPLACED: ("已替换", "green"),
              Outcome.UNCHANGED: ("已在", "dim"), Outcome.DIFFERENT: ("已有不同文件", "yellow"),
              Outcome.REFUSED: ("退回", "red"), Outcome.UNKNOWN: ("认不出", "red")}

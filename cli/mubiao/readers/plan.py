@@ -86,6 +86,7 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
         end=plan["end"],
         language=plan.get("language", "zh"),
         source=plan.get("source"),
+        due_day=plan.get("due_day"),
         status=StatusThresholds(
             at_risk=float(status.get("at_risk", defaults.at_risk)),
             behind=float(status.get("behind", defaults.behind)),

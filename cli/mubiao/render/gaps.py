@@ -119,11 +119,14 @@ def _document_head(gaps: Gaps) -> dict:
 
 def _completeness_document(gaps: Gaps) -> dict:
     completeness = gaps.completeness
-    return {
+    document = {
         "period": completeness.period, "expected": completeness.expected, "reported": completeness.reported,
         "rate": _json_number(completeness.rate),
         "missing": [{"county": m.county, "indicators": list(m.indicators)} for m in completeness.missing],
     }
+    if gaps.timeliness is not None:  # a plan with a due day: who sent the month's file by it (docs/gaps.md)
+        document["on_time"] = gaps.timeliness.as_dict()
+    return document
 
 
 #: Rows serialised at a time: a national report has over half a million, never all held as objects at once.
@@ -340,6 +343,27 @@ def missing_line(gaps: Gaps, words: Labels) -> str:
     return f"{gaps.period} {words.not_reported}{names}"
 
 
+def on_time_line(gaps: Gaps, words: Labels) -> str | None:
+    """`2022-06 按时报送 16/18(截止 2022-07-05);逾期:琅琊镇 7月9日、汤溪镇 7月10日`, where the plan names a due
+    day (docs/progress-files.md, "When files came in"); None where it does not."""
+    on_time = gaps.timeliness
+    if on_time is None:
+        return None
+    plan, english = gaps.plan, gaps.plan.language == "en"
+    separator = words.list_separator
+    if english:
+        line = f"{gaps.period} on time {len(on_time.on_time)}/{on_time.expected} (due {on_time.due.isoformat()})"
+        late = separator.join(f"{plan.area_name(u)} {when.date().isoformat()}" for u, when in on_time.late)
+        parts = [line, *([f"late: {late}"] if late else []),
+                 *([f"no receipt: {separator.join(map(plan.area_name, on_time.unknown))}"] if on_time.unknown else [])]
+        return "; ".join(parts)
+    line = f"{gaps.period} 按时报送 {len(on_time.on_time)}/{on_time.expected}(截止 {on_time.due.isoformat()})"
+    late = separator.join(f"{plan.area_name(u)} {when.month}月{when.day}日" for u, when in on_time.late)
+    parts = [line, *([f"逾期:{late}"] if late else []),
+             *([f"未记下收到时间:{separator.join(map(plan.area_name, on_time.unknown))}"] if on_time.unknown else [])]
+    return ";".join(parts)
+
+
 def headline(gaps: Gaps, words: Labels) -> tuple[str, list[tuple[str, str]]]:
     """The title line, and the summary as (text, terminal style) parts: the rows counted by status, then the
     month's reports (yellow when some are missing)."""
@@ -446,6 +470,8 @@ def md_notes(gaps: Gaps, words: Labels) -> list[str]:
         notes.append(md_cell(legend))
     if gaps.completeness.every_missing:
         notes.append(md_cell(missing_line(gaps, words)))
+    if line := on_time_line(gaps, words):
+        notes.append(md_cell(line))
     return [f"> {note}  " for note in notes]
 
 
@@ -611,6 +637,9 @@ class GapsTable:
             yield Text(note, style="dim")
         if self.gaps.completeness.every_missing:
             yield Text(missing_line(self.gaps, words), style="yellow")
+        if line := on_time_line(self.gaps, words):
+            timeliness = self.gaps.timeliness
+            yield Text(line, style="yellow" if timeliness.late or timeliness.unknown else "dim")
         yield Text(labels_within(self.gaps.plan, self.gaps.area).other_views, style="dim")  # (各市排名 in a province)
 
 

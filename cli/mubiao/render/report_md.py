@@ -49,6 +49,18 @@ def completeness_sentence(report: Report, sections: ReportLabels) -> str:
     if done.own_expected:  # the bureau's own indicators, beside the counties' pairs
         sentence += sections.own_sentence.format(expected=done.own_expected,
                                                  reported=done.own_expected - len(done.own_missing))
+    if (on_time := report.gaps.timeliness) is not None:  # the plan names a due day
+        plan, english = report.plan, report.plan.language == "en"
+        separator = ", " if english else "、"
+        sentence += sections.on_time_sentence.format(due=on_time.due.isoformat(), on_time=len(on_time.on_time),
+                                                     expected=on_time.expected, rate=percent(on_time.rate, 1))
+        if on_time.late:
+            units = separator.join(f"{plan.area_name(unit)}({when.month}月{when.day}日)" if not english else
+                                   f"{plan.area_name(unit)} ({when.date().isoformat()})" for unit, when in on_time.late)
+            sentence += sections.late_sentence.format(count=len(on_time.late), units=units)
+        if on_time.unknown:
+            sentence += sections.unknown_sentence.format(
+                count=len(on_time.unknown), units=separator.join(plan.area_name(unit) for unit in on_time.unknown))
     return sentence
 
 
