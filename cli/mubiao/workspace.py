@@ -90,7 +90,7 @@ def output_path(root: str | Path, path: str | Path) -> Path:
 
 
 def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = None,
-              reading: Reading | None = None, strict: bool = False) -> "Gaps":
+              reading: Reading | None = None, strict: bool = False, since: str | None = None) -> "Gaps":
     """The gap report of a workspace's plan at `as_of` (a date or a month; default the latest month with
     data): plan, progress files and engine in one call. Raises WorkspaceError, PlanError or ProgressError.
 
@@ -102,20 +102,24 @@ def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = Non
     from mubiao.analysis.gaps import compute_gaps
 
     with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
-        return _read_with(compute_gaps(the_plan, progress, day), progress, root)
+        gaps = _read_with(compute_gaps(the_plan, progress, day), progress, root)
+        return _compared(gaps, progress, since) if since is not None else gaps
 
 
 def open_report(root: str | Path, plan: str | None = None, as_of: str | None = None,
-                reading: Reading | None = None, area: str | None = None, strict: bool = False) -> "Report":
+                reading: Reading | None = None, area: str | None = None, strict: bool = False,
+                since: str | None = "previous") -> "Report":
     """The monthly report (月度通报) of a workspace's plan at `as_of`: the gap rows and the counties' notes; of
-    one region of a deeper plan with `area` (its id or name)."""
+    one region of a deeper plan with `area` (its id or name); compared with the month before (or `since`, a
+    month; None: with none)."""
     from mubiao.analysis.report import build_report
     from mubiao.selection import area_options, choose
 
     with _progress(root, plan, as_of, reading, strict) as (the_plan, progress, day):
         chosen = None if area is None else choose("区域", [area], area_options(the_plan))[0]
         report = build_report(the_plan, progress, day, chosen)
-        return replace(report, gaps=_read_with(report.gaps, progress, root))
+        gaps = _read_with(report.gaps, progress, root)
+        return replace(report, gaps=_compared(gaps, progress, since) if since is not None else gaps)
 
 
 def open_summaries(root: str | Path, counties: list[str | None] | None, plan: str | None = None,
@@ -148,6 +152,31 @@ def open_history(root: str | Path, indicator: str, plan: str | None = None, as_o
         [indicator_id] = choose("指标", [indicator], indicator_options(the_plan))
         history = indicator_history(the_plan, progress, indicator_id, day)
         return replace(history, gaps=_read_with(history.gaps, progress, root))
+
+
+def _compared(gaps: "Gaps", progress: "ProgressRead", since: str) -> "Gaps":
+    """The gaps with the rows of an earlier month beside them (`Gaps.before`): `since` a month (or a date in
+    it) before the as-of month, or `previous` (the month before; none in the plan's first month)."""
+    from mubiao.analysis.gaps import compute_gaps
+    from mubiao.numbers import CellError, month_end, month_of, parse_as_of
+    from mubiao.readers.layout import month_number, month_text
+
+    plan = gaps.plan
+    if since == "previous":
+        number = month_number(gaps.period) - 1
+        if number < month_number(plan.first_month):
+            return gaps
+        period = month_text(number)
+    else:
+        try:
+            period = month_of(parse_as_of(since))
+        except CellError as exc:
+            raise WorkspaceError(f"--since {exc}") from None
+        if not plan.first_month <= period < gaps.period:
+            raise WorkspaceError(f"--since {period} 应在计划开始({plan.first_month})之后、截至月份 {gaps.period} 之前",
+                                 hint="如 --as-of 2021-06 --since 2021-05")
+    before = compute_gaps(plan, progress, month_end(period))
+    return replace(gaps, before=before.within(gaps.area) if gaps.area is not None else before)
 
 
 def _read_with(gaps: "Gaps", progress: "ProgressRead", root: str | Path) -> "Gaps":

@@ -262,6 +262,8 @@ class Gaps:
     """The region these rows are of (`within`; None: the whole): its areas are the ones a scoreboard ranks."""
     problems: "ReadProblems | None" = None
     """The errors of the files read that the rows went on without (`mubiao.workspace` sets it), if any."""
+    before: "Gaps | None" = None
+    """The rows of an earlier month to compare with (`mubiao.analysis.changes`), from the same read, if asked."""
     timeliness: "Timeliness | None" = None
     """When the month's files came in against the plan's due day (`mubiao.workspace` sets it), if it names one."""
     refused: "Mapping[tuple[str | None, str], Refusal]" = field(default_factory=dict)
@@ -356,7 +358,8 @@ class Gaps:
         (`mubiao gaps --area`); None: all of them."""
         if area is None:
             return self
-        return replace(self.select(counties=self._inside(area)), area=area)
+        return replace(self.select(counties=self._inside(area)), area=area,
+                       before=None if self.before is None else self.before.within(area))
 
     def _inside(self, area: str) -> set[str]:
         """An area and the areas within it."""

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mubiao.commands.options import AsOfOption, PlanOption, Root, StrictOption, workspace_root
+from mubiao.commands.options import AsOfOption, PlanOption, Root, SinceOption, StrictOption, workspace_root
 from mubiao.errors import ExitCode
 from mubiao.formats import GapsFormat, GapsView
 from mubiao.models import Status
@@ -49,6 +49,7 @@ def gaps(
                                        "no_data、no_target、on_track、met)。", show_default=False),
     ] = None,
     as_of: AsOfOption = None,
+    since: SinceOption = None,
     strict: StrictOption = False,
     plan: PlanOption = None,
     root: Root = None,
@@ -72,6 +73,8 @@ def gaps(
 
         mubiao gaps --plan jinhua-2021 --by county              # 各县排名
 
+        mubiao gaps --plan jinhua-2021 --as-of 2021-06 --since 上月  # 与上月比:新增滞后、环比、排名升降
+
         mubiao gaps --plan dongjiang-2024 --area 临江市 --by county  # 省级计划:一个市的各县排名
 
         mubiao gaps --plan jinhua-2021 --format json -o gaps.json
@@ -89,7 +92,8 @@ def gaps(
 
     workspace = workspace_root(root)
     destination = output_path(workspace, output) if output is not None else None  # refused before any work
-    result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), strict=strict)
+    result = open_gaps(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), strict=strict,
+                       since=None if since is None else "previous" if since in ("上月", "previous") else since)
     the_plan = result.plan
     if area is not None:
         result = result.within(choose("区域", [area], area_options(the_plan))[0])

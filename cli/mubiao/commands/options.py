@@ -35,6 +35,16 @@ PlanOption = Annotated[
 ]
 
 
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--since",
+        help="与哪个月比较(如 2021-05;“上月”即截至月份的上一个月):给出新增滞后、脱离滞后、完成值的变化(环比)"
+             "和排名升降。",
+        show_default=False,
+    ),
+]
+
 AsOfOption = Annotated[
     Optional[str],
     typer.Option(

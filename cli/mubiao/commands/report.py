@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mubiao.commands.options import AsOfOption, PlanOption, Root, StrictOption, workspace_root
+from mubiao.commands.options import AsOfOption, PlanOption, Root, SinceOption, StrictOption, workspace_root
 from mubiao.errors import ExitCode
 from mubiao.models import Status
 
@@ -28,13 +28,14 @@ def report(
                      show_default=False),
     ] = None,
     as_of: AsOfOption = None,
+    since: SinceOption = None,
     strict: StrictOption = False,
     plan: PlanOption = None,
     root: Root = None,
 ) -> None:
     """月度通报:一次写出 report.html(可打印、可转发,无需联网)、report.md、gaps.xlsx 和 gaps.json。
 
-    内容:总体情况、滞后与未完成指标(含责任处室、各县数字和说明)、各县完成情况与排名、分处室情况、
+    内容:总体情况(与上月相比的变化,或 --since 指定的月份)、滞后与未完成指标(含责任处室、各县数字和说明)、各县完成情况与排名、分处室情况、
     报送情况和全部指标明细。同样的输入写出同样的文件;不会写进 targets/ 或 data/。
 
     示例:
@@ -54,7 +55,7 @@ def report(
     if output is not None:
         output_path(workspace, output)  # refused before any work
     result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), area=area,
-                         strict=strict)
+                         strict=strict, since="previous" if since in (None, "上月", "previous") else since)
     folder = output_path(workspace, output if output is not None else
                          reports_folder(workspace, result.plan, result.gaps.period) / (result.gaps.area or ""))
     with console.progress("生成月度通报", len(REPORT_FILES), min_items=1) as advance:

@@ -23,6 +23,7 @@ from mubiao.analysis.gaps import (
     count_statuses,
     lookup,
 )
+from mubiao.analysis.changes import Changes, arrow, changes
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
 from mubiao.labels import Labels, in_words, labels, labels_within
@@ -109,12 +110,17 @@ def _json_number(value: Any) -> Any:
 
 def gaps_document(gaps: Gaps) -> dict:
     """The gap report as docs/contract.md §5 lays it out (plus `projected` and `projected_status` on each row)."""
-    return {**_document_head(gaps), "rows": _json_rows(gaps.table, gaps.plan, gaps.refused),
+    return {**_document_head(gaps), "rows": _json_rows(gaps.table, gaps.plan, gaps.refused, changes(gaps)),
             "completeness": _completeness_document(gaps)}
 
 
 def _document_head(gaps: Gaps) -> dict:
-    return {"plan": gaps.plan.id, "as_of": gaps.as_of.isoformat(), "period": gaps.period}
+    head = {"plan": gaps.plan.id, "as_of": gaps.as_of.isoformat(), "period": gaps.period}
+    if (since := changes(gaps)) is not None:  # compared with an earlier month (docs/gaps.md)
+        head["since"] = {"period": since.since, "fell_behind": len(since.fell_behind(True)) +
+                         len(since.fell_behind(False)), "recovered": len(since.recovered(True)) +
+                         len(since.recovered(False))}
+    return head
 
 
 def _completeness_document(gaps: Gaps) -> dict:
@@ -152,8 +158,9 @@ def json_chunks(gaps: Gaps) -> Iterator[bytes]:
         .split(b'"rows": []', 1)
     yield head + b'"rows": ['
     table = gaps.table
+    since = changes(gaps)
     for start in range(0, len(table), JSON_ROWS_AT_A_TIME):
-        rows = _json_rows(table.take(slice(start, start + JSON_ROWS_AT_A_TIME)), gaps.plan, gaps.refused)
+        rows = _json_rows(table.take(slice(start, start + JSON_ROWS_AT_A_TIME)), gaps.plan, gaps.refused, since)
         yield (b"," if start else b"") + dumps(rows)[1:-2].replace(b"\n", b"\n  ")
     yield (b"\n  ]" if len(table) else b"]") + tail + b"\n"
 
@@ -175,9 +182,11 @@ def area_fields(plan: Plan, table: GapTable) -> dict[str, list]:
 AREA_FIELDS = ("level", "parent")
 
 
-def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType({})) -> list[dict]:
+def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType({}),
+               since: Changes | None = None) -> list[dict]:
     """The rows of `table` as the document's dicts, made column by column (with `area_fields` for a deeper
-    plan, and `refused` on a row whose later figure was refused: `Gaps.refused`)."""
+    plan, `refused` on a row whose later figure was refused: `Gaps.refused`, and `since` on each row when
+    compared with an earlier month)."""
     import numpy as np
 
     if any(np.isinf(getattr(table, name)).any() for name in NUMBER_FIELDS):
@@ -204,6 +213,11 @@ def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType(
         for row in rows:
             if (refusal := refused.get((row["county"], row["indicator"]))) is not None:
                 row["refused"] = refusal.as_dict()
+    if since is not None:
+        for row in rows:
+            if (change := since.rows.get((row["county"], row["indicator"]))) is not None:
+                row["since"] = {**change.as_dict(since.since), "actual": _json_number(change.before.actual),
+                                "change": _json_number(change.change)}
     return rows
 
 
@@ -343,6 +357,35 @@ def missing_line(gaps: Gaps, words: Labels) -> str:
     return f"{gaps.period} {words.not_reported}{names}"
 
 
+def since_line(gaps: Gaps, words: Labels) -> str | None:
+    """`较 2021-05:新增滞后 2 项(…、…),脱离滞后 1 项(…);各县新增滞后 5 行、脱离滞后 3 行`, when compared with an
+    earlier month; None when not."""
+    since = changes(gaps)
+    if since is None:
+        return None
+    english = gaps.plan.language == "en"
+    separator = words.list_separator
+
+    def named(found, most: int = 5) -> str:
+        names = separator.join(change.now.name for change in found[:most])
+        return names + ("…" if len(found) > most else "")
+
+    fell, rose = since.fell_behind(True), since.recovered(True)
+    fell_areas, rose_areas = since.fell_behind(False), since.recovered(False)
+    if english:
+        parts = [f"newly behind {len(fell)}" + (f" ({named(fell)})" if fell else ""),
+                 f"recovered {len(rose)}" + (f" ({named(rose)})" if rose else ""),
+                 f"{words.counties}: newly behind {len(fell_areas)} rows, recovered {len(rose_areas)}"]
+        return f"since {since.since}: " + "; ".join(parts)
+    missed = [c for c in fell if c.now.status is Status.MISSED]
+    fell = [c for c in fell if c.now.status is not Status.MISSED]
+    parts = [*([f"到期未完成 {len(missed)} 项({named(missed)})"] if missed else []),
+             f"新增滞后 {len(fell)} 项" + (f"({named(fell)})" if fell else ""),
+             f"脱离滞后 {len(rose)} 项" + (f"({named(rose)})" if rose else "")]
+    unit = labels_within(gaps.plan, gaps.area).counties
+    return f"较 {since.since}:{','.join(parts)};{unit}新增滞后或未完成 {len(fell_areas)} 行、脱离 {len(rose_areas)} 行"
+
+
 def on_time_line(gaps: Gaps, words: Labels) -> str | None:
     """`2022-06 按时报送 16/18(截止 2022-07-05);逾期:琅琊镇 7月9日、汤溪镇 7月10日`, where the plan names a due
     day (docs/progress-files.md, "When files came in"); None where it does not."""
@@ -471,6 +514,8 @@ def md_notes(gaps: Gaps, words: Labels) -> list[str]:
     if gaps.completeness.every_missing:
         notes.append(md_cell(missing_line(gaps, words)))
     if line := on_time_line(gaps, words):
+        notes.append(md_cell(line))
+    if line := since_line(gaps, words):
         notes.append(md_cell(line))
     return [f"> {note}  " for note in notes]
 
@@ -640,6 +685,8 @@ class GapsTable:
         if line := on_time_line(self.gaps, words):
             timeliness = self.gaps.timeliness
             yield Text(line, style="yellow" if timeliness.late or timeliness.unknown else "dim")
+        if line := since_line(self.gaps, words):
+            yield Text(line, style="bold")
         yield Text(labels_within(self.gaps.plan, self.gaps.area).other_views, style="dim")  # (各市排名 in a province)
 
 
@@ -699,18 +746,22 @@ def score_header(words: Labels) -> list[str]:
     return [words.rank, words.counties, *(words.statuses[s] for s in SUMMARY_ORDER), words.mean_progress]
 
 
-def score_cells(plan: Plan, score: CountyScore) -> list[str]:
-    """A county's scoreboard row as text cells, in the order of `score_header`."""
+def score_cells(plan: Plan, score: CountyScore, since: Changes | None = None) -> list[str]:
+    """A county's scoreboard row as text cells, in the order of `score_header` (its rank with how it moved
+    since the month compared with: `3 ↑2`)."""
     name = plan.area_name(score.county)
-    return ["—" if score.rank is None else str(score.rank), name,
+    moved = arrow(since.rank_move(score.county)) if since is not None else ""
+    return ["—" if score.rank is None else f"{score.rank} {moved}".strip(), name,
             *(str(score.statuses[s]) for s in SUMMARY_ORDER), percent(score.mean_progress)]
 
 
 def scoreboard_document(gaps: Gaps) -> dict:
+    since = changes(gaps)
     return {
         "plan": gaps.plan.id, "as_of": gaps.as_of.isoformat(), "period": gaps.period,
         "counties": [
             {"county": s.county, "name": gaps.plan.area_name(s.county), "rank": s.rank,
+             **({"rank_change": since.rank_move(s.county)} if since is not None else {}),
              "mean_progress": _json_number(s.mean_progress),
              "statuses": {status.value: s.statuses[status] for status in WORST_FIRST}}
             for s in scoreboard(gaps)
@@ -737,9 +788,10 @@ def render_scoreboard_csv(gaps: Gaps) -> bytes:
 def render_scoreboard_md(gaps: Gaps) -> str:
     words = labels_within(gaps.plan, gaps.area)
     header = score_header(words)
+    since = changes(gaps)
     lines = [f"# {md_cell(titled(gaps))} · {md_cell(words.counties)}{words.rank}"
              f"({words.as_of} {gaps.as_of.isoformat()})", "",
-             *md_table(header, [score_cells(gaps.plan, s) for s in scoreboard(gaps)])]
+             *md_table(header, [score_cells(gaps.plan, s, since) for s in scoreboard(gaps)])]
     lines += [f"> {md_cell(words.mean_progress_note)}"]
     return "\n".join(lines) + "\n"
 
@@ -757,11 +809,12 @@ class ScoreboardTable:
         for index, name in enumerate(score_header(words)):
             table.add_column(name, justify="left" if index == 1 else "right", no_wrap=True, min_width=cell_len(name))
         scores = scoreboard(gaps)
+        since = changes(gaps)
         if not scores:  # `--area` of a unit: nothing is within it
             yield Text(f"{titled(gaps)}:{words.nothing_within}", style="yellow")
             return
         for score in scores:
-            cells = score_cells(gaps.plan, score)
+            cells = score_cells(gaps.plan, score, since)
             styled = [Text(cell, style=STATUS_STYLES[status] if cell != "0" else "dim")
                       for cell, status in zip(cells[2:-1], SUMMARY_ORDER)]
             table.add_row(cells[0], cells[1], *styled, cells[-1])

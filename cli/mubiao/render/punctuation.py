@@ -31,7 +31,11 @@ def full_width(text: str) -> str:
     """`text` with the punctuation of its Chinese prose made full-width (see the module docstring)."""
     if not text or not _HAS_CHINESE.search(text):
         return text
-    text = _BRACKETS.sub(lambda found: _brackets(found, text), text)
+    for _ in range(4):  # innermost first: `(新建乡镇(街道)社会工作站)` is two passes
+        converted = _BRACKETS.sub(lambda found, text=text: _brackets(found, text), text)
+        if converted == text:
+            break
+        text = converted
     text = _MARK.sub(_mark, text)
     # the space after a mark within a line goes (a line end stays: it ends a heading or a paragraph)
     return re.sub(rf"([，；：！？（）])[ \t]+(?=[{_CHINESE}])|(?<=[{_CHINESE}])[ \t]+(?=[（）])", r"\1", text)

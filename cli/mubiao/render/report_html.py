@@ -16,6 +16,7 @@ from typing import Mapping, Sequence
 
 from markupsafe import Markup
 
+from mubiao.analysis.changes import arrow, changes
 from mubiao.analysis.gaps import GapRow, Gaps
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
@@ -27,7 +28,8 @@ from mubiao.render.gaps import (
     actual_target_text, area_name, counties_text, facts_text, owner_name, partial_legend, percent, reported_text,
     shortfall_points,
 )
-from mubiao.render.report_md import completeness_sentence, overview_sentence, problem_rows, report_title
+from mubiao.render.report_md import (completeness_sentence, overview_sentence, problem_rows, report_title,
+                                     since_sentence)
 
 TEMPLATE = "report/report.html.j2"
 
@@ -202,6 +204,7 @@ def _overview(report: Report, words: Labels, sections: ReportLabels) -> dict:
     partial = [(row.name, counties_text(row)) for row in report.city_rows if row.partial]
     return {
         "sentence": overview_sentence(report, words, sections),
+        "since": since_sentence(report, words),
         # the only markup passed to the template as trusted: built and escaped in render/charts.py
         "chart": Markup(status_bars(report.overview, words, sections.chart_statuses)),
         "chart_title": sections.chart_statuses,
@@ -231,7 +234,9 @@ def _counties(report: Report, words: Labels, sections: ReportLabels) -> dict:
     plan = report.plan
     words = labels_within(plan, report.gaps.area)  # the areas ranked: a province's cities
     shown = statuses_to_show(*(score.statuses for score in report.scores))
-    scores = [{"rank": "—" if score.rank is None else str(score.rank), "county": area_name(plan, score.county, words),
+    since = changes(report.gaps)
+    scores = [{"rank": "—" if score.rank is None else f"{score.rank} {arrow(since.rank_move(score.county)) if since else ''}"
+               .strip(), "county": area_name(plan, score.county, words),
                "counts": _counts(score.statuses, shown), "mean": percent(score.mean_progress, 1)}
               for score in report.scores]
     # the grid's counties: those with a cell anywhere, in plan order

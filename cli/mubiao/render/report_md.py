@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
+from mubiao.analysis.changes import arrow, changes
+from mubiao.models import Status
 from mubiao.readers.layout import from_plan_folder
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
@@ -34,6 +36,49 @@ def overview_sentence(report: Report, words: Labels, sections: ReportLabels) -> 
     parts = words.list_separator.join(sections.status_count.format(status=words.statuses[s], count=n)
                                       for s in SUMMARY_ORDER if (n := report.overview[s]))
     return sections.overview_sentence.format(total=sum(report.overview.values()), parts=parts)
+
+
+def since_sentence(report: Report, words: Labels) -> str:
+    """What changed since the month compared with, for leadership's first screen: `与 2021-05 相比,新增滞后 2 项
+    (…、…),脱离滞后 1 项(…);各县新增滞后 5 项次、脱离滞后 3 项次;排名上升最多的是…(↑3)`; empty when the
+    report compares with no month (its plan's first month)."""
+    since = changes(report.gaps)
+    if since is None:
+        return ""
+    plan, english = report.plan, report.plan.language == "en"
+    separator = words.list_separator
+    fell, rose = since.fell_behind(True), since.recovered(True)
+    fell_areas, rose_areas = since.fell_behind(False), since.recovered(False)
+    moves = [(since.rank_move(score.county), score.county) for score in report.scores]
+    moves = [(move, county) for move, county in moves if move]
+    up = max(moves, default=None)
+    down = min(moves, default=None)
+    areas = labels_within(plan, report.gaps.area)
+
+    def named(found, most: int = 5) -> str:
+        names = separator.join(change.now.name for change in found[:most])
+        return names + (f" and {len(found) - most} more" if english else f"等 {len(found)} 项") \
+            if len(found) > most else names
+
+    missed = tuple(c for c in fell if c.now.status is Status.MISSED)
+    fell = tuple(c for c in fell if c.now.status is not Status.MISSED)
+    if english:
+        text = (f"Since {since.since}: " + (f"{len(missed)} missed at their deadline ({named(missed)}), "
+                                            if missed else "") +
+                f"{len(fell)} indicators newly behind" + (f" ({named(fell)})" if fell else "") +
+                f", {len(rose)} recovered" + (f" ({named(rose)})" if rose else "") +
+                f"; {areas.counties}: {len(fell_areas)} rows newly behind, {len(rose_areas)} recovered.")
+        return text
+    text = f"与 {since.since} 相比,"
+    text += f"到期未完成 {len(missed)} 项（{named(missed)}）," if missed else ""
+    text += f"新增滞后 {len(fell)} 项（{named(fell)}）," if fell else "没有新增滞后的指标,"
+    text += f"脱离滞后 {len(rose)} 项（{named(rose)}）" if rose else "没有脱离滞后的指标"
+    text += f";{areas.counties}新增滞后或未完成 {len(fell_areas)} 项次、脱离 {len(rose_areas)} 项次"
+    if up is not None and up[0] > 0:
+        text += f";排名上升最多的是{plan.area_name(up[1])}({arrow(up[0])})"
+    if down is not None and down[0] < 0:
+        text += f",下降最多的是{plan.area_name(down[1])}({arrow(down[0])})"
+    return text + "。"
 
 
 def report_title(report: Report, sections: ReportLabels) -> str:
@@ -66,7 +111,9 @@ def completeness_sentence(report: Report, sections: ReportLabels) -> str:
 
 def _overview(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     counts = [[words.statuses[s], str(report.overview[s])] for s in SUMMARY_ORDER]
+    since = since_sentence(report, words)
     return [f"## {sections.overview}", "", md_cell(overview_sentence(report, words, sections)), "",
+            *([md_cell(since), ""] if since else []),
             *md_table([words.status, sections.indicators], counts),
             md_cell(completeness_sentence(report, sections)), ""]
 
@@ -112,7 +159,8 @@ def _refused(report: Report, row, words: Labels) -> str:
 def _counties(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     plan = report.plan
     words = labels_within(plan, report.gaps.area)  # the areas ranked: a province's cities
-    scores = [score_cells(plan, score) for score in report.scores]
+    since = changes(report.gaps)
+    scores = [score_cells(plan, score, since) for score in report.scores]
     counties = [county for county in plan.children(report.gaps.area)
                 if any(county.id in cells for cells in report.grid.values())]
     grid = [[f"{plan.indicator(indicator).name}({indicator})",
