@@ -455,7 +455,7 @@ def md_goal_tables(gaps: Gaps, words: Labels, heading: str) -> list[str]:
         lines += md_table(header, [
             [f"{row.indicator} {row.name}" if row.county == gaps.area else "", area_name(plan, row.county, words),
              actual_target_text(row, words),
-             with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" else "",
+             with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" and paced(row) else "",
              progress_text(row, words), shortfall_text(row, words), words.statuses[row.status],
              reported_text(row, gaps.refusal(row) is not None), counties_text(row)]
             for rows in indicators for row in rows])
@@ -608,7 +608,7 @@ class GapsTable:
             target = row.target if self.gaps.area is not None and row.county == self.gaps.area else ind.target
             if target is not None:
                 details.append(f"{words.target} {with_unit(display_number(target), ind.unit)}")
-            if row.county == self.gaps.area and row.expected is not None:
+            if row.county == self.gaps.area and row.expected is not None and paced(row):
                 details.append(f"{words.expected} {display_number(row.expected, 1)}")
         goal_owner = next(goal.owner for goal in self.gaps.plan.goals if goal.id == row.goal)
         if row.owner != goal_owner:  # the goal's heading names its owner already
@@ -654,7 +654,7 @@ class GapsTable:
         counties = Text(counties_text(row), style="bold yellow" if row.partial else "dim")
         cells: list[Text | str] = ["", area, actual_target_text(row, words), progress_bar(row), percent(row.progress)]
         if wide:
-            expected = "" if row.kind == Kind.MILESTONE.value else display_number(row.expected, 1)
+            expected = "" if row.kind == Kind.MILESTONE.value or not paced(row) else display_number(row.expected, 1)
             cells += [expected, shortfall_text(row, words)]
         cells += [Text(words.statuses[row.status], style=style), month, counties]
         if wide:

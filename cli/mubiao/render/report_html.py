@@ -26,7 +26,7 @@ from mubiao.render.charts import county_bars, status_bars, statuses_to_show
 from mubiao.render.colours import STATUS_COLOURS
 from mubiao.render.gaps import (
     actual_target_text, area_name, counties_text, facts_text, owner_name, partial_legend, percent, reported_text,
-    shortfall_points,
+    paced, shortfall_points,
 )
 from mubiao.render.report_md import (completeness_sentence, overview_sentence, problem_rows, report_title,
                                      since_sentence)
@@ -190,7 +190,7 @@ def _row(plan: Plan, row: GapRow, words: Labels, focus: str | None = None, refus
         indicator=f"{row.indicator} {row.name}" if lead else "",
         actual_target=actual_target_text(row, words),
         progress=percent(row.progress),
-        expected_progress=percent(row.expected_progress),
+        expected_progress=percent(row.expected_progress) if paced(row) else "—",
         shortfall=shortfall_points(row, words),
         status=_chip(row.status, words),
         month=reported_text(row, refused),
