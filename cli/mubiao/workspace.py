@@ -185,11 +185,18 @@ def _read_with(gaps: "Gaps", progress: "ProgressRead", root: str | Path) -> "Gap
     from mubiao.analysis.timeliness import timeliness
 
     plan = gaps.plan
-    due = [county.id for county in plan.counties
-           if any(county in plan.reporting_counties(ind) for ind in plan.indicators)]
-    reported = {row.county for row in gaps.rows if row.county and row.reported_period == gaps.period}
+    if plan.due_day is None:
+        return replace(gaps, problems=progress.problems)
+    due: set[str] = set()
+    for ind in plan.indicators:
+        due.update(county.id for county in plan.reporting_counties(ind))
+    table = gaps.table
+    now = table.periods.index(gaps.period) if gaps.period in table.periods else -2
+    reported = {table.counties[code] for code in set(table.county[table.reported_period == now].tolist())
+                if code >= 0}
     return replace(gaps, problems=progress.problems,
-                   timeliness=timeliness(plan, root, gaps.period, due, reported))
+                   timeliness=timeliness(plan, root, gaps.period,
+                                         [county.id for county in plan.counties if county.id in due], reported))
 
 
 @contextmanager

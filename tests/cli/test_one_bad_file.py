@@ -121,3 +121,20 @@ def test_a_later_valid_figure_is_no_refusal(broken):
     row = next(r for r in rows if r["indicator"] == "G03-zhongxin" and r["county"] == "pujiang")
     assert row["reported_period"] == "2021-07" and "refused" not in row
     assert not any("refused" in r for r in rows)
+
+
+def test_a_file_refused_at_a_line_still_marks_its_units_rows(broken):
+    """A whole file refused with a line (D002 at its first line, an encoding that is none) marks the unit's rows."""
+    root, _ = broken
+    (root / "data" / "jinhua-2021" / "2021-06" / "yiwu.csv").write_bytes(b"\xef\xbb\xbf\xff\xfe\xff indicator")
+    rows = json.loads(_run("gaps", "--root", root, "--as-of", "2021-06", "-f", "json").stdout)["rows"]
+    yiwu = [r for r in rows if r["county"] == "yiwu"]
+    assert yiwu and all("refused" in r and r["refused"]["file"] == "2021-06/yiwu.csv" for r in yiwu)
+
+
+def test_the_legend_is_only_where_a_row_shown_is_refused(broken):
+    root, _ = broken
+    other = _run("gaps", "--root", root, "--as-of", "2021-06", "-c", "wuyi")
+    assert "本月报送的这一项有错误" not in other.stdout
+    csv_text = _run("gaps", "--root", root, "--as-of", "2021-06", "-c", "wuyi", "-f", "csv").stdout
+    assert "未采用的报送" not in csv_text

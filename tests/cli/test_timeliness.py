@@ -88,3 +88,9 @@ def test_the_report_says_it_under_who_has_reported(tmp_path):
     assert "按时报送（截止 2022-07-05）的镇街 16 个，占应报 18 个的 88.9%。逾期报送 2 个：琅琊镇（7月9日）、汤溪镇（7月10日）。" \
         in completeness
     assert "逾期报送 2 个" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_view_of_some_units_counts_only_them():
+    result = _run("gaps", "--root", REPO, "--plan", "wucheng-2022", "--as-of", "2022-06", "-c", "langya", "-f", "json")
+    on_time = json.loads(result.stdout)["completeness"]["on_time"]
+    assert on_time["expected"] == 1 and on_time["on_time"] == 0 and [x["county"] for x in on_time["late"]] == ["langya"]

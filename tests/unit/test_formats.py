@@ -227,3 +227,41 @@ def test_a_two_row_header_of_merged_cells_is_read_as_one(tmp_path):
     merged, findings = _records(root, [placed])
     own, _ = _records(root, [june / "luodian.csv"])
     assert merged == own and findings == ()
+
+
+def test_a_wide_tables_refused_cells_say_each_its_own_cell(tmp_path):
+    """Two bad cells on one sheet row: each row of the gaps names its own cell (review of issue 20)."""
+    import json
+
+    import openpyxl
+
+    root = _district(tmp_path)
+    june = root / "data" / "wucheng-2022" / "2022-06"
+    for path in june.glob("*.csv"):
+        if path.stem != "city":
+            path.unlink()
+    book = openpyxl.load_workbook(FORMATS / "wide-by-area.xlsx")
+    sheet = book.active
+    sheet["D3"], sheet["E3"] = "一", "二"  # 安地镇's 社会工作站 and 儿童之家
+    sheet.append([None, "全区", 1, 2, 3])  # the whole's row: no records, no errors
+    book.save(june / "汇总.xlsx")
+    rows = json.loads(_run("gaps", "--root", root, "--as-of", "2022-06", "-f", "json").stdout)["rows"]
+    refused = {r["indicator"]: r["refused"]["message"] for r in rows if r["county"] == "andi" and "refused" in r}
+    assert refused["G04-shegongzhan"].startswith("D3:") and refused["G01-ertongzhijia"].startswith("E3:")
+    found = _run("check", "--root", root, june).stdout
+    assert "全区" not in found
+
+
+def test_a_csv_with_a_two_row_header_reads_every_column(tmp_path):
+    root = _district(tmp_path)
+    june = root / "data" / "wucheng-2022" / "2022-06"
+    text = (june / "luodian.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = text[0].split(",")
+    top = [cell if cell not in ("分子", "分母", "完成日期", "备注") else "" for cell in header]
+    under = [cell if cell in ("分子", "分母", "完成日期", "备注") else "" for cell in header]
+    placed = june / "罗店镇.csv"
+    placed.write_text("\n".join([",".join(top), ",".join(under), *text[1:]]) + "\n", encoding="utf-8-sig")
+    own, _ = _records(root, [june / "luodian.csv"])
+    (june / "luodian.csv").unlink()
+    merged, findings = _records(root, [placed])
+    assert merged == own and findings == ()

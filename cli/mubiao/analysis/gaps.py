@@ -270,6 +270,12 @@ class Gaps:
     """(area id, or None for a scope-city row; indicator id) → why a later month's figure than the row's record
     was refused (`Refusal`): only the rows whose figure would be newer but for an error."""
 
+    @cached_property
+    def any_refused(self) -> bool:
+        """Whether a row of these (the view's, after `select`) has a refused later figure: its legend, its
+        column."""
+        return bool(self.refused) and any(self.refusal(row) is not None for row in self.rows)
+
     def refusal(self, row: GapRow) -> "Refusal | None":
         """Why this row's figure for a later month than its record's was refused, if it was."""
         return self.refused.get((row.county, row.indicator)) if self.refused else None
@@ -344,7 +350,10 @@ class Gaps:
         completeness = replace(self.completeness, expected=expected, reported=expected - unreported,
                                missing=tuple(missing), own_expected=len(own_due),
                                own_missing=tuple(i for i in self.completeness.own_missing if i in own_due))
-        return replace(self, table=table.take(keep), completeness=completeness)
+        timeliness = self.timeliness
+        if timeliness is not None and county_ids is not None:  # the units of the view only
+            timeliness = timeliness.narrowed({c for c in county_ids if c is not None})
+        return replace(self, table=table.take(keep), completeness=completeness, timeliness=timeliness)
 
     def directly_within(self, county: str | None) -> bool:
         """Whether a row's area (None: the whole's row) is directly within the area these rows are of (`area`):
@@ -442,15 +451,18 @@ def compute_gaps(
 
 def _refused(connection, plan: Plan, table: GapTable, month: int) -> dict[tuple[str | None, str], Refusal]:
     """`Gaps.refused`: of each unit row (and scope-city row), the latest figure refused for a month after its
-    record's and not after `month`, with the first error of its row (or of its file, for a file not read)."""
+    record's and not after `month`, with the first error of its row (of its cell, in a wide table), or of its
+    file, for a file not read (whatever line that error names: a D002 at line 1)."""
     from mubiao.checks.findings import RULES, Severity
     from mubiao.readers.layout import from_plan_folder, month_number, month_text
 
     found = connection.execute("""
         SELECT r.county, r.indicator, r.period, f.name, r."row", d.line, d.code, d.message
         FROM refused r JOIN read_files f USING (file)
-             JOIN findings d ON d.file = r.file AND coalesce(d.line, 0) = r."row"
-        WHERE r.period <= ? ORDER BY r.period, f.position, r."row", d."column" NULLS FIRST""", [month]).fetchall()
+             JOIN findings d ON d.file = r.file AND (r."row" = 0 OR (d.line = r."row"
+                                                     AND (r."column" IS NULL OR d."column" = r."column")))
+        WHERE r.period <= ? ORDER BY r.period, f.position, r."row", d.line NULLS FIRST, d."column" NULLS FIRST""",
+                               [month]).fetchall()
     latest: dict[tuple[int, int], Refusal] = {}
     for county, indicator, period, name, _, line, code, message in found:
         if RULES[code].severity is Severity.ERROR:

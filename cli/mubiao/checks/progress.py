@@ -66,7 +66,8 @@ MATERIAL = 0.2
 #: D205: the first record of each month of a level's or a ratio's series (an area's indicator) whose figure is
 #: far outside the area's own series: its month's change, by the modified z-score against the series' changes (a
 #: ratio that rises through the year is no outlier), or a value JUMP times the median of the series' values, or
-#: a JUMP-th of it. Counts are left to D203 and D127: work done in batches (nine centres opened in September)
+#: a JUMP-th of it where the series' changes have no spread (a standard that never moved, typed ten times over
+#: once; a series that moves is judged by its changes alone). Counts are left to D203 and D127: work done in batches (nine centres opened in September)
 #: is the rule for them, and a count typed with a digit too many falls the month after (D203) or stands far
 #: above its target (D127). Kept in `across`: for a jump its value, 0 and the series' median value;
 #: for a change the change, 1 and the median change.
@@ -86,11 +87,12 @@ _OUTLIERS = f"""
     spread AS (
         SELECT county, indicator, median(abs(s.d - c.m)) AS mad
         FROM series s JOIN centre c USING (county, indicator) WHERE s.d IS NOT NULL GROUP BY ALL)
-    SELECT 'D205', s.file, s."row", NULL, NULL, CASE WHEN jump THEN s.x ELSE s.d END, NOT jump::INTEGER,
-           CASE WHEN jump THEN c.mx ELSE c.m END
+    SELECT 'D205', s.file, s."row", CASE WHEN s.kind = 'ratio' THEN 1 END, NULL,
+           CASE WHEN jump THEN s.x ELSE s.d END, NOT jump::INTEGER, CASE WHEN jump THEN c.mx ELSE c.m END
     FROM (SELECT s.*, s.kind <> 'count' AND c.nx >= 3 AND c.mx > {TOLERANCE}
+                      AND coalesce(p.mad, 0) <= {TOLERANCE}
                       AND (s.x >= {JUMP} * c.mx OR (s.x > {TOLERANCE} AND s.x * {JUMP} <= c.mx)) AS jump
-          FROM series s JOIN centre c USING (county, indicator)) s
+          FROM series s JOIN centre c USING (county, indicator) LEFT JOIN spread p USING (county, indicator)) s
          JOIN centre c USING (county, indicator) LEFT JOIN spread p USING (county, indicator)
     WHERE jump OR (s.kind <> 'count' AND c.n >= {OUTLIER_POINTS} AND p.mad > {TOLERANCE} AND s.d IS NOT NULL
                    AND abs(0.6745 * (s.d - c.m) / p.mad) > {OUTLIER_Z}
@@ -103,8 +105,9 @@ _COPIES = f"""
     INSERT INTO across
     WITH months AS (
         SELECT county, period, min(file) AS file, count(*) AS n, count(note) AS notes,
-               string_agg(concat_ws('|', indicator, value, numerator, denominator, done_on, note), ';'
-                          ORDER BY indicator) AS figures
+               string_agg(concat_ws('|', indicator, coalesce(value::VARCHAR, '-'), coalesce(numerator::VARCHAR, '-'),
+                                    coalesce(denominator::VARCHAR, '-'), coalesce(done_on::VARCHAR, '-'),
+                                    coalesce(note, '-')), ';' ORDER BY indicator) AS figures
         FROM {_READ} WHERE seq NOT IN (SELECT unnest($repeats))
              AND (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR done_on IS NOT NULL)
         GROUP BY county, period)
@@ -127,13 +130,14 @@ class Across:
 
     def findings(self) -> list[Finding]:
         rows = self.store.connection.execute("""
-            SELECT a.code, f.name, a.line, s.columns, a.value, a.earlier_period, a.earlier_value
+            SELECT a.code, f.name, a.line, s.columns, a.value, a.earlier_period, a.earlier_value, a."column"
             FROM across a JOIN read_files f USING (file) JOIN files s USING (file)
             WHERE a.code IN ('D203', 'D205', 'D206')""")
         worded = []
-        for code, name, row, columns, value, earlier_period, earlier_value in rows.fetchall():
+        for code, name, row, columns, value, earlier_period, earlier_value, ratio in rows.fetchall():
             layout = columns_of(columns)
-            at = layout.get("value") or layout.get("numerator") or layout.get("indicator")
+            at = (layout.get("numerator") if ratio else None) or layout.get("value") or layout.get("numerator") \
+                or layout.get("indicator")  # (a ratio's figure is its parts: D205 marks 1 in `column`)
             if code == "D203":
                 worded.append(cell_finding(name, code, f"累计数 {format_number(value)} 比 {month_text(earlier_period)}"
                                                        f" 的 {format_number(earlier_value)} 少(应填年初以来的累计数)",

@@ -563,11 +563,13 @@ class _RowRules:
 
 
 def _keys_only(where: np.ndarray, area: np.ndarray, month: np.ndarray, indicator: np.ndarray, rows: Rows) -> Records:
-    """The rows of `where` as records of their area, month and indicator only (no figure, no note)."""
+    """The rows of `where` as records of their area, month and indicator only (no figure, no note); `value`
+    holds a wide table's column of the row's figure (the sheet row holds several records), NaN for a tidy row."""
     count = int(where.sum())
     nothing = np.full(count, np.nan)
+    column = nothing if rows.value_at is None else rows.value_at[where].astype(np.float64)
     return Records(county=area[where].astype(np.int32), period=month[where].astype(np.int32),
-                   indicator=indicator[where].astype(np.int32), value=nothing, numerator=nothing,
+                   indicator=indicator[where].astype(np.int32), value=column, numerator=nothing,
                    denominator=nothing, done_on=np.full(count, _NAT, dtype=np.int64).view("datetime64[D]"),
                    note=np.full(count, None, dtype=object), file=rows.origin[where], row=rows.number[where])
 

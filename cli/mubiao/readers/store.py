@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 CACHE_FOLDER = ".mubiao-cache"
 
 #: Bump when what is stored changes.
-FORMAT = 3
+FORMAT = 4
 
 #: A file changed less than this long before it was read is read again next time.
 RACY_SECONDS = 2.0
@@ -58,7 +58,8 @@ CREATE TABLE findings (file INTEGER, line INTEGER, "column" INTEGER, code VARCHA
 CREATE TABLE records (file INTEGER, "row" INTEGER, county SMALLINT, period INTEGER, indicator INTEGER,
                       value DOUBLE, numerator DOUBLE, denominator DOUBLE, done_on DATE, note VARCHAR,
                       x DOUBLE, has_both BOOLEAN);
-CREATE TABLE refused (file INTEGER, "row" INTEGER, county SMALLINT, period INTEGER, indicator INTEGER);
+CREATE TABLE refused (file INTEGER, "row" INTEGER, county SMALLINT, period INTEGER, indicator INTEGER,
+                      "column" INTEGER);
 CREATE TABLE across (code VARCHAR, file INTEGER, line INTEGER, "column" INTEGER, message VARCHAR, value DOUBLE,
                      earlier_period INTEGER, earlier_value DOUBLE);
 CREATE TABLE areas (county SMALLINT, id VARCHAR, name VARCHAR);
@@ -292,7 +293,7 @@ class Store:
                refused: "Records") -> list[int]:
         """In one transaction: forget the files `gone` (by id), and keep `entries` (read now; `records.file` is a
         position among them) with their records, findings and refused rows (`refused`: their keys; row 0 and
-        indicator −1 for a whole file). Returns the ids the entries were given."""
+        indicator −1 for a whole file; `value` a wide table's column of the figure). Returns the ids the entries were given."""
         connection = self.connection
         connection.execute("BEGIN")
         try:
@@ -315,7 +316,8 @@ class Store:
                 connection.unregister("incoming")
             insert(connection, "refused", list(zip([ids[i] for i in refused.file.tolist()], refused.row.tolist(),
                                                    refused.county.tolist(), refused.period.tolist(),
-                                                   refused.indicator.tolist())))
+                                                   refused.indicator.tolist(),
+                                                   [None if v != v else int(v) for v in refused.value.tolist()])))
             connection.execute("UPDATE store SET across_root = NULL")
             connection.execute("COMMIT")
         except BaseException:

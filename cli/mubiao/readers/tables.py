@@ -330,7 +330,12 @@ def csv_body(path: Path, known: dict | None = None) -> CsvBody | None:
         return None  # a cell over two lines above the body: its lines are not its rows
     header = tuple(trim_row(rows[index]))
     if not _has_figures(header):
-        return None  # a header of two rows, a wide table, or no figures (D102): `read_raw_table` sees to it
+        return None  # a wide table, or no figures (D102): `read_raw_table` sees to it
+    following = utf8.find(b"\n", end + 1)
+    under = utf8[end + 1: following if following >= 0 else len(utf8)].decode("utf-8", "replace")
+    if under.strip() and _two_row_header(rows[index], next(csv.reader([under.rstrip("\r")], delimiter=delimiter),
+                                                           [])) is not None:
+        return None  # a header of two rows: `read_raw_table` reads it as one
     if known is not None and index == 0 and delimiter == ("\t" if encoding == "utf-16" else ","):
         # a header on the first line, found with the first delimiter tried, is known by that line
         known[(encoding, utf8[:first])] = header, len(rows[index]), delimiter

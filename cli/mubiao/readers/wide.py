@@ -100,7 +100,7 @@ def _by_area(path, rows, index, indicators, lookup, encoding) -> "RawTable | Non
     keys = []
     for number, row in enumerate(rows[index + 1:], start=index + 2):
         area = row[area_at] if area_at < len(row) else None
-        if is_blank(area) or "".join(cell_text(area).split()).lower() in TOTAL_ROWS:
+        if is_blank(area) or _is_total(lookup, area):
             continue
         for j, code in indicators.items():
             if j < len(row) and not is_blank(row[j]):
@@ -124,6 +124,16 @@ def _by_indicator(path, rows, index, areas, lookup, encoding) -> "RawTable | Non
                 keys.append((number, j, indicator, header[j], row[j]))
     return _tidy(path, header, index, indicator_at, _INDICATOR, keys, _extra(header, areas, indicator_at), encoding,
                  by_indicator=True)
+
+
+def _is_total(lookup: "Lookup", cell: Cell) -> bool:
+    """Whether a row of a summary sheet by area is its total: 合计, 总计 …, the whole's word (全区, 全区合计), or
+    the bureau's own area named (婺城区, in 金华市婺城区民政局's sheet) where it is no unit's name."""
+    text = "".join(cell_text(cell).split()).lower()
+    whole = lookup.plan.levels.whole
+    if text in TOTAL_ROWS or text.startswith(whole) or text.endswith("合计"):
+        return True
+    return len(text) >= 2 and text in lookup.plan.organization and lookup.area(text) is None
 
 
 def _extra(header: Sequence[Cell], named: dict[int, int], key_at: int) -> list[int]:

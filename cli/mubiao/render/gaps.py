@@ -277,7 +277,7 @@ def render_csv(gaps: Gaps) -> bytes:
         rows = [[*row, _csv_cell(level), _csv_cell(parent)] for row, level, parent in
                 zip(rows, extra["level"], extra["parent"])]
         names += AREA_FIELDS
-    if gaps.refused:  # a read with refused figures: each row says which of its figures was not used, and why
+    if gaps.any_refused:  # a read with refused figures: each row says which of its figures was not used, and why
         rows = [[*cells, _csv_cell(refusal_text(refusal))] for cells, refusal in
                 zip(rows, map(gaps.refusal, gaps.rows))]
         names.append("refused")
@@ -507,7 +507,7 @@ def md_notes(gaps: Gaps, words: Labels) -> list[str]:
     notes = []
     if any(row.stale for row in gaps.rows):
         notes.append(md_cell(words.stale_note))
-    if gaps.refused:
+    if gaps.any_refused:
         notes.append(md_cell(words.refused_note))
     if legend := partial_legend(gaps.rows, words):
         notes.append(md_cell(legend))
@@ -625,7 +625,7 @@ class GapsTable:
             "value": min(max(value, cell_len(words.actual_target)), 26),
             "bar": BAR_CELLS + 1, "percent": 5,
             "status": max(cell_len(word) for word in words.statuses.values()),
-            "month": 9 if self.gaps.refused else 8, "counties": 5,
+            "month": 9 if self.gaps.any_refused else 8, "counties": 5,
         }
         if wide:
             widths |= {"expected": 10, "shortfall": 10, "projected": 26}
@@ -674,7 +674,7 @@ class GapsTable:
         notes = [words.expected_mark_note]
         if any(row.stale for row in rows):
             notes.append(words.stale_note)
-        if self.gaps.refused:
+        if self.gaps.any_refused:
             notes.append(words.refused_note)
         if legend := partial_legend(rows, words):
             notes.append(legend)

@@ -309,7 +309,7 @@ def _footnotes(report: Report, words: Labels) -> list[str]:
     notes = []
     if any(row.stale for row in report.gaps.rows):
         notes.append(words.stale_note)
-    if report.gaps.refused:
+    if report.gaps.any_refused:
         notes.append(words.refused_note)
     if legend := partial_legend(report.gaps.rows, words):
         notes.append(legend)

@@ -266,7 +266,7 @@ def _county_columns(report: Report, words: Words) -> list[Column[GapRow]]:
 def _refused_column(report: Report, words: Words) -> list[Column[GapRow]]:
     """A column saying which later figure of a row was refused and why, when any was (`Gaps.refused`)."""
     gaps = report.gaps
-    if not gaps.refused:
+    if not gaps.any_refused:
         return []
     heading = "refused figure" if words.headings is HEADINGS_EN else "未采用的报送"
     return [Column(heading, lambda row: refusal_text(gaps.refusal(row)), wrap=True)]
