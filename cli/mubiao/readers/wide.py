@@ -96,16 +96,9 @@ def _by_area(path, rows, index, indicators, lookup, encoding) -> "RawTable | Non
     area_at = _key_column(rows, index, min(indicators), lookup.area)
     if area_at is None:
         return None
-    header = rows[index]
-    keys = []
-    for number, row in enumerate(rows[index + 1:], start=index + 2):
-        area = row[area_at] if area_at < len(row) else None
-        if is_blank(area) or _is_total(lookup, area):
-            continue
-        for j, code in indicators.items():
-            if j < len(row) and not is_blank(row[j]):
-                keys.append((number, j, area, lookup.indicators[code].id, row[j]))
-    return _tidy(path, header, index, area_at, _AREA, keys, _extra(header, indicators, area_at), encoding)
+    keys = [(number, j, area, lookup.indicators[indicators[j]].id, cell)
+            for number, j, area, cell in _filled(rows, index, area_at, indicators, lambda c: _is_total(lookup, c))]
+    return _tidy(path, rows[index], index, area_at, _AREA, keys, _extra(rows[index], indicators, area_at), encoding)
 
 
 def _by_indicator(path, rows, index, areas, lookup, encoding) -> "RawTable | None":
@@ -114,16 +107,22 @@ def _by_indicator(path, rows, index, areas, lookup, encoding) -> "RawTable | Non
     if indicator_at is None:
         return None
     header = rows[index]
-    keys = []
-    for number, row in enumerate(rows[index + 1:], start=index + 2):
-        indicator = row[indicator_at] if indicator_at < len(row) else None
-        if is_blank(indicator):
-            continue
-        for j in areas:
-            if j < len(row) and not is_blank(row[j]):
-                keys.append((number, j, indicator, header[j], row[j]))
+    keys = [(number, j, indicator, header[j], cell)
+            for number, j, indicator, cell in _filled(rows, index, indicator_at, areas, lambda c: False)]
     return _tidy(path, header, index, indicator_at, _INDICATOR, keys, _extra(header, areas, indicator_at), encoding,
                  by_indicator=True)
+
+
+def _filled(rows, index, key_at: int, columns, skip: Callable[[Cell], bool]):
+    """(sheet row, column, the row's key cell, the cell) of each filled cell of `columns` under the header, in
+    the rows whose key cell is filled and not `skip`ped."""
+    for number, row in enumerate(rows[index + 1:], start=index + 2):
+        key = row[key_at] if key_at < len(row) else None
+        if is_blank(key) or skip(key):
+            continue
+        for j in columns:
+            if j < len(row) and not is_blank(row[j]):
+                yield number, j, key, row[j]
 
 
 def _is_total(lookup: "Lookup", cell: Cell) -> bool:
