@@ -121,7 +121,7 @@ def test_the_city_sheet_has_one_row_per_indicator_under_chinese_headings(book, r
     sheet = book["全市"]
     assert headers(sheet) == [
         "任务", "指标编号", "指标名称", "类型", "计量单位", "责任处室", "基期值", "目标值", "序时目标", "完成值",
-        "完成进度", "序时进度", "对照序时(百分点)", "剩余", "状态", "截止日期", "数据月份", "报送县数", "应报县数",
+        "完成情况", "完成进度", "序时进度", "对照序时(百分点)", "剩余", "状态", "截止日期", "数据月份", "报送县数", "应报县数",
         "按近期进度预计", "预计结果", "各地说明"]
     ids = [sheet.cell(row=row, column=2).value for row in range(FIRST_ROW, sheet.max_row + 1)]
     assert ids == [row.indicator for row in report.city_rows]
@@ -182,9 +182,12 @@ def test_values_show_whole_numbers_whole_and_others_with_decimals(book):
 
 
 def test_a_milestone_says_whether_it_is_done_instead_of_a_target(book):
+    """In words, in a column of its own: 完成值 holds numbers only (issue 22: one kind of value per column)."""
     sheet = book["全市"]
     row = find_row(sheet, 指标编号="G01-shizhe")
-    assert cell(sheet, row, "完成值").value == "10/10 县完成"
+    assert cell(sheet, row, "完成情况").value == "10/10 县完成" and cell(sheet, row, "完成值").value is None
+    numbers = [cell(sheet, r, "完成值").value for r in range(FIRST_ROW, sheet.max_row + 1)]
+    assert all(value is None or isinstance(value, (int, float)) for value in numbers)
     assert cell(sheet, row, "目标值").value is None and cell(sheet, row, "类型").value == "节点任务"
 
 

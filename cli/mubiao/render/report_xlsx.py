@@ -198,15 +198,17 @@ def _figure_columns(words: Words) -> list[Column[GapRow]]:
         # a milestone is done or not: its baseline, target and the like are not numbers anyone reads
         return lambda row: None if _is_milestone(row) else getattr(row, name)
 
-    def actual(row: GapRow) -> float | str | None:
-        # `是`/`否`, or `8/10 县完成` on the city row: as the other report files say it
-        return actual_text(row, w) if _is_milestone(row) and row.actual is not None else row.actual
+    def done(row: GapRow) -> str | None:
+        # a milestone's figure in words: `是`/`否`, or `8/10 县完成` on the city row, as the other report files say
+        # it (its own column: 完成值 holds numbers only, for a filter or a sum)
+        return actual_text(row, w) if _is_milestone(row) and row.actual is not None else None
 
     return [
         Column(h.baseline, number("baseline")),
         Column(h.target, number("target")),
         Column(w.expected, number("expected")),
-        Column(h.actual, actual),
+        Column(h.actual, number("actual")),
+        Column("done" if words.headings is HEADINGS_EN else "完成情况", done),
         Column(h.progress, lambda row: row.progress, PERCENT),
         Column(h.expected_progress, lambda row: row.expected_progress, PERCENT),
         Column(h.shortfall, lambda row: row.shortfall, POINTS_EN if words.headings is HEADINGS_EN else POINTS),
