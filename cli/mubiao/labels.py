@@ -359,6 +359,9 @@ class SummaryLabels:
     """Part 二 when none is behind or missed but `{count}` are not met yet (a mid-year draft): never a claim that
     everything is done."""
     next_year_intro: str
+    next_steps: str
+    """The third part's heading in a draft before the plan's end (a 半年总结): its next steps, not next year's."""
+    next_steps_intro: str
     more: str
     more_area: str
     """The last item of 三 in the draft of an area without a bureau of its own (a township's report)."""
@@ -378,6 +381,7 @@ SUMMARY_ZH = SummaryLabels(
     no_shortfalls="对照年度目标,各项指标均已完成。",
     none_behind="对照序时进度,没有滞后的指标;尚有{count}项指标未完成,将按计划推进。",
     next_year_intro="{next_year}年,将对照未完成的目标任务,重点抓好以下工作:",
+    next_steps="三、下一步工作打算", next_steps_intro="下一步,将对照年度目标任务和序时进度,重点抓好以下工作:",
     more="【其他工作思路由各处室补充。】", more_area="【其他工作打算请补充。】", date="{year}年{month}月{day}日", causes_separator=";", cause="{area}{text}",
 )
 
@@ -389,6 +393,7 @@ SUMMARY_EN = SummaryLabels(
     no_shortfalls="Every target of the year was met.",
     none_behind="No indicator is behind its pace; {count} are not met yet and go on as planned.",
     next_year_intro="In {next_year} the work will carry on with the targets not yet met:",
+    next_steps="3. Next steps", next_steps_intro="For the rest of the plan, the work will focus on:",
     more="[Other plans to be added by the departments.]", more_area="[Other plans to be added.]", date="{year}-{month:02d}-{day:02d}",
     causes_separator="; ", cause="{area}: {text}",
 )

@@ -508,6 +508,7 @@ def test_an_indicator_own_template_replaces_the_sentence_and_sees_every_variable
         "baseline": "0", "remaining": "0", "remaining_unit": "户", "rate": "102%", "expected": "500",
         "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "养老服务处", "counties_total": "3",
         "counties_met": "2", "counties_short": "兰溪市", "counties_missing": "", "year": "2021", "next_year": "2022", "causes": "",
+        "due": "True", "by_when": "年底",
     }
     # the other sentences are still the built-in ones
     assert sentence(draft, "ertong") == "全市完成示范型儿童之家20家，为目标20家的100%，3个县（市、区）全部完成。"
@@ -697,7 +698,7 @@ def _sample_values(**changes) -> dict:
         "baseline": "0", "remaining": "30", "remaining_unit": "户", "rate": "75%", "expected": "120",
         "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "养老服务处", "counties_total": 3,
         "counties_met": 2, "counties_short": "兰溪市", "counties_missing": "", "year": 2021, "next_year": 2022,
-        "causes": "资金未到位",
+        "causes": "资金未到位", "due": True, "by_when": "年底",
     }
     assert set(values) == set(SENTENCE_VARIABLES)
     return values | changes
@@ -782,3 +783,21 @@ def test_an_english_draft_says_no_report_of_a_county_that_sent_nothing():
     text = render_md(draft_summary(summary_of(gaps, latest_notes(plan, frame, gaps.period))))
     assert "no report" in text and "兰溪市" in text
     assert not re.search(r"not(:| yet in)? 兰溪市", text), text
+
+
+def test_a_mid_year_draft_names_only_the_counties_behind_and_plans_this_year(tmp_path):
+    """Issue 22: a June draft of the city sample neither lists every county as 未完成 for a year-end target nor
+    promises 2022; it says who is behind its pace and what is due by 年底."""
+    from typer.testing import CliRunner
+
+    from mubiao.app import app
+
+    out = tmp_path / "s.md"
+    from conftest import REPO
+
+    CliRunner().invoke(app, ["summary", "--plan", "jinhua-2021", "--root", str(REPO), "--as-of", "2021-06",
+                             "-f", "md", "-o", str(out)])
+    text = out.read_text(encoding="utf-8")
+    assert "进度滞后" in text and "三、下一步工作打算" in text and "确保年底前完成" in text
+    assert "2022年" not in text and "武义县、磐安县、金华开发区未完成" not in text  # not every county, mid-year
+    assert "逝者联办平台推广使用，10个县（市、区）中6个已完成" in text  # all counties still counted

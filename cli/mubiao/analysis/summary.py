@@ -33,7 +33,8 @@ class Fact:
     met_counties: tuple[str, ...]
     """City drafts: the ids of the counties whose own row is met (plan order); empty in a county draft."""
     short_counties: tuple[str, ...]
-    """City drafts: the ids of the counties that report the indicator and have not met it (plan order)."""
+    """City drafts: the ids of the counties that report the indicator and have not met it (plan order); before
+    its deadline, only those behind or missed (a county on its way is not short mid-year)."""
     notes: tuple[Note, ...]
     """The notes to fold into the sentence: a county draft, the county's newest note on the indicator; a city
     draft, the newest note of 市本级 (the city's own report)."""
@@ -45,6 +46,9 @@ class Fact:
     missing_counties: tuple[str, ...] = ()
     """City drafts: the ids of the counties that report the indicator and have sent no figure (未报送, never
     未达标: they are not among `short_counties`)."""
+    counties_total: int = 0
+    """City drafts: how many counties report the indicator (met, short, missing, and mid-year those on their
+    way, who are in none of the three)."""
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,11 @@ def _fact(gaps: Gaps, ind: Indicator, rows: list[GapRow], notes: Mapping[tuple[s
         return Fact(ind, row, (), (), own_note, own_note if unmet else (), unmet)
     counties = [r for r in rows if gaps.directly_within(r.county)]  # a province: its cities
     met = tuple(r.county for r in counties if r.status is Status.MET)
-    short = tuple(r.county for r in counties if r.status not in (Status.MET, Status.NO_DATA))
+    if row.deadline <= gaps.as_of:  # due: every area that has not met it is short
+        short = tuple(r.county for r in counties if r.status not in (Status.MET, Status.NO_DATA))
+    else:  # before the deadline: only the areas behind their pace (the others are on their way)
+        short = tuple(r.county for r in counties if r.status in (Status.BEHIND, Status.MISSED))
     missing = tuple(r.county for r in counties if r.status is Status.NO_DATA)
     city_note = tuple(n for n in [notes.get((ind.id, CITY))] if n)
     causes = tuple(notes[(ind.id, c)] for c in short if (ind.id, c) in notes) or city_note
-    return Fact(ind, row, met, short, city_note, causes if unmet else (), unmet, missing)
+    return Fact(ind, row, met, short, city_note, causes if unmet else (), unmet, missing, len(counties))

@@ -147,8 +147,10 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
         text = templates.sentence(["shortfall.j2"], values, where=f"(指标 {fact.indicator.id})")
         blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
 
-    blocks.append(Heading(parts.next_year.format(next_year=year + 1)))
-    blocks.append(Paragraph((Span(parts.next_year_intro.format(next_year=year + 1)),)))
+    mid_year = summary.as_of < plan.end  # a draft before the plan's end: its next steps are this year's
+    blocks.append(Heading(parts.next_steps if mid_year else parts.next_year.format(next_year=year + 1)))
+    blocks.append(Paragraph((Span(parts.next_steps_intro if mid_year else
+                                  parts.next_year_intro.format(next_year=year + 1)),)))
     for number, fact in enumerate(shortfalls, 1):
         text = templates.sentence(["next_year.j2"], _values(summary, fact, words), where=f"(指标 {fact.indicator.id})")
         blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
@@ -294,11 +296,26 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         # the city's offices (责任处室) are the city draft's: a county's draft speaks of the county only
         "owner": owner_name(plan, row.owner) if row.owner and summary.county is None else "",
         # the areas the draft speaks of: a city's counties, a province's cities
-        "counties_total": len(fact.met_counties) + len(fact.short_counties) + len(fact.missing_counties),
+        "counties_total": fact.counties_total,
         "counties_met": len(fact.met_counties),
         "counties_short": county_names, "counties_missing": missing_names, "year": summary.year,
         "next_year": summary.year + 1, "causes": "",
+        # before its deadline an indicator is on its way: the words of a mid-year draft (进度滞后, 按期完成)
+        "due": row.deadline <= summary.as_of, "by_when": _by_when(row.deadline, summary.as_of, plan.language),
     }
+
+
+def _by_when(deadline, as_of, language: str) -> str:
+    """When an indicator not yet due is to be done, as a draft says it: 年底, 2022年6月底, 9月15日."""
+    import calendar
+
+    month_end = deadline.day == calendar.monthrange(deadline.year, deadline.month)[1]
+    if language == "en":
+        return f"by {deadline.isoformat()}"
+    if month_end and deadline.month == 12:
+        return "年底" if deadline.year == as_of.year else f"{deadline.year}年底"
+    year = "" if deadline.year == as_of.year else f"{deadline.year}年"
+    return f"{year}{deadline.month}月底" if month_end else f"{year}{deadline.month}月{deadline.day}日"
 
 
 def _number(value: float | None) -> str:
