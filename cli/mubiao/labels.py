@@ -338,14 +338,15 @@ class SummaryLabels:
     """The fixed words of a year-end summary draft (`mubiao summary`); its sentences are templates."""
 
     title: str
-    """`{organization}` (the bureau, or the county's bureau) and `{year}`."""
+    """`{organization}` (the bureau, or the county's bureau), `{year}` and `{period}` (上半年, 1—4月: a draft before
+    the plan's end; empty at its end)."""
     unit_title: str
     """The title of a unit's draft where units have no bureau (a township's report to the district's bureau):
     `{organization}` (the unit) and `{year}`."""
     addressee: str
     """The line that addresses such a draft to the plan's bureau: `{organization}`."""
     review: str
-    """The first part's heading: `{year}`."""
+    """The first part's heading: `{year}` and `{period}` (上半年 in a draft before the plan's end, else empty)."""
     shortfalls: str
     next_year: str
     """The third part's heading: `{next_year}`."""
@@ -375,8 +376,8 @@ class SummaryLabels:
 
 
 SUMMARY_ZH = SummaryLabels(
-    title="{organization}{year}年工作总结(初稿)", unit_title="{organization}{year}年民政工作总结(初稿)",
-    addressee="{organization}:", review="一、{year}年工作总结", shortfalls="二、存在的困难和不足",
+    title="{organization}{year}年{period}工作总结(初稿)", unit_title="{organization}{year}年{period}民政工作总结(初稿)",
+    addressee="{organization}:", review="一、{year}年{period}工作总结", shortfalls="二、存在的困难和不足",
     next_year="三、{next_year}年工作思路", goal_lead="({number}){title}。", item="{number}.",
     no_shortfalls="对照年度目标,各项指标均已完成。",
     none_behind="对照序时进度,没有滞后的指标;尚有{count}项指标未完成,将按计划推进。",

@@ -108,7 +108,7 @@ def test_a_townships_draft_is_its_report_to_the_bureau(tmp_path):
     assert run("summary", "--root", str(root), "--county", "east", "--format", "md",
                "-o", str(tmp_path / "east.md")).exit_code == 0
     lines = (tmp_path / "east.md").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "# 东湖街道2021年民政工作总结（初稿）"
+    assert lines[0] == "# 东湖街道2021年上半年民政工作总结（初稿）"  # (its data end in June: a 半年总结)
     assert lines[2] == "示范区民政局："
     assert "东湖街道民政局" not in "\n".join(lines) and "示范区东湖街道" not in "\n".join(lines)
     assert lines[-2].strip() == "东湖街道"

@@ -798,6 +798,7 @@ def test_a_mid_year_draft_names_only_the_counties_behind_and_plans_this_year(tmp
     CliRunner().invoke(app, ["summary", "--plan", "jinhua-2021", "--root", str(REPO), "--as-of", "2021-06",
                              "-f", "md", "-o", str(out)])
     text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 金华市民政局2021年上半年工作总结（初稿）") and "一、2021年上半年工作总结" in text
     assert "进度滞后" in text and "三、下一步工作打算" in text and "确保年底前完成" in text
     assert "2022年" not in text and "武义县、磐安县、金华开发区未完成" not in text  # not every county, mid-year
     assert "逝者联办平台推广使用，10个县（市、区）中6个已完成" in text  # all counties still counted

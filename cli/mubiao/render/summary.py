@@ -130,7 +130,8 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
         templates = replace(templates, levels=levels_within(plan, None))
     words, parts = labels_within(plan, None) if whole else labels(plan), summary_labels(plan)
     year, organization = summary.year, organization_of(summary)
-    blocks: list[Heading | Paragraph] = [Heading(parts.review.format(year=year))]
+    period = _period_words(summary, plan.language)  # 上半年 in a June draft of a year's plan
+    blocks: list[Heading | Paragraph] = [Heading(parts.review.format(year=year, period=period))]
     said: set[str] = set()  # note clauses already in the draft: a clause is said once
     for number, goal in enumerate(summary.goals, 1):
         spans = _spaced([_achievement(summary, fact, templates, words, said) for fact in goal.facts], plan.language)
@@ -160,7 +161,8 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
 
     day = summary.as_of
     signature = (organization, parts.date.format(year=day.year, month=day.month, day=day.day))
-    title = (parts.unit_title if reports_up else parts.title).format(organization=organization, year=year)
+    title = (parts.unit_title if reports_up else parts.title).format(organization=organization, year=year,
+                                                                     period=period)
     addressee = parts.addressee.format(organization=plan.organization) if reports_up else None
     draft = Draft(title, tuple(blocks), signature, plan.language, addressee)
     return draft if plan.language == "en" else punctuated(draft)
@@ -303,6 +305,17 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         # before its deadline an indicator is on its way: the words of a mid-year draft (进度滞后, 按期完成)
         "due": row.deadline <= summary.as_of, "by_when": _by_when(row.deadline, summary.as_of, plan.language),
     }
+
+
+def _period_words(summary: Summary, language: str) -> str:
+    """The part of the year a draft before the plan's end sums up: 上半年 (June), 前三季度 (September), 1—4月
+    (else); nothing at the plan's end (a year's summary) or in English."""
+    day, plan = summary.as_of, summary.plan
+    if day >= plan.end or language == "en" or day.year != plan.start.year and day.year != plan.end.year:
+        return ""
+    first = plan.start.month if plan.start.year == day.year else 1
+    return {6: "上半年", 9: "前三季度"}.get(day.month, f"{first}—{day.month}月") if first == 1 else \
+        f"{first}—{day.month}月"
 
 
 def _by_when(deadline, as_of, language: str) -> str:
