@@ -266,7 +266,8 @@ def _read_files(lookup: "Lookup", files: list[Path], names: list[str], keys: lis
                 stamps: Sequence["Stamp | None"], started: int,
                 on_file: Callable[[Path], None] | None) -> tuple[list["FileEntry"], "Records", "Records"]:
     """Read these files: each one's store entry (with its findings), the records of them all (`file`: the
-    file's position among them), and the rows and files refused (`_files_refused`). Plain CSV files are parsed together; any other file, or one the bulk parser
+    file's position among them), and the rows and files refused (`_files_refused`). Plain CSV files are parsed
+    together; any other file, or one the bulk parser
     refuses, on its own; every file's rows then by the row rules."""
     from mubiao.readers.bulk import parse_bodies
     from mubiao.readers.layout import FileOrigin
@@ -320,20 +321,14 @@ def _files_refused(lookup: "Lookup", names: list[str], opened: "_Opened") -> "Re
     import numpy as np
 
     from mubiao.readers.layout import named_by_path
-    from mubiao.readers.rows import RECORD_FIELDS, Records
+    from mubiao.readers.rows import Records
 
     keys = [(i, named_by_path(names[i], lookup)) for i in range(len(names)) if i not in opened.origin
             and any(f.severity is Severity.ERROR for f in opened.found[i])]
     keys = [(i, key) for i, key in keys if key is not None]
-    count = len(keys)
-    columns = {name: np.zeros(count, np.int32) for name in RECORD_FIELDS}
-    columns.update(county=np.array([key[0] for _, key in keys], np.int32),
-                   period=np.array([key[1] for _, key in keys], np.int32), indicator=np.full(count, -1, np.int32),
-                   file=np.array([i for i, _ in keys], np.int32), value=np.full(count, np.nan),
-                   numerator=np.full(count, np.nan), denominator=np.full(count, np.nan),
-                   done_on=np.full(count, np.iinfo(np.int64).min).view("datetime64[D]"),
-                   note=np.full(count, None, dtype=object))
-    return Records(**columns)
+    return Records.keys_only(np.array([key[0] for _, key in keys], np.int32),
+                             np.array([key[1] for _, key in keys], np.int32), np.full(len(keys), -1, np.int32),
+                             np.array([i for i, _ in keys], np.int32), np.zeros(len(keys), np.int32))
 
 
 class _Opened:

@@ -193,6 +193,19 @@ class Records:
         return len(self.row)
 
     @classmethod
+    def keys_only(cls, county: np.ndarray, period: np.ndarray, indicator: np.ndarray, file: np.ndarray,
+                  row: np.ndarray, column: np.ndarray | None = None) -> Records:
+        """Records of keys only, no figure and no note (refused rows: `read_rows`); `value` holds `column`, a wide
+        table's column of the refused figure (NaN: none)."""
+        count = len(row)
+        nothing = np.full(count, np.nan)
+        return cls(county=county.astype(np.int32), period=period.astype(np.int32),
+                   indicator=indicator.astype(np.int32), value=nothing if column is None else column.astype(np.float64),
+                   numerator=nothing, denominator=nothing,
+                   done_on=np.full(count, _NAT, dtype=np.int64).view("datetime64[D]"),
+                   note=np.full(count, None, dtype=object), file=file.astype(np.int32), row=row.astype(np.int32))
+
+    @classmethod
     def concat(cls, parts: Sequence[Records]) -> Records:
         if not parts:
             empty = {"done_on": np.empty(0, "datetime64[D]"), "note": np.empty(0, object),
@@ -312,7 +325,10 @@ class _RowRules:
         live &= ~self._scope(live, indicator, area)
         value, numerator, denominator, done_on = self._figures(live, indicator, area)
         kept = live & ~self.failed
-        self.refused = _keys_only(live & self.failed, area, month, indicator, rows)
+        refused = live & self.failed
+        self.refused = Records.keys_only(area[refused], month[refused], indicator[refused], rows.origin[refused],
+                                         rows.number[refused],
+                                         None if rows.value_at is None else rows.value_at[refused])
         notes = rows.field("note")
         note = notes.read(lambda cell: None if is_blank(cell) else str(cell).strip()) if notes is not None else \
             np.full(len(rows), None, dtype=object)
@@ -560,18 +576,6 @@ class _RowRules:
         words = self.lookup.say("全市目标"), self.lookup.say("本县目标")
         self.add("D127", far, lambda i: f"{format_number(actual[i])} 超过{words[0] if area[i] == 0 else words[1]} "
                                         f"{format_number(target[i])} 的 10 倍,请核对单位或是否多填了位数", column)
-
-
-def _keys_only(where: np.ndarray, area: np.ndarray, month: np.ndarray, indicator: np.ndarray, rows: Rows) -> Records:
-    """The rows of `where` as records of their area, month and indicator only (no figure, no note); `value`
-    holds a wide table's column of the row's figure (the sheet row holds several records), NaN for a tidy row."""
-    count = int(where.sum())
-    nothing = np.full(count, np.nan)
-    column = nothing if rows.value_at is None else rows.value_at[where].astype(np.float64)
-    return Records(county=area[where].astype(np.int32), period=month[where].astype(np.int32),
-                   indicator=indicator[where].astype(np.int32), value=column, numerator=nothing,
-                   denominator=nothing, done_on=np.full(count, _NAT, dtype=np.int64).view("datetime64[D]"),
-                   note=np.full(count, None, dtype=object), file=rows.origin[where], row=rows.number[where])
 
 
 @dataclass(frozen=True)
