@@ -43,15 +43,6 @@ class RowChange:
         """Behind or missed then, and not now (nor without data now)."""
         return self.before.status in BEHIND and self.now.status not in (*BEHIND, Status.NO_DATA)
 
-    @property
-    def became_stale(self) -> bool:
-        """Its record was the month's then and is an earlier month's now (the area did not report)."""
-        return self.now.stale and not self.before.stale
-
-    def as_dict(self, period: str) -> dict:
-        return {"period": period, "status": self.before.status.value, "actual": self.before.actual,
-                "change": self.change}
-
 
 @dataclass(frozen=True)
 class Changes:
@@ -65,9 +56,6 @@ class Changes:
     ranks: Mapping[str, tuple[int | None, int | None]]
     """Area id → its scoreboard rank then and now."""
 
-    def of(self, row: "GapRow") -> RowChange | None:
-        return self.rows.get((row.county, row.indicator))
-
     def fell_behind(self, whole: bool) -> tuple[RowChange, ...]:
         """The rows fallen behind: the whole's (`whole`; an indicator's own row) or the areas'."""
         return tuple(c for c in self.rows.values() if c.fell_behind and (c.now.county == self.area) == whole)
@@ -75,14 +63,34 @@ class Changes:
     def recovered(self, whole: bool) -> tuple[RowChange, ...]:
         return tuple(c for c in self.rows.values() if c.recovered and (c.now.county == self.area) == whole)
 
+    def moves(self) -> "Moves":
+        """What a sentence of the changes says: the whole's rows missed at their deadline, fallen behind and
+        recovered, and how many of the areas' rows fell behind (or were missed) and recovered."""
+        fell = self.fell_behind(True)
+        return Moves(tuple(c for c in fell if c.now.status is Status.MISSED),
+                     tuple(c for c in fell if c.now.status is not Status.MISSED), self.recovered(True),
+                     len(self.fell_behind(False)), len(self.recovered(False)))
+
     def rank_move(self, county: str) -> int | None:
         """How many places an area rose (negative: fell); None when it had no rank then or now."""
         before, now = self.ranks.get(county, (None, None))
         return None if before is None or now is None else before - now
 
 
+@dataclass(frozen=True)
+class Moves:
+    """`Changes.moves`."""
+
+    missed: tuple[RowChange, ...]
+    fell: tuple[RowChange, ...]
+    recovered: tuple[RowChange, ...]
+    areas_fell: int
+    areas_recovered: int
+
+
 def changes(gaps: "Gaps") -> Changes | None:
-    """The changes between `gaps.before` and `gaps` (None when there is nothing to compare with)."""
+    """The changes between `gaps.before` and `gaps` (None when there is nothing to compare with); `Gaps.changes`
+    keeps them, worked out once."""
     from mubiao.analysis.scoreboard import scoreboard
 
     before = gaps.before

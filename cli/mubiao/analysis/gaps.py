@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy
     import pandas
 
+    from mubiao.analysis.changes import Changes
     from mubiao.analysis.timeliness import Timeliness
     from mubiao.readers.progress import ProgressRead, ReadProblems
 
@@ -269,6 +270,14 @@ class Gaps:
     refused: "Mapping[tuple[str | None, str], Refusal]" = field(default_factory=dict)
     """(area id, or None for a scope-city row; indicator id) → why a later month's figure than the row's record
     was refused (`Refusal`): only the rows whose figure would be newer but for an error."""
+
+    @cached_property
+    def changes(self) -> "Changes | None":
+        """What changed since `before` (`mubiao.analysis.changes`), None without it: worked out once, for every
+        renderer that says it."""
+        from mubiao.analysis.changes import changes
+
+        return changes(self)
 
     @cached_property
     def any_refused(self) -> bool:

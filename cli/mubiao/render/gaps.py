@@ -23,7 +23,7 @@ from mubiao.analysis.gaps import (
     count_statuses,
     lookup,
 )
-from mubiao.analysis.changes import Changes, arrow, changes
+from mubiao.analysis.changes import Changes, arrow
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
 from mubiao.labels import Labels, in_words, labels, labels_within
@@ -110,13 +110,13 @@ def _json_number(value: Any) -> Any:
 
 def gaps_document(gaps: Gaps) -> dict:
     """The gap report as docs/contract.md §5 lays it out (plus `projected` and `projected_status` on each row)."""
-    return {**_document_head(gaps), "rows": _json_rows(gaps.table, gaps.plan, gaps.refused, changes(gaps)),
+    return {**_document_head(gaps), "rows": _json_rows(gaps.table, gaps.plan, gaps.refused, gaps.changes),
             "completeness": _completeness_document(gaps)}
 
 
 def _document_head(gaps: Gaps) -> dict:
     head = {"plan": gaps.plan.id, "as_of": gaps.as_of.isoformat(), "period": gaps.period}
-    if (since := changes(gaps)) is not None:  # compared with an earlier month (docs/gaps.md)
+    if (since := gaps.changes) is not None:  # compared with an earlier month (docs/gaps.md)
         head["since"] = {"period": since.since, "fell_behind": len(since.fell_behind(True)) +
                          len(since.fell_behind(False)), "recovered": len(since.recovered(True)) +
                          len(since.recovered(False))}
@@ -158,7 +158,7 @@ def json_chunks(gaps: Gaps) -> Iterator[bytes]:
         .split(b'"rows": []', 1)
     yield head + b'"rows": ['
     table = gaps.table
-    since = changes(gaps)
+    since = gaps.changes
     for start in range(0, len(table), JSON_ROWS_AT_A_TIME):
         rows = _json_rows(table.take(slice(start, start + JSON_ROWS_AT_A_TIME)), gaps.plan, gaps.refused, since)
         yield (b"," if start else b"") + dumps(rows)[1:-2].replace(b"\n", b"\n  ")
@@ -216,8 +216,8 @@ def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType(
     if since is not None:
         for row in rows:
             if (change := since.rows.get((row["county"], row["indicator"]))) is not None:
-                row["since"] = {**change.as_dict(since.since), "actual": _json_number(change.before.actual),
-                                "change": _json_number(change.change)}
+                row["since"] = {"period": since.since, "status": change.before.status.value,
+                                "actual": _json_number(change.before.actual), "change": _json_number(change.change)}
     return rows
 
 
@@ -358,32 +358,30 @@ def missing_line(gaps: Gaps, words: Labels) -> str:
 
 
 def since_line(gaps: Gaps, words: Labels) -> str | None:
-    """`较 2021-05:新增滞后 2 项(…、…),脱离滞后 1 项(…);各县新增滞后 5 行、脱离滞后 3 行`, when compared with an
+    """`较 2021-05:新增滞后 2 项(…、…),脱离滞后 1 项(…);各县新增滞后或未完成 5 行、脱离 3 行`, when compared with an
     earlier month; None when not."""
-    since = changes(gaps)
+    since = gaps.changes
     if since is None:
         return None
-    english = gaps.plan.language == "en"
     separator = words.list_separator
+    moves = since.moves()
 
     def named(found, most: int = 5) -> str:
         names = separator.join(change.now.name for change in found[:most])
         return names + ("…" if len(found) > most else "")
 
-    fell, rose = since.fell_behind(True), since.recovered(True)
-    fell_areas, rose_areas = since.fell_behind(False), since.recovered(False)
-    if english:
+    if gaps.plan.language == "en":
+        fell = moves.missed + moves.fell
         parts = [f"newly behind {len(fell)}" + (f" ({named(fell)})" if fell else ""),
-                 f"recovered {len(rose)}" + (f" ({named(rose)})" if rose else ""),
-                 f"{words.counties}: newly behind {len(fell_areas)} rows, recovered {len(rose_areas)}"]
+                 f"recovered {len(moves.recovered)}" + (f" ({named(moves.recovered)})" if moves.recovered else ""),
+                 f"{words.counties}: newly behind {moves.areas_fell} rows, recovered {moves.areas_recovered}"]
         return f"since {since.since}: " + "; ".join(parts)
-    missed = [c for c in fell if c.now.status is Status.MISSED]
-    fell = [c for c in fell if c.now.status is not Status.MISSED]
-    parts = [*([f"到期未完成 {len(missed)} 项({named(missed)})"] if missed else []),
-             f"新增滞后 {len(fell)} 项" + (f"({named(fell)})" if fell else ""),
-             f"脱离滞后 {len(rose)} 项" + (f"({named(rose)})" if rose else "")]
+    parts = [*([f"到期未完成 {len(moves.missed)} 项({named(moves.missed)})"] if moves.missed else []),
+             f"新增滞后 {len(moves.fell)} 项" + (f"({named(moves.fell)})" if moves.fell else ""),
+             f"脱离滞后 {len(moves.recovered)} 项" + (f"({named(moves.recovered)})" if moves.recovered else "")]
     unit = labels_within(gaps.plan, gaps.area).counties
-    return f"较 {since.since}:{','.join(parts)};{unit}新增滞后或未完成 {len(fell_areas)} 行、脱离 {len(rose_areas)} 行"
+    return (f"较 {since.since}:{','.join(parts)};{unit}新增滞后或未完成 {moves.areas_fell} 行、"
+            f"脱离 {moves.areas_recovered} 行")
 
 
 def on_time_line(gaps: Gaps, words: Labels) -> str | None:
@@ -756,7 +754,7 @@ def score_cells(plan: Plan, score: CountyScore, since: Changes | None = None) ->
 
 
 def scoreboard_document(gaps: Gaps) -> dict:
-    since = changes(gaps)
+    since = gaps.changes
     return {
         "plan": gaps.plan.id, "as_of": gaps.as_of.isoformat(), "period": gaps.period,
         "counties": [
@@ -788,7 +786,7 @@ def render_scoreboard_csv(gaps: Gaps) -> bytes:
 def render_scoreboard_md(gaps: Gaps) -> str:
     words = labels_within(gaps.plan, gaps.area)
     header = score_header(words)
-    since = changes(gaps)
+    since = gaps.changes
     lines = [f"# {md_cell(titled(gaps))} · {md_cell(words.counties)}{words.rank}"
              f"({words.as_of} {gaps.as_of.isoformat()})", "",
              *md_table(header, [score_cells(gaps.plan, s, since) for s in scoreboard(gaps)])]
@@ -809,7 +807,7 @@ class ScoreboardTable:
         for index, name in enumerate(score_header(words)):
             table.add_column(name, justify="left" if index == 1 else "right", no_wrap=True, min_width=cell_len(name))
         scores = scoreboard(gaps)
-        since = changes(gaps)
+        since = gaps.changes
         if not scores:  # `--area` of a unit: nothing is within it
             yield Text(f"{titled(gaps)}:{words.nothing_within}", style="yellow")
             return

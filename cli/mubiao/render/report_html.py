@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 from markupsafe import Markup
 
-from mubiao.analysis.changes import arrow, changes
+from mubiao.analysis.changes import arrow
 from mubiao.analysis.gaps import GapRow, Gaps
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
@@ -234,7 +234,7 @@ def _counties(report: Report, words: Labels, sections: ReportLabels) -> dict:
     plan = report.plan
     words = labels_within(plan, report.gaps.area)  # the areas ranked: a province's cities
     shown = statuses_to_show(*(score.statuses for score in report.scores))
-    since = changes(report.gaps)
+    since = report.gaps.changes
     scores = [{"rank": "—" if score.rank is None else f"{score.rank} {arrow(since.rank_move(score.county)) if since else ''}"
                .strip(), "county": area_name(plan, score.county, words),
                "counts": _counts(score.statuses, shown), "mean": percent(score.mean_progress, 1)}

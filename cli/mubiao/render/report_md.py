@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from mubiao.analysis.report import Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
-from mubiao.analysis.changes import arrow, changes
-from mubiao.models import Status
+from mubiao.analysis.changes import arrow
 from mubiao.readers.layout import from_plan_folder
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
@@ -42,17 +41,17 @@ def since_sentence(report: Report, words: Labels) -> str:
     """What changed since the month compared with, for leadership's first screen: `与 2021-05 相比,新增滞后 2 项
     (…、…),脱离滞后 1 项(…);各县新增滞后 5 项次、脱离滞后 3 项次;排名上升最多的是…(↑3)`; empty when the
     report compares with no month (its plan's first month)."""
-    since = changes(report.gaps)
+    since = report.gaps.changes
     if since is None:
         return ""
     plan, english = report.plan, report.plan.language == "en"
     separator = words.list_separator
-    fell, rose = since.fell_behind(True), since.recovered(True)
-    fell_areas, rose_areas = since.fell_behind(False), since.recovered(False)
-    moves = [(since.rank_move(score.county), score.county) for score in report.scores]
-    moves = [(move, county) for move, county in moves if move]
-    up = max(moves, default=None)
-    down = min(moves, default=None)
+    moved = since.moves()
+    missed, fell, rose = moved.missed, moved.fell, moved.recovered
+    ranks = [(since.rank_move(score.county), score.county) for score in report.scores]
+    ranks = [(move, county) for move, county in ranks if move]
+    up = max(ranks, default=None)
+    down = min(ranks, default=None)
     areas = labels_within(plan, report.gaps.area)
 
     def named(found, most: int = 5) -> str:
@@ -60,20 +59,18 @@ def since_sentence(report: Report, words: Labels) -> str:
         return names + (f" and {len(found) - most} more" if english else f"等 {len(found)} 项") \
             if len(found) > most else names
 
-    missed = tuple(c for c in fell if c.now.status is Status.MISSED)
-    fell = tuple(c for c in fell if c.now.status is not Status.MISSED)
     if english:
         text = (f"Since {since.since}: " + (f"{len(missed)} missed at their deadline ({named(missed)}), "
                                             if missed else "") +
                 f"{len(fell)} indicators newly behind" + (f" ({named(fell)})" if fell else "") +
                 f", {len(rose)} recovered" + (f" ({named(rose)})" if rose else "") +
-                f"; {areas.counties}: {len(fell_areas)} rows newly behind, {len(rose_areas)} recovered.")
+                f"; {areas.counties}: {moved.areas_fell} rows newly behind, {moved.areas_recovered} recovered.")
         return text
     text = f"与 {since.since} 相比,"
     text += f"到期未完成 {len(missed)} 项（{named(missed)}）," if missed else ""
     text += f"新增滞后 {len(fell)} 项（{named(fell)}）," if fell else "没有新增滞后的指标,"
     text += f"脱离滞后 {len(rose)} 项（{named(rose)}）" if rose else "没有脱离滞后的指标"
-    text += f";{areas.counties}新增滞后或未完成 {len(fell_areas)} 项次、脱离 {len(rose_areas)} 项次"
+    text += f";{areas.counties}新增滞后或未完成 {moved.areas_fell} 项次、脱离 {moved.areas_recovered} 项次"
     if up is not None and up[0] > 0:
         text += f";排名上升最多的是{plan.area_name(up[1])}({arrow(up[0])})"
     if down is not None and down[0] < 0:
@@ -159,8 +156,7 @@ def _refused(report: Report, row, words: Labels) -> str:
 def _counties(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     plan = report.plan
     words = labels_within(plan, report.gaps.area)  # the areas ranked: a province's cities
-    since = changes(report.gaps)
-    scores = [score_cells(plan, score, since) for score in report.scores]
+    scores = [score_cells(plan, score, report.gaps.changes) for score in report.scores]
     counties = [county for county in plan.children(report.gaps.area)
                 if any(county.id in cells for cells in report.grid.values())]
     grid = [[f"{plan.indicator(indicator).name}({indicator})",
