@@ -72,7 +72,7 @@ def intake(plan: Plan, root: Path, paths: Iterable[Path], *, dry_run: bool = Fal
     `received` (default: now), unless its place has a receipt already: a month's file came when it first came
     (docs/progress-files.md, "When files came in")."""
     from mubiao.analysis.timeliness import Receipt, read_receipts, write_receipts
-    from mubiao.readers.layout import Lookup
+    from mubiao.readers.layout import Lookup, from_plan_folder
 
     lookup = Lookup(plan)
     results = []
@@ -87,7 +87,7 @@ def intake(plan: Plan, root: Path, paths: Iterable[Path], *, dry_run: bool = Fal
     if filed and not dry_run:
         receipts = read_receipts(plan, root)
         for result in filed:
-            key = Path(*result.target.parts[2:]).as_posix()  # data/<plan>/2022-03/luodian.csv → 2022-03/…
+            key = from_plan_folder(str(result.target), plan.id)  # data/<plan>/2022-03/luodian.csv → 2022-03/…
             receipts.setdefault(key, Receipt(key, (received or now).replace(second=0, microsecond=0),
                                              result.source.name))
         write_receipts(plan, root, receipts.values())

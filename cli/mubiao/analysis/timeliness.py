@@ -40,23 +40,24 @@ class Timeliness:
 
     period: str
     due: dt.date
-    expected: int
-    """How many units are due to report this month (`due_units`)."""
+    due_units: tuple[str, ...]
+    """The units due to report this month, in plan order."""
     on_time: tuple[str, ...]
     late: tuple[tuple[str, dt.datetime], ...]
     unknown: tuple[str, ...]
     """Units that reported this month with no receipt: when their file came is not known."""
 
-    due_units: tuple[str, ...] = ()
-    """The units due to report this month, in plan order."""
+    @property
+    def expected(self) -> int:
+        """How many units are due to report this month."""
+        return len(self.due_units)
 
     def narrowed(self, units: set[str]) -> Timeliness:
         """The same of these units only (a view of some areas: `Gaps.select`)."""
-        return Timeliness(self.period, self.due, sum(u in units for u in self.due_units),
+        return Timeliness(self.period, self.due, tuple(u for u in self.due_units if u in units),
                           tuple(u for u in self.on_time if u in units),
                           tuple((u, when) for u, when in self.late if u in units),
-                          tuple(u for u in self.unknown if u in units),
-                          tuple(u for u in self.due_units if u in units))
+                          tuple(u for u in self.unknown if u in units))
 
     @property
     def rate(self) -> float | None:
@@ -141,4 +142,4 @@ def timeliness(plan: Plan, root: str | Path, period: str, due_units: Iterable[st
     on_time = tuple(u for u in units if u in first and first[u].date() <= due)
     late = tuple((u, first[u]) for u in units if u in first and first[u].date() > due)
     unknown = tuple(u for u in units if u not in first and u in reported_units)
-    return Timeliness(period, due, len(units), on_time, late, unknown, tuple(units))
+    return Timeliness(period, due, tuple(units), on_time, late, unknown)
