@@ -46,7 +46,8 @@ MONTHS = range(1, 13)
 CITY_ID = "city"
 CITY_NAME = "市本级"
 
-FORM_HEADER = list(HEADERS)  # exactly the columns `mubiao form` writes
+#: the columns `mubiao form` wrote in 2021, before it gained 存在问题 and 下步措施 (panan's December file has them)
+FORM_HEADER = [header for header in HEADERS if header not in ("存在问题", "下步措施")]
 ALIAS_HEADER = ["编号", "累计完成", "分子", "分母", "完成日期", "进展情况"]  # jindong
 COMPACT_HEADER = ["indicator", "value", "numerator", "denominator", "done_on", "note"]  # yiwu
 
@@ -261,13 +262,15 @@ RATIO_LAG = {  # a ratio below its target late in the year
     "G09-hunyin3a": ["婚姻登记处场地面积不足,迁址改造列入2022年计划", "场地改造方案已报县政府,资金待落实"],
 }
 BEHIND_CAUSES = ["山区乡镇施工条件差,", "受7月台风“烟花”影响,", "山区村点多面广,", "", ""]
-BEHIND_DECEMBER = {  # panan's year-end notes on the counts it missed: {v} done, {s} short
-    "G03-shilaohua": "全年完成{v}户,尚有{s}户未完成:部分对象已异地搬迁或住房列入危房改造,调整后的对象需重新评估,"
+BEHIND_DECEMBER = {  # panan's year-end notes on the counts it missed, {v} done, {s} short: its December file is
+    # the new form (备注 | 存在问题 | 下步措施, split at "|")
+    "G03-shilaohua": "全年完成{v}户,尚有{s}户未完成|部分对象已异地搬迁或住房列入危房改造,调整后的对象需重新评估|"
                      "已列入2022年一季度计划",
-    "G03-zhongxin": "完成{v}家,{town}中心因选址调整未能年内建成,预计2022年6月前投用",
-    "G04-wanshan": "{v}个村通过市级验收,另{s}个村村级集体经济薄弱、配套设施未达标,未申报验收",
-    "G04-shegongzhan": "建成{v}个,{town}社工站因专职社工招聘未到位暂缓挂牌",
-    "G07-shiji": "{v}家通过验收,{town}儿童之家受疫情防控影响未能组织验收,顺延至明年",
+    "G03-zhongxin": "完成{v}家|{town}中心因选址调整未能年内建成|预计2022年6月前投用",
+    "G04-wanshan": "{v}个村通过市级验收|另{s}个村村级集体经济薄弱、配套设施未达标,未申报验收|"
+                   "帮扶薄弱村补齐配套设施,2022年上半年组织验收",
+    "G04-shegongzhan": "建成{v}个|{town}社工站因专职社工招聘未到位暂缓挂牌|年后完成专职社工招聘,一季度挂牌",
+    "G07-shiji": "{v}家通过验收|{town}儿童之家受疫情防控影响未能组织验收|顺延至明年组织验收",
 }
 TARGET_REACHED = ["已完成全年任务", "全年目标任务已完成", "完成全年{t}{unit}目标任务", "已完成市局下达任务"]
 AHEAD_REACHED = ["提前完成全年目标任务", "{v}{unit},提前完成全年{t}{unit}的目标", "全年任务已提前完成,继续巩固提升"]
@@ -859,7 +862,12 @@ def render(gen: Generator) -> dict[Path, bytes]:
             title = f"{gen.names[cid]}{month_label(m)}工作进度填报表"
             out[Path(period, f"{cid}.xlsx")] = xlsx_bytes(title, f"{gen.names[cid]}民政局", built)
         else:
-            table = [FORM_HEADER] + [form_cells(r) for r in built]
+            cells = [form_cells(r) for r in built]
+            if any("|" in r.note for r in built):  # the new form: 存在问题 and 下步措施 beside the 备注
+                cells = [row[:-1] + (row[-1].split("|") + ["", ""])[:3] for row in cells]
+                table = [FORM_HEADER + ["存在问题", "下步措施"]] + cells
+            else:
+                table = [FORM_HEADER] + cells
             out[Path(period, f"{cid}.csv")] = csv_bytes(table, "gbk" if (cid, m) == GBK_FILE else "utf-8-sig")
     return dict(sorted(out.items()))
 

@@ -21,7 +21,7 @@ from mubiao.selection import choose
 
 #: The form's columns, in order: reference columns (locked in the xlsx), then the columns a county fills.
 REFERENCE_HEADERS = ("县(市、区)", "月份", "指标编号", "指标名称", "计量单位", "本县目标", "上次填报", "填报说明")
-INPUT_HEADERS = ("完成值", "分子", "分母", "完成日期", "备注")
+INPUT_HEADERS = ("完成值", "分子", "分母", "完成日期", "备注", "存在问题", "下步措施")
 HEADERS = REFERENCE_HEADERS + INPUT_HEADERS
 
 

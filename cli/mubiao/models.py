@@ -237,6 +237,22 @@ class Goal:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """`[[themes]]`: a part of the year-end summary that groups goals (and single indicators) under the heading a
+    summary uses rather than the plan's goal titles: seed 004's "民生兜底保障水平持续提升" over the plan's
+    "重点推进社会救助稳步提标扩面" (docs/plan-format.md "Themes")."""
+
+    title: str
+    """The heading when everything under it was done: it may judge ("持续提升")."""
+    plain: str | None = None
+    """The heading when something under it fell short (a heading claims nothing the figures do not show);
+    without it the draft says the title of the first goal."""
+    goals: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    """Indicators of other goals that this theme speaks of (社会工作站 under 社会组织管理和社会工作)."""
+
+
+@dataclass(frozen=True)
 class Plan:
     """A work plan (工作要点) or a multi-year plan (规划), as encoded in `targets/<id>.toml`."""
 
@@ -257,6 +273,8 @@ class Plan:
     """The file the plan was read from, if any."""
     due_day: int | None = None
     """The day of the next month by which a month's files are due (`due_day = 5`), if the plan says."""
+    themes: tuple[Theme, ...] = ()
+    """The summary's parts, in order, when the plan groups its goals (else each goal is a part)."""
     regions: tuple[County, ...] = ()
     """A deeper plan's regions (areas with areas of their own: a province's cities), in plan order; they report
     nothing themselves, their figures are rolled up from their units (`areas` puts each before what is in it)."""

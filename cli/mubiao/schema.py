@@ -177,6 +177,19 @@ OWNER = _table(
     ["id", "name"],
 )
 
+THEME = _table(
+    "扩展:年度总结的一个部分,把若干任务(和个别指标)归入总结用的标题下。",
+    {
+        "title": _string("部分标题,如 民生兜底保障水平持续提升;其下各项都完成时使用。"),
+        "plain": _string("其下有未完成的事项时使用的标题,如 民生兜底保障(标题不说数字不支持的话)。"),
+        "goals": {"type": "array", "description": "归入的任务编号。",
+                  "items": {"type": "string", "pattern": GOAL_ID_PATTERN}},
+        "indicators": {"type": "array", "description": "从其他任务归入的指标编号。",
+                       "items": {"type": "string", "pattern": INDICATOR_ID_PATTERN}},
+    },
+    ["title"],
+)
+
 PLAN_SCHEMA: dict[str, Any] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": SCHEMA_ID,
@@ -188,6 +201,8 @@ PLAN_SCHEMA: dict[str, Any] = {
         "counties": {"type": "array", "description": "报送单位。", "items": COUNTY},
         "owners": {"type": "array", "description": "责任处室。", "items": OWNER},
         "goals": {"type": "array", "description": "主要任务。", "items": GOAL},
+        "themes": {"type": "array", "description": "扩展:年度总结的部分(见 docs/plan-format.md Themes)。",
+                   "items": THEME},
     },
     "required": ["plan"],
     "additionalProperties": False,

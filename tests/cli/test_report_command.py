@@ -24,9 +24,9 @@ def workspace(tmp_path_factory):
     shutil.copytree(REPO / "data", root / "data")
     panan = root / "data" / "jinhua-2021" / "2021-12" / "panan.csv"
     text = panan.read_text(encoding="utf-8-sig")
-    original = '"完成2家,维新乡中心因选址调整未能年内建成,预计2022年6月前投用"'
-    assert original in text
-    panan.write_text(text.replace(original, '"' + HOSTILE.replace('"', '""') + '"'), encoding="utf-8-sig")
+    original = ",,,,完成2家,"  # its 备注 (the December file has 存在问题 and 下步措施 after it)
+    assert text.count(original) == 1
+    panan.write_text(text.replace(original, ',,,,"' + HOSTILE.replace('"', '""') + '",'), encoding="utf-8-sig")
     return root
 
 

@@ -14,9 +14,11 @@ from conftest import REPO
 PLAN = ["--plan", "jinhua-2021", "--root", REPO, "--as-of", "2021-12"]
 
 #: What seed 004 (金华市婺城区民政局2021年工作总结) says of 2021, per indicator, as the draft must state it
-#: (data/README.md: 2021-12/wucheng.csv carries these figures). 900元/月 is 10800元/年 in the plan's unit.
+#: (data/README.md: 2021-12/wucheng.csv carries these figures). 900元/月 is 10800元/年 in the plan's unit; the
+#: plan states no 2020 standard, so the draft's own sentence says 为10800元/年 and the 提高至 is the county's note.
 SEED_004 = [
-    ("G02-dibao", "提高至10800元/年"),
+    ("G02-dibao", "为10800元/年"),
+    ("G02-dibao", "提高至900元/月，增幅5.9%"),
     ("G03-kangyang", "康养联合体建设试点1个"),
     ("G03-shilaohua", "困难老年人家庭适老化改造230户"),
     ("G03-zhongxin", "示范型居家养老服务中心8家"),
@@ -31,7 +33,7 @@ SEED_004 = [
     ("G07-shengji", "省级示范型儿童之家1家"),
     ("G07-shiji", "市级示范型儿童之家7家"),
     ("G08-shifandian", "省级公益性节地生态安葬示范点1个"),
-    ("G09-tongban", "婚姻登记全市通办已完成"),
+    ("G09-tongban", "全面实施婚姻登记“全省通办”"),  # the county's note, which names the task: said once
 ]
 _TRACE = re.compile(r"〔([^〕]+)〕")
 

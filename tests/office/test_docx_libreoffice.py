@@ -114,7 +114,7 @@ def test_the_wucheng_draft_of_the_command_opens_in_the_fonts_its_style_names(tmp
     pdf = _to_pdf(source)
     text = re.sub(r"\s+", "", _run(_program("pdftotext"), "-enc", "UTF-8", str(pdf), "-"))
     assert "金华市婺城区民政局2021年工作总结（初稿）" in text
-    for figure in ("提高至10800元/年", "困难老年人家庭适老化改造230户", "18人/万名老年人", "市级完善型农村社区15个"):
+    for figure in ("为10800元/年", "提高至900元/月", "困难老年人家庭适老化改造230户", "18人/万名老年人", "市级完善型农村社区15个"):
         assert figure in text, figure
     fonts = _run(_program("pdffonts"), str(pdf))
     assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts, fonts

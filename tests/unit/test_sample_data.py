@@ -214,7 +214,8 @@ def test_form_layout_files_are_forms_that_mubiao_form_would_write():
     checked = 0
     for path in sorted(SAMPLE.glob("2021-*/*.*")):
         sheet = read_table(path)
-        if [str(h) for h in sheet.header] != list(HEADERS):
+        header = [str(h) for h in sheet.header]
+        if header != list(HEADERS)[:len(header)] or len(header) < len(HEADERS) - 2:  # (before 存在问题, 下步措施)
             continue
         (form,) = build_forms(PLAN, records, path.parent.name, [counties[path.stem]])
         expected = {row.indicator.id: _reference_cells(form, row) for row in form.rows}

@@ -154,10 +154,10 @@ RECORDS = [
     rec("wucheng", "ertong", 8, note="新建8家示范型儿童之家,实现乡镇(街道)全覆盖"),
     rec("jindong", "ertong", 6), rec("lanxi", "ertong", 6),
     rec("wucheng", "huliyuan", numerator=56, denominator=100), rec("jindong", "huliyuan", numerator=60, denominator=100),
-    rec("lanxi", "huliyuan", numerator=40, denominator=100, note="护理型床位改造滞后。"),
+    rec("lanxi", "huliyuan", numerator=40, denominator=100, note="存在问题：护理型床位改造滞后。"),
     rec("wucheng", "shilaohua", 230), rec("jindong", "shilaohua", 190), rec("lanxi", "shilaohua", 90),
-    rec("wucheng", "tuoyu", 10), rec("jindong", "tuoyu", 9, note="场地未落实"),
-    rec("lanxi", "tuoyu", 9, note="资金未到位"),
+    rec("wucheng", "tuoyu", 10), rec("jindong", "tuoyu", 9, note="存在问题：场地未落实；下步措施：另行选址"),
+    rec("lanxi", "tuoyu", 9, note="存在问题：资金未到位"),
     # 婺城区 pasted its 儿童之家 clause into another note: the draft says it once
     rec("wucheng", "zhongxin", 1, period="2021-09", note="新建8家示范型儿童之家,建成居家养老服务中心8家"),
     rec("jindong", "zhongxin", 1, period="2021-09"), rec("lanxi", "zhongxin", 0, period="2021-09"),
@@ -321,32 +321,32 @@ def test_shortfalls_are_the_unmet_ones_in_plan_order(city, lanxi, wucheng, midye
 
 
 def test_a_county_states_its_own_figures_against_its_own_targets(wucheng_draft, jindong):
-    assert sentence(wucheng_draft, "shilaohua") == "完成困难老年人家庭适老化改造230户，为目标230户的100%。"
-    assert sentence(wucheng_draft, "dibao") == "全区最低生活保障标准提高至900元/月，达到900元/月的目标。"
+    assert sentence(wucheng_draft, "shilaohua") == "完成困难老年人家庭适老化改造230户。"  # at its target: no 为目标230户的100%
+    assert sentence(wucheng_draft, "dibao") == "全区最低生活保障标准提高至900元/月，达到目标。"
     assert sentence(wucheng_draft, "huliyuan") == "护理型床位占比达到56%（目标55%）。"
     # 金东区 did more than its 150: 190/150 = 126.7%
-    assert sentence(draft_summary(jindong), "shilaohua") == "完成困难老年人家庭适老化改造190户，为目标150户的127%。"
+    assert sentence(draft_summary(jindong), "shilaohua") == "完成困难老年人家庭适老化改造190户，超额完成目标（150户）。"
 
 
 def test_a_county_short_of_its_target_says_by_how_much(lanxi_draft):
-    assert sentence(lanxi_draft, "shilaohua") == "困难老年人家庭适老化改造完成90户，为目标120户的75%，尚差30户。"
+    assert sentence(lanxi_draft, "shilaohua") == "困难老年人家庭适老化改造完成90户，距目标120户尚差30户。"
     # 兰溪市 → 全市, and the county's note after the sentence
     assert sentence(lanxi_draft, "dibao") == "全市最低生活保障标准为890元/月，尚未达到900元/月的目标。财政资金调整中。"
 
 
 def test_a_county_draft_folds_in_the_county_note_and_says_a_clause_once(wucheng_draft):
     assert sentence(wucheng_draft, "ertong") == (
-        "完成示范型儿童之家8家，为目标8家的100%。新建8家示范型儿童之家，实现乡镇（街道）全覆盖。")
+        "完成示范型儿童之家8家。实现乡镇（街道）全覆盖。")  # the note's 新建8家 is the figure said: left out
     # its 居家养老服务中心 note repeats 新建8家示范型儿童之家 (G1 comes first): only the new clause is kept
     assert sentence(wucheng_draft, "zhongxin") == "乡镇（街道）居家养老服务中心全覆盖已完成。建成居家养老服务中心8家。"
 
 
 def test_the_city_states_the_city_figure_and_the_county_spread(city_draft):
     assert sentence(city_draft, "shilaohua") == (
-        "全市完成困难老年人家庭适老化改造510户，为目标500户的102%，3个县（市、区）中2个完成（兰溪市未完成）。")
-    assert sentence(city_draft, "ertong") == "全市完成示范型儿童之家20家，为目标20家的100%，3个县（市、区）全部完成。"
+        "全市完成困难老年人家庭适老化改造510户，超额完成目标（500户），3个县（市、区）中2个完成（兰溪市未完成）。")
+    assert sentence(city_draft, "ertong") == "全市完成示范型儿童之家20家，3个县（市、区）全部完成。"
     assert sentence(city_draft, "tuoyu") == (
-        "全市老年助餐服务点完成28个，为目标30个的93%，尚差2个；3个县（市、区）中1个完成，金东区、兰溪市未完成。")
+        "全市老年助餐服务点完成28个，距目标30个尚差2个；3个县（市、区）中1个完成，金东区、兰溪市未完成。")
     assert sentence(city_draft, "huliyuan") == "全市护理型床位占比为52%，低于目标55%；3个县（市、区）中2个达标，兰溪市未达标。"
     # a level's city row is its worst county
     assert sentence(city_draft, "dibao") == (
@@ -357,7 +357,7 @@ def test_the_city_states_the_city_figure_and_the_county_spread(city_draft):
 
 def test_the_city_folds_in_its_own_note_not_the_counties(city_draft):
     # scope city: no 全市 and no county spread, the city's own note after it
-    assert sentence(city_draft, "chizheng") == "完成新增持证社工1600人，为目标1500人的107%。社工考试奖励兑现到位。"
+    assert sentence(city_draft, "chizheng") == "完成新增持证社工1600人，超额完成目标（1500人）。社工考试奖励兑现到位。"
     assert "新建8家" not in sentence(city_draft, "ertong")
     assert "场地未落实" not in sentence(city_draft, "tuoyu")
 
@@ -442,7 +442,8 @@ def test_the_city_draft_shortfalls_with_owner_and_each_county_cause(city_draft):
     review, shortfalls, next_year = parts(city_draft)
     assert len(review) == 3  # one run-in paragraph per goal
     assert shortfalls == [
-        "1.最低生活保障标准为890元/月，距目标900元/月尚差10元/月（责任处室：社会救助处）。原因：兰溪市财政资金调整中。",
+        # a note with no 存在问题 is no cause: what the county wrote is given as where it stands
+        "1.最低生活保障标准为890元/月，距目标900元/月尚差10元/月（责任处室：社会救助处）。目前，兰溪市财政资金调整中。",
         # a percentage is short by 个百分点, not by %
         "2.护理型床位占比为52%，距目标55%尚差3个百分点（责任处室：养老服务处）。原因：兰溪市护理型床位改造滞后。",
         "3.老年助餐服务点完成28个，距目标30个尚差2个（责任处室：养老服务处）。原因：金东区场地未落实；兰溪市资金未到位。",
@@ -450,10 +451,11 @@ def test_the_city_draft_shortfalls_with_owner_and_each_county_cause(city_draft):
     ]
     assert next_year == [
         "2022年，将对照未完成的目标任务，重点抓好以下工作：",
-        "1.继续推进最低生活保障标准，完成剩余的10元/月，确保2022年全面完成。",
-        "2.继续推进护理型床位占比，完成剩余的3个百分点，确保2022年全面完成。",
-        "3.继续推进老年助餐服务点，完成剩余的2个，确保2022年全面完成。",
-        "4.继续推进乡镇（街道）居家养老服务中心全覆盖，确保2022年全面完成。",
+        "1.推动兰溪市最低生活保障标准达到900元/月，确保2022年完成。",
+        "2.推动兰溪市护理型床位占比达到55%，确保2022年完成。",
+        # the 下步措施 the short counties wrote
+        "3.老年助餐服务点尚差2个，督促金东区、兰溪市加快进度（金东区另行选址），确保2022年完成。",
+        "4.督促兰溪市加快推进乡镇（街道）居家养老服务中心全覆盖，确保2022年完成。",
         "5.【其他工作思路由各处室补充。】",
     ]
 
@@ -461,7 +463,7 @@ def test_the_city_draft_shortfalls_with_owner_and_each_county_cause(city_draft):
 def test_a_county_draft_gives_its_cause_without_its_name(lanxi_draft):
     _, shortfalls, next_year = parts(lanxi_draft)
     assert shortfalls[0] == (
-        "1.最低生活保障标准为890元/月，距目标900元/月尚差10元/月。原因：财政资金调整中。")
+        "1.最低生活保障标准为890元/月，距目标900元/月尚差10元/月。目前，财政资金调整中。")
     # 40% against 55%: 15 个百分点
     assert shortfalls[1] == (
         "2.护理型床位占比为40%，距目标55%尚差15个百分点。原因：护理型床位改造滞后。")
@@ -479,7 +481,7 @@ def test_a_draft_with_nothing_unmet_says_so(wucheng_draft):
 
 def test_the_city_note_is_the_cause_when_no_short_county_wrote_one(year_end):
     gaps, notes = year_end
-    notes = dict(notes) | {("zhongxin", CITY): Note("2021-09", CITY, "兰溪市中心选址调整")}
+    notes = dict(notes) | {("zhongxin", CITY): Note("2021-09", CITY, "存在问题：兰溪市中心选址调整")}
     _, shortfalls, _ = parts(draft_summary(summary_of(gaps, notes)))
     assert shortfalls[3] == (
         "4.乡镇（街道）居家养老服务中心全覆盖尚有兰溪市未完成（责任处室：养老服务处）。原因：市本级兰溪市中心选址调整。")
@@ -492,7 +494,7 @@ def test_a_county_that_reported_nothing_by_year_end_is_a_shortfall_without_a_bla
     assert fact(summary, "shilaohua").row.status is Status.NO_DATA and fact(summary, "shilaohua").unmet
     _, shortfalls, next_year = parts(draft_summary(summary))
     assert shortfalls[2] == "3.困难老年人家庭适老化改造截至2021-12-31未报送数据。"
-    assert next_year[3] == "3.继续推进困难老年人家庭适老化改造，确保2022年全面完成。"  # no 剩余 to state
+    assert next_year[3] == "3.加快推进困难老年人家庭适老化改造，确保2022年完成。"  # no 剩余 to state
 
 
 # ----------------------------------------------------------------------------- the indicator's own template
@@ -508,10 +510,10 @@ def test_an_indicator_own_template_replaces_the_sentence_and_sees_every_variable
         "baseline": "0", "remaining": "0", "remaining_unit": "户", "rate": "102%", "expected": "500",
         "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "养老服务处", "counties_total": "3",
         "counties_met": "2", "counties_short": "兰溪市", "counties_missing": "", "year": "2021", "next_year": "2022", "causes": "",
-        "due": "True", "by_when": "年底",
+        "progress": "", "measures": "", "due": "True", "by_when": "年底", "exceeded": "True", "change": "",
     }
     # the other sentences are still the built-in ones
-    assert sentence(draft, "ertong") == "全市完成示范型儿童之家20家，为目标20家的100%，3个县（市、区）全部完成。"
+    assert sentence(draft, "ertong") == "全市完成示范型儿童之家20家，3个县（市、区）全部完成。"
 
 
 def test_an_own_template_with_an_unknown_variable_names_its_indicator():
@@ -533,7 +535,7 @@ def test_a_template_folder_replaces_only_the_templates_it_holds(tmp_path, city, 
     assert sentence(draft, "ertong") == "示范型儿童之家：20家。"
     assert sentence(draft, "chizheng") == "新增持证社工：1600人。社工考试奖励兑现到位。"
     # count.short, ratio and the rest are the package's
-    assert sentence(draft, "tuoyu").startswith("全市老年助餐服务点完成28个，为目标30个的93%")
+    assert sentence(draft, "tuoyu").startswith("全市老年助餐服务点完成28个，距目标30个尚差2个")
     assert sentence(draft, "huliyuan") == "全市护理型床位占比为52%，低于目标55%；3个县（市、区）中2个达标，兰溪市未达标。"
 
 
@@ -594,7 +596,7 @@ def test_an_english_plan_gets_an_english_draft():
         ["(1) Elderly care. homes adapted: 250 homes, 83% of the target of 300 homes, 50 homes short; "
          "1 of 2 counties met it, not Jindong."],
         ["1. homes adapted: 250 homes against a target of 300 homes, 50 homes short (owner: Elderly Care Division). "
-         "Causes: Jindong: funding delayed."],
+         "Reported: Jindong: funding delayed."],
         ["In 2022 the work will carry on with the targets not yet met:",
          "1. Carry on with homes adapted: the remaining 50 homes, to be completed in 2022.",
          "2. [Other plans to be added by the departments.]"],
@@ -629,7 +631,7 @@ def test_an_english_county_draft_folds_its_note_as_an_english_sentence():
 def test_an_english_cause_ending_with_a_full_stop_is_not_doubled():
     frame = records_frame([rec("a", "homes", 200), rec("b", "homes", 50, note="funding delayed.")])
     _, shortfalls, _ = parts(draft_summary(build_summary(EN_PLAN, frame, YEAR_END)))
-    assert shortfalls[0].endswith("Causes: Jindong: funding delayed.")
+    assert shortfalls[0].endswith("Reported: Jindong: funding delayed.")
 
 
 # ---------------------------------------------------------------------------------------- Markdown and HTML
@@ -670,7 +672,7 @@ def test_html_escapes_notes_and_shows_the_trace(year_end):
     page = render_html(draft, trace=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;。" in page
     assert "<script>" not in page
-    assert '的107%。&lt;script&gt;alert(1)&lt;/script&gt;。<span class="trace">〔chizheng〕</span>' in page
+    assert '（1500人）。&lt;script&gt;alert(1)&lt;/script&gt;。<span class="trace">〔chizheng〕</span>' in page
     assert page.count('<span class="trace">') == 17
     assert 'class="trace"' not in render_html(draft)
     assert "<h1>金华市民政局2021年工作总结（初稿）</h1>" in page
@@ -698,7 +700,8 @@ def _sample_values(**changes) -> dict:
         "baseline": "0", "remaining": "30", "remaining_unit": "户", "rate": "75%", "expected": "120",
         "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "养老服务处", "counties_total": 3,
         "counties_met": 2, "counties_short": "兰溪市", "counties_missing": "", "year": 2021, "next_year": 2022,
-        "causes": "资金未到位", "due": True, "by_when": "年底",
+        "causes": "资金未到位", "progress": "完成90户", "measures": "已申请追加资金", "due": True, "by_when": "年底",
+        "exceeded": False, "change": "rose",
     }
     assert set(values) == set(SENTENCE_VARIABLES)
     return values | changes
@@ -802,3 +805,91 @@ def test_a_mid_year_draft_names_only_the_counties_behind_and_plans_this_year(tmp
     assert "进度滞后" in text and "三、下一步工作打算" in text and "确保年底前完成" in text
     assert "2022年" not in text and "武义县、磐安县、金华开发区未完成" not in text  # not every county, mid-year
     assert "逝者联办平台推广使用，10个县（市、区）中6个已完成" in text  # all counties still counted
+
+
+# ------------------------------------------------------------------------------ themes, verbs, notes (issue 22)
+
+
+def test_themes_group_goals_and_judge_only_when_nothing_under_them_fell_short(year_end):
+    """`[[themes]]`: a theme's title is the heading when all under it was done, its plain words otherwise; an
+    indicator a theme names leaves its own goal."""
+    from mubiao.models import Theme
+
+    gaps, notes = year_end
+    themes = (Theme("养老服务供给更加优质多元", "养老服务", goals=("G2",)),
+              Theme("社会工作全面加强", "社会工作", indicators=("chizheng", "ertong")))
+    themed = dataclasses.replace(gaps, plan=dataclasses.replace(PLAN, themes=themes))
+    city_sections = summary_of(themed, notes).sections
+    # G1 has dibao left (missed): its own title; G2 is short (huliyuan): plain; the second theme is all met
+    assert [(s.heading, [f.indicator.id for f in s.facts]) for s in city_sections] == [
+        ("民生兜底保障水平持续提升", ["dibao"]),  # a goal comes before a theme that took one of its indicators
+        ("社会工作全面加强", ["ertong", "chizheng"]),
+        ("养老服务", ["shilaohua", "zhihui", "huliyuan", "tuoyu", "zhongxin"]),
+        ("社会组织管理和社会工作全面加强", ["shegongzhan"]),
+    ]
+    wucheng_sections = summary_of(themed, notes, county="wucheng").sections
+    assert [s.heading for s in wucheng_sections] == ["民生兜底保障水平持续提升", "社会工作全面加强", "养老服务供给更加优质多元"]
+    draft = draft_summary(summary_of(themed, notes, county="wucheng"))
+    leads = [block.lead for block in draft.blocks if isinstance(block, Paragraph) and block.lead]
+    assert leads == ["（一）民生兜底保障水平持续提升。", "（二）社会工作全面加强。", "（三）养老服务供给更加优质多元。"]
+
+
+@pytest.mark.parametrize("actual, words", [
+    (900, "全区最低生活保障标准提高至900元/月，达到目标。"),
+    (950, "全区最低生活保障标准提高至950元/月，高于900元/月的目标。"),
+    (800, None),  # at the baseline, below the target: not met, the short sentence
+])
+def test_a_level_says_how_it_moved_from_its_baseline(actual, words):
+    records = [rec("wucheng", "dibao", actual)]
+    draft = draft_summary(build_summary(PLAN, records_frame(records), YEAR_END, county="wucheng"))
+    if words:
+        assert sentence(draft, "dibao") == words
+    else:
+        assert sentence(draft, "dibao") == "全区最低生活保障标准为800元/月，尚未达到900元/月的目标。"
+
+
+def test_a_level_held_at_its_baseline_says_so():
+    held = dataclasses.replace(DIBAO, baseline=900.0)
+    plan = plan_of(("G1", "民生兜底", "jiuzhu", (held,)))
+    draft = draft_summary(build_summary(plan, records_frame([rec("wucheng", "dibao", 900)]), YEAR_END,
+                                        county="wucheng"))
+    assert sentence(draft, "dibao") == "全区最低生活保障标准保持在900元/月，达到目标。"
+
+
+def test_no_draft_sentence_says_a_target_was_met_at_a_percentage_of_itself(city_draft, wucheng_draft, lanxi_draft):
+    for draft in (city_draft, wucheng_draft, lanxi_draft):
+        text = "".join(block.text for block in draft.blocks if isinstance(block, Paragraph))
+        assert "的100%" not in text and "为目标" not in text
+
+
+def test_a_task_done_is_its_note_when_the_note_names_it_else_both():
+    """A finished milestone with a note that names it is said once, in the note's words; a note that does not
+    name it follows 已完成."""
+    task = indicator("ruanjian", "自建业务软件新电脑适配改造", Kind.MILESTONE, 1, scope=Scope.CITY, goal="G1",
+                     owner="jiuzhu")
+    other = indicator("yanshou", "区生态安葬点专项债项目建设", Kind.MILESTONE, 1, scope=Scope.CITY, goal="G1",
+                      owner="jiuzhu")
+    plan = plan_of(("G1", "数字民政", "jiuzhu", (task, other)))
+    records = [rec(CITY, "ruanjian", 1, note="自建业务软件完成新电脑适配改造,已平稳切换"),
+               rec(CITY, "yanshou", 1, note="12月28日完成竣工验收")]
+    frame = records_frame(records).assign(done_on=dt.date(2021, 11, 30))
+    draft = draft_summary(build_summary(plan, frame, YEAR_END))
+    assert sentence(draft, "ruanjian") == "自建业务软件完成新电脑适配改造，已平稳切换。"
+    assert sentence(draft, "yanshou") == "区生态安葬点专项债项目建设已完成。12月28日完成竣工验收。"
+
+
+def test_causes_are_what_areas_wrote_under_their_problems_and_measures_go_to_part_three(city_draft):
+    _, shortfalls, next_year = parts(city_draft)
+    assert "原因：金东区场地未落实；兰溪市资金未到位。" in shortfalls[2]
+    assert "另行选址" not in shortfalls[2]  # a measure is no cause
+    assert "（金东区另行选址）" in next_year[3]
+
+
+def test_one_fold_drops_a_clause_whose_figure_the_sentence_said():
+    said: set[str] = set()
+    assert fold_notes(["新增7条业务线贯通,累计12条"], said, sentence="完成码上办服务12条。") == "新增7条业务线贯通。"
+    assert "累计12条" in said
+    # a clause that only says the name again
+    assert fold_notes(["完成康养联合体建设试点建设,运行良好"], set(), name="康养联合体建设试点") == "运行良好。"
+    # dates are no figures: 7月1日 does not make a clause repeat 1个
+    assert fold_notes(["自7月1日起统一执行"], set(), sentence="完成1个。") == "自7月1日起统一执行。"

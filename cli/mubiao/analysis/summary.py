@@ -59,6 +59,14 @@ class GoalFacts:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A part of the draft's first section: a goal, or a theme of the plan (`[[themes]]`) with what it holds."""
+
+    heading: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
 class Summary:
     """Everything a summary draft states, for the city (county None) or one county."""
 
@@ -79,6 +87,36 @@ class Summary:
     def year(self) -> int:
         """The year the draft sums up: the as-of date's."""
         return self.gaps.as_of.year
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The parts of 一: each goal under its title, or, where the plan has themes, each theme where its first
+        goal (or indicator) comes, holding its goals' facts and the indicators it takes from other goals. A
+        theme's heading is its `title` when nothing under it fell short, else its `plain` words (else its first
+        goal's title): a heading that says 持续提升 has to be true."""
+        themes = self.plan.themes
+        if not themes:
+            return tuple(Section(goal.goal.title, goal.facts) for goal in self.goals)
+        theme_of = {item: t for t, theme in enumerate(themes) for item in theme.goals + theme.indicators}
+        facts: dict[int | str, list[Fact]] = {}  # a theme's number, or a goal id
+        place: dict[int | str, tuple[int, int]] = {}  # where each part comes: its first goal, the goal's own first
+        for number, goal in enumerate(self.goals):
+            for fact in goal.facts:
+                key = theme_of.get(fact.indicator.id, theme_of.get(goal.goal.id, goal.goal.id))
+                place.setdefault(key, (number, int(key != theme_of.get(goal.goal.id, goal.goal.id))))
+                facts.setdefault(key, []).append(fact)
+        order = sorted(facts, key=lambda key: place[key])
+        titles = {goal.goal.id: goal.goal.title for goal in self.goals}
+        sections = []
+        for key in order:
+            if isinstance(key, str):
+                sections.append(Section(titles[key], tuple(facts[key])))
+                continue
+            theme, held = themes[key], tuple(facts[key])
+            short = any(fact.unmet or fact.short_counties for fact in held)
+            first = next((titles[g] for g in theme.goals if g in titles), theme.title)
+            sections.append(Section((theme.plain or first) if short else theme.title, held))
+        return tuple(sections)
 
     @property
     def shortfalls(self) -> tuple[Fact, ...]:

@@ -379,8 +379,31 @@ class _PlanRules:
                 any_county_scope |= indicator.get("scope", "county") == "county"
                 _IndicatorRules(self, path, goal, indicator).run()
         self.duplicates(indicator_ids, "指标编号")
+        self.themes(goals, [value for _, value in indicator_ids])
         if any_county_scope and not self.counties:
             self.report.add("P217", ("plan",), "有按县报送的指标,但计划没有声明任何县;请添加 [[counties]](id、name)")
+
+    def themes(self, goals: list[tuple[int, dict]], indicators: list[Any]) -> None:
+        """P220 for a theme item that names no goal or indicator, or that another theme took already."""
+        known = {"goals": {g.get("id") for _, g in goals}, "indicators": set(indicators)}
+        what = {"goals": "任务", "indicators": "指标"}
+        taken: dict[str, int] = {}
+        for t, theme in _tables(self.data.get("themes")):
+            for key in ("goals", "indicators"):
+                items = theme.get(key)
+                for n, item in enumerate(items if isinstance(items, list) else []):
+                    if not isinstance(item, str):
+                        continue
+                    path: KeyPath = ("themes", t, key, n)
+                    if item not in known[key]:
+                        self.report.add("P220", path, _unknown_ref(what[key], item, {str(k) for k in known[key]
+                                                                                  if isinstance(k, str)},
+                                                                   "[[goals]]"), at_value=True)
+                    elif item in taken and taken[item] != t:
+                        self.report.add("P220", path, f"{what[key]} {_shown(item)} 已归入第 {taken[item] + 1} 个"
+                                                      f" [[themes]],一项只能归入一个部分", at_value=True)
+                    else:
+                        taken[item] = t
 
     def parents(self) -> None:
         """P109 for a `parent` that names no area, P219 for areas whose parents go round in a loop."""

@@ -23,6 +23,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "period": ("period", "月份", "报告期", "期间"),
     "done_on": ("done_on", "完成日期"),
     "note": ("note", "备注", "进展情况", "工作进展"),
+    # what an area wrote of its problems and next steps, kept with the note (mubiao/note_parts.py)
+    "problem": ("problem", "存在问题", "存在的问题", "困难和问题"),
+    "measure": ("measure", "下步措施", "下一步措施", "下步打算", "下一步打算", "整改措施"),
     "name": ("name", "指标名称"),
 }
 

@@ -21,6 +21,7 @@ from mubiao.models import (
     Plan,
     Scope,
     StatusThresholds,
+    Theme,
     frozen_mapping,
     levels_of,
 )
@@ -97,6 +98,8 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
         regions=tuple(area for area in areas if area.id in parents),
         owners=tuple(Owner(id=o["id"], name=o["name"]) for o in data.get("owners", [])),
         goals=tuple(_goal(g, plan) for g in data.get("goals", [])),
+        themes=tuple(Theme(title=t["title"], plain=t.get("plain"), goals=tuple(t.get("goals", ())),
+                           indicators=tuple(t.get("indicators", ()))) for t in data.get("themes", [])),
         path=path,
     )
 

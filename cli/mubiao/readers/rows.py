@@ -19,6 +19,7 @@ import numpy as np
 
 from mubiao.checks.findings import RULES, Finding
 from mubiao.models import Kind
+from mubiao.note_parts import joined
 from mubiao.numbers import (
     TOLERANCE,
     Cell,
@@ -329,13 +330,25 @@ class _RowRules:
         self.refused = Records.keys_only(area[refused], month[refused], indicator[refused], rows.origin[refused],
                                          rows.number[refused],
                                          None if rows.value_at is None else rows.value_at[refused])
-        notes = rows.field("note")
-        note = notes.read(lambda cell: None if is_blank(cell) else str(cell).strip()) if notes is not None else \
-            np.full(len(rows), None, dtype=object)
+        note = self._notes()
         return Records(county=area[kept].astype(np.int32), period=month[kept].astype(np.int32),
                        indicator=indicator[kept].astype(np.int32), value=value[kept], numerator=numerator[kept],
                        denominator=denominator[kept], done_on=done_on[kept], note=note[kept],
                        file=rows.origin[kept], row=rows.number[kept])
+
+    def _notes(self) -> np.ndarray:
+        """Each row's note: its 备注, with its 存在问题 and 下步措施 when the file has those columns, as one labelled
+        text (note_parts.joined); None where all are blank."""
+        texts = []
+        for name in ("note", "problem", "measure"):
+            column = self.rows.field(name)
+            texts.append(column.read(lambda cell: None if is_blank(cell) else str(cell).strip())
+                         if column is not None else None)
+        if texts[1] is None and texts[2] is None:
+            return texts[0] if texts[0] is not None else np.full(len(self.rows), None, dtype=object)
+        blank = np.full(len(self.rows), None, dtype=object)
+        return np.array([joined(*parts) for parts in zip(*(t if t is not None else blank for t in texts))],
+                        dtype=object)
 
     def _beyond_header(self, ragged: np.ndarray) -> None:
         rows, width = self.rows, self.rows.layout.width

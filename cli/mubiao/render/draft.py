@@ -13,7 +13,8 @@ from dataclasses import dataclass
 SENTENCE_VARIABLES = (
     "id", "name", "kind", "direction", "unit", "status", "status_word", "area", "city", "actual", "target",
     "baseline", "remaining", "remaining_unit", "rate", "expected", "deadline", "as_of", "owner", "counties_total",
-    "counties_met", "counties_short", "counties_missing", "year", "next_year", "causes", "due", "by_when",
+    "counties_met", "counties_short", "counties_missing", "year", "next_year", "causes", "progress", "measures",
+    "due", "by_when", "exceeded", "change",
 )
 
 

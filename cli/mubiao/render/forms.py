@@ -37,7 +37,8 @@ FORM_NOTE = (
     "完成类指标填“是”或“否”,已完成的填完成日期。不填表示未报送(不会按 0 计算)。请勿修改表头。"
 )
 _WIDTHS = {"县(市、区)": 11, "月份": 10, "指标编号": 18, "指标名称": 36, "计量单位": 12, "本县目标": 9,
-           "上次填报": 22, "填报说明": 24, "完成值": 10, "分子": 10, "分母": 10, "完成日期": 12, "备注": 40}
+           "上次填报": 22, "填报说明": 24, "完成值": 10, "分子": 10, "分母": 10, "完成日期": 12, "备注": 40,
+           "存在问题": 30, "下步措施": 30}
 
 
 def render_xlsx(form: Form) -> bytes:
@@ -89,7 +90,7 @@ def render_xlsx(form: Form) -> bytes:
             cell.alignment = Alignment(vertical="center", wrap_text=column in (4, 7, 8))
         kind = row.indicator.kind
         applies = {"完成值": True, "分子": kind is Kind.RATIO, "分母": kind is Kind.RATIO,
-                   "完成日期": kind is Kind.MILESTONE, "备注": True}
+                   "完成日期": kind is Kind.MILESTONE, "备注": True, "存在问题": True, "下步措施": True}
         for name, column in inputs.items():
             cell = sheet.cell(row=number, column=column)
             cell.border = border
@@ -97,7 +98,7 @@ def render_xlsx(form: Form) -> bytes:
                 cell.fill = grey  # not used by this kind: left locked
                 continue
             cell.protection = open_cell
-            if name == "备注":
+            if name in ("备注", "存在问题", "下步措施"):
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
                 cell.number_format = "@"
             elif name == "完成日期":

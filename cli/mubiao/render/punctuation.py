@@ -57,6 +57,8 @@ def _brackets(found: re.Match, text: str) -> str:
     after = text[found.end():found.end() + 1]
     if before == "]":  # a Markdown link's address
         return found.group()
-    if _HAS_CHINESE.search(found.group(1)) or _HAS_CHINESE.match(before) or _HAS_CHINESE.match(after):
+    called = before.isascii() and (before.isalnum() or before == "_")  # HYPERLINK("x"): a call, not prose
+    if _HAS_CHINESE.search(found.group(1)) or _HAS_CHINESE.match(before) or \
+            (_HAS_CHINESE.match(after) and not called):
         return f"（{found.group(1)}）"
     return found.group()

@@ -158,5 +158,5 @@ SAMPLE_VALUES: dict[str, Any] = {
     "baseline": "20,000", "remaining": "0", "remaining_unit": "元/年", "rate": "100%", "expected": "21,000",
     "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "社会救助处", "counties_total": 9,
     "counties_met": 9, "counties_short": "", "counties_missing": "", "year": 2021, "next_year": 2022, "causes": "",
-    "due": True, "by_when": "年底",
+    "progress": "", "measures": "", "due": True, "by_when": "年底", "exceeded": True, "change": "rose",
 }

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from mubiao.analysis.summary import Fact, Summary
 from mubiao.errors import MubiaoError
 from mubiao.labels import Labels, SummaryLabels, in_words, labels, labels_within, levels_within, summary_labels
-from mubiao.models import Levels, Status
+from mubiao.models import Kind, Levels, Status
+from mubiao.note_parts import split
 from mubiao.render.cells import md_cell, md_inline, template_text
 from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph, Span
 from mubiao.render.gaps import area_name, display_number, owner_name, percent
@@ -37,6 +38,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "summary"
 
 _CLAUSES = re.compile("[,;\u3002\uff0c\uff1b]+")  # , ; 。，；: where a note's clauses end
 _END = "\u3002.!?\uff01\uff1f\u2026"  # 。.!?！？…: a sentence already ends
+_FIGURES = re.compile(r"\d+(?:\.\d+)?")
 
 
 class TemplateError(MubiaoError):
@@ -133,9 +135,10 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
     period = _period_words(summary, plan.language)  # 上半年 in a June draft of a year's plan
     blocks: list[Heading | Paragraph] = [Heading(parts.review.format(year=year, period=period))]
     said: set[str] = set()  # note clauses already in the draft: a clause is said once
-    for number, goal in enumerate(summary.goals, 1):
-        spans = _spaced([_achievement(summary, fact, templates, words, said) for fact in goal.facts], plan.language)
-        lead = parts.goal_lead.format(number=numeral(number, plan.language), title=goal.goal.title)
+    for number, section in enumerate(summary.sections, 1):
+        spans = _spaced([_achievement(summary, fact, templates, words, said) for fact in section.facts],
+                        plan.language)
+        lead = parts.goal_lead.format(number=numeral(number, plan.language), title=section.heading)
         blocks.append(Paragraph(spans, lead=lead))
 
     blocks.append(Heading(parts.shortfalls))
@@ -144,7 +147,7 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
         open_ = sum(fact.row.status is not Status.MET for goal in summary.goals for fact in goal.facts)
         blocks.append(Paragraph((Span(parts.none_behind.format(count=open_) if open_ else parts.no_shortfalls),)))
     for number, fact in enumerate(shortfalls, 1):
-        values = _values(summary, fact, words) | {"causes": _causes(summary, fact, words, parts)}
+        values = _values(summary, fact, words) | _reported(summary, fact, words, parts)
         text = templates.sentence(["shortfall.j2"], values, where=f"(指标 {fact.indicator.id})")
         blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
 
@@ -153,7 +156,8 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
     blocks.append(Paragraph((Span(parts.next_steps_intro if mid_year else
                                   parts.next_year_intro.format(next_year=year + 1)),)))
     for number, fact in enumerate(shortfalls, 1):
-        text = templates.sentence(["next_year.j2"], _values(summary, fact, words), where=f"(指标 {fact.indicator.id})")
+        values = _values(summary, fact, words) | _reported(summary, fact, words, parts)
+        text = templates.sentence(["next_year.j2"], values, where=f"(指标 {fact.indicator.id})")
         blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
     reports_up = summary.county is not None and not has_bureau(plan, summary.county)  # its report to the bureau
     more = parts.more_area if reports_up else parts.more  # a township has no departments to add theirs
@@ -233,7 +237,14 @@ def _achievement(summary: Summary, fact: Fact, templates: Templates, words: Labe
         names = [f"{ind.kind.value}.{status.value}.j2", f"{ind.kind.value}.{outcome}.j2"]
     own = ind.summary if status is not Status.NO_DATA else None
     text = templates.sentence(names, _values(summary, fact, words), own, where=f"(指标 {ind.id})")
-    folded = fold_notes([note.text for note in fact.notes], said, summary.plan.language)
+    progress = [split(note.text).progress for note in fact.notes]
+    if progress and own is None and status is Status.MET and ind.kind is Kind.MILESTONE and \
+            fact.row.counties_total is None and _names(ind.name, progress[0]):
+        # a task done, whose note names it: the note says what was done, in the area's words (not "已完成"
+        # and the note twice); a note that does not name it ("改造工程通过竣工验收") follows the sentence
+        if folded := fold_notes(progress, said, summary.plan.language):
+            return Span(folded, (ind.id,))
+    folded = fold_notes(progress, said, summary.plan.language, text, ind.name)
     return Span(_joined(text, folded, language=summary.plan.language), (ind.id,))
 
 
@@ -250,14 +261,20 @@ def _joined(*sentences: str, language: str = "zh") -> str:
     return ("" if language != "en" else " ").join(s for s in sentences if s)
 
 
-def fold_notes(notes: list[str], said: set[str], language: str = "zh") -> str:
+def fold_notes(notes: list[str], said: set[str], language: str = "zh", sentence: str = "", name: str = "") -> str:
     """The notes as one sentence, each clause (split at ,;。) said only once in the draft: `said` holds the
-    clauses already written and is updated. The sentence ends with 。 (or `.` in English) unless it ends
-    already."""
+    clauses already written and is updated. A clause whose figures the `sentence` before it states already
+    (`累计12条` after "完成…12条") is left out, and so is one that only says the indicator's `name` again
+    ("完成康养联合体建设试点建设"): a fact is said once. The sentence ends with 。 (or `.` in English) unless it
+    ends already."""
+    stated = _figures(sentence)
     clauses = []
     for note in notes:
         for clause in _CLAUSES.split(note):
             clause = clause.strip()
+            if _figures(clause) & stated or (name and name in clause and len(clause) - len(name) <= 4):
+                said.add(clause)  # (累计12条 after 完成…12条; 完成<name>建设: said already)
+                continue
             if clause and clause not in said:
                 said.add(clause)
                 clauses.append(clause)
@@ -267,14 +284,37 @@ def fold_notes(notes: list[str], said: set[str], language: str = "zh") -> str:
     return text if text[-1] in _END else text + ("." if language == "en" else "。")
 
 
-def _causes(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels) -> str:
-    """What the area (a county draft) or each short county (a city draft) wrote, as one clause list."""
-    texts = [note.text.rstrip(_END + ",;\uff0c\uff1b") for note in fact.causes]
-    if summary.county is not None:
-        return parts.causes_separator.join(texts)
-    return parts.causes_separator.join(
-        parts.cause.format(area=area_name(summary.plan, note.county, words),
-                           text=text) for note, text in zip(fact.causes, texts))
+def _names(name: str, text: str) -> bool:
+    """Whether `text` names the item `name`: shares a run of half its characters (at least 4) with it and ends as
+    it ends, the head of a Chinese noun phrase (自建业务软件新电脑适配改造 in "自建业务软件完成新电脑适配改造"; not
+    示范型居家养老服务中心乡镇(街道)全覆盖 in "实现服务中心镇街全覆盖"); a short name must appear whole."""
+    length = max(4, len(name) // 2)
+    if len(name) <= length:
+        return name in text
+    return name[-2:] in text and any(name[i:i + length] in text for i in range(len(name) - length + 1))
+
+
+def _figures(text: str) -> set[str]:
+    """The figures a text states, dates left out (2035年, 7月1日, 2020-2035: they say when, they are no result)."""
+    return {match.group() for match in _FIGURES.finditer(text)
+            if text[match.end():match.end() + 1] not in ("年", "月", "日", "号")
+            and not (len(match.group()) == 4 and match.group()[:2] in ("19", "20"))}
+
+
+def _reported(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels) -> dict[str, str]:
+    """What the area (a county draft) or each short county (a city draft) wrote of an unmet indicator, each
+    part as one clause list: `causes` (what it wrote under 存在问题, the only cause a draft gives), `progress`
+    (its 备注) and `measures` (下步措施) (mubiao/note_parts.py)."""
+    found: dict[str, list[str]] = {"causes": [], "progress": [], "measures": []}
+    for note in fact.causes:
+        note_parts = split(note.text)
+        for key, text in (("causes", note_parts.problem), ("progress", note_parts.progress),
+                          ("measures", note_parts.measure)):
+            text = text.rstrip(_END + ",;\uff0c\uff1b")
+            if text:
+                area = area_name(summary.plan, note.county, words) if summary.county is None else ""
+                found[key].append(parts.cause.format(area=area, text=text) if area else text)
+    return {key: parts.causes_separator.join(texts) for key, texts in found.items()}
 
 
 def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
@@ -301,10 +341,29 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         "counties_total": fact.counties_total,
         "counties_met": len(fact.met_counties),
         "counties_short": county_names, "counties_missing": missing_names, "year": summary.year,
-        "next_year": summary.year + 1, "causes": "",
+        "next_year": summary.year + 1, "causes": "", "progress": "", "measures": "",
+        "exceeded": row.actual is not None and row.target is not None and _beyond(row.actual, row.target, ind),
+        "change": _change(row.actual, row.baseline),
         # before its deadline an indicator is on its way: the words of a mid-year draft (进度滞后, 按期完成)
         "due": row.deadline <= summary.as_of, "by_when": _by_when(row.deadline, summary.as_of, plan.language),
     }
+
+
+def _beyond(actual: float, target: float, ind) -> bool:
+    """Whether a figure is past its target in the indicator's good direction (not merely at it)."""
+    from mubiao.numbers import TOLERANCE
+
+    return actual < target - TOLERANCE if ind.direction.value == "decrease" else actual > target + TOLERANCE
+
+
+def _change(actual: float | None, baseline: float | None) -> str:
+    """How the figure moved from the plan's baseline: `rose`, `fell`, `held`, or '' without both (a baseline of
+    0 is none: the plan did not state one, and no standard stood at 0 元)."""
+    from mubiao.numbers import TOLERANCE
+
+    if actual is None or not baseline:
+        return ""
+    return "held" if abs(actual - baseline) <= TOLERANCE else "rose" if actual > baseline else "fell"
 
 
 def _period_words(summary: Summary, language: str) -> str:
