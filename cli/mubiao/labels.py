@@ -223,6 +223,11 @@ class ReportLabels:
     owners: str
     completeness: str
     full_table: str
+    follow_up: str
+    """下一步要求 / 督办: each item behind or missed, by owner and by area, with what it needs by when."""
+    follow_up_owners: str
+    follow_up_areas: str
+    no_follow_up: str
     overview_sentence: str
     """`{total}` indicators, then `{parts}`: each status with its count, joined."""
     status_count: str
@@ -268,7 +273,9 @@ REPORT_ZH = ReportLabels(
     title="{title}推进情况通报",
     byline="{organization} · 截至 {as_of} · 数据月份 {period}",
     overview="一、总体情况", lagging="二、滞后与未完成指标", counties="三、各县(市、区)完成情况与排名",
-    owners="四、分处室情况", completeness="五、报送情况", full_table="六、全部指标明细",
+    owners="四、分处室情况", completeness="五、报送情况", full_table="七、全部指标明细",
+    follow_up="六、下一步要求", follow_up_owners="(一)各责任处室", follow_up_areas="(二)各县(市、区)",
+    no_follow_up="本月没有需要督办的事项。",
     overview_sentence="全市共 {total} 项指标:{parts}。", status_count="{status} {count} 项",
     no_lagging="本月没有滞后或未完成的指标。", counties_lagging="全市未滞后、部分县滞后或未完成的指标",
     lagging_counties="滞后的县:", notes="各地说明:",
@@ -289,7 +296,9 @@ REPORT_EN = ReportLabels(
     title="{title}: progress report",
     byline="{organization} · as of {as_of} · data month {period}",
     overview="1. Overview", lagging="2. Indicators behind or missed", counties="3. Counties and their rank",
-    owners="4. By owner", completeness="5. Who has reported", full_table="6. All rows",
+    owners="4. By owner", completeness="5. Who has reported", full_table="7. All rows",
+    follow_up="6. What must be done next", follow_up_owners="By owner", follow_up_areas="By county",
+    no_follow_up="Nothing to follow up this month.",
     overview_sentence="{total} indicators for the city: {parts}.", status_count="{count} {status}",
     no_lagging="No indicator is behind or missed this month.",
     counties_lagging="Not behind for the city, with counties behind or missed", lagging_counties="Counties behind: ",

@@ -273,6 +273,8 @@ class Plan:
     """The file the plan was read from, if any."""
     due_day: int | None = None
     """The day of the next month by which a month's files are due (`due_day = 5`), if the plan says."""
+    first_issue: int | None = None
+    """The number (期号) of the report of the plan's first month, if the plan numbers its reports."""
     themes: tuple[Theme, ...] = ()
     """The summary's parts, in order, when the plan groups its goals (else each goal is a part)."""
     regions: tuple[County, ...] = ()

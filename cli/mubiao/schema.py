@@ -147,6 +147,9 @@ PLAN = _table(
         "language": _string("报告与总结的语言。", enum=["zh", "en"]),
         "status": STATUS,
         "levels": LEVELS,
+        "first_issue": {"type": "integer", "minimum": 1,
+                        "description": "扩展:计划第一个月的通报期号;此后每月加一(first_issue = 1:6月的通报为第6期)。"
+                                       "mubiao report --issue N 可临时指定。"},
         "due_day": {"type": "integer", "minimum": 1, "maximum": 28,
                     "description": "扩展:每月报表的报送截止日,次月的第几天(如 5:3月的报表 4月5日前报送);"
                                    "通报据 mubiao intake 记下的收到时间计算按时报送率。"},

@@ -108,10 +108,10 @@ def open_gaps(root: str | Path, plan: str | None = None, as_of: str | None = Non
 
 def open_report(root: str | Path, plan: str | None = None, as_of: str | None = None,
                 reading: Reading | None = None, area: str | None = None, strict: bool = False,
-                since: str | None = "previous") -> "Report":
+                since: str | None = "previous", issue: int | None = None) -> "Report":
     """The monthly report (月度通报) of a workspace's plan at `as_of`: the gap rows and the counties' notes; of
     one region of a deeper plan with `area` (its id or name); compared with the month before (or `since`, a
-    month; None: with none)."""
+    month; None: with none); numbered `issue` (第N期), else as the plan's `first_issue` counts."""
     from mubiao.analysis.report import build_report
     from mubiao.selection import area_options, choose
 
@@ -119,7 +119,7 @@ def open_report(root: str | Path, plan: str | None = None, as_of: str | None = N
         chosen = None if area is None else choose("区域", [area], area_options(the_plan))[0]
         report = build_report(the_plan, progress, day, chosen)
         gaps = _read_with(report.gaps, progress, root)
-        return replace(report, gaps=_compared(gaps, progress, since) if since is not None else gaps)
+        return replace(report, gaps=_compared(gaps, progress, since) if since is not None else gaps).numbered(issue)
 
 
 def open_summaries(root: str | Path, counties: list[str | None] | None, plan: str | None = None,

@@ -15,11 +15,12 @@ import pytest
 from mubiao.analysis.report import build_report
 from mubiao.labels import report_labels
 from mubiao.readers.progress import load_progress
+from mubiao.render.punctuation import full_width
 from mubiao.render.report_html import render_html
 from mubiao.workspace import open_plan
 
 REPO = Path(__file__).resolve().parents[2]
-SECTIONS = ("overview", "lagging", "counties", "owners", "completeness", "full-table")
+SECTIONS = ("overview", "lagging", "counties", "owners", "completeness", "follow-up", "full-table")
 #: root in a container with the network closed: no sandbox, no GPU, nothing phoning home
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -96,7 +97,7 @@ def platform_fonts(page, selector: str) -> dict[str, int]:
 def test_the_report_opens_shows_everything_and_prints(browser, sample, tmp_path):
     plan, progress = sample
     report = build_report(plan, progress)
-    title = report_labels(plan.language).title.format(title=plan.title)
+    title = full_width(report_labels(plan.language).title.format(title=plan.title) + "(2021年12月)")
     opened = open_report(browser, tmp_path, render_html(report))
     page = opened.page
     try:
@@ -217,3 +218,22 @@ def test_the_report_fits_a_phone_and_a_desktop_without_overflow_or_overlap(brows
         assert found["smallest"] >= 10, f"chart labels {found['smallest']:.1f} px high"
     finally:
         page.close()
+
+
+def test_the_printed_report_numbers_its_pages(browser, sample, tmp_path):
+    """Printed (to PDF, as a bureau prints the 通报), each page carries its number at the foot: `— 2 —`."""
+    import subprocess
+
+    plan, progress = sample
+    path = tmp_path / "report.html"
+    path.write_text(render_html(build_report(plan, progress)), encoding="utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.pdf(path=str(tmp_path / "report.pdf"), prefer_css_page_size=True)
+    finally:
+        page.close()
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(tmp_path / "report.pdf"), "-"], check=True,
+                            capture_output=True, text=True).stdout
+    assert "— 2 —" in second.replace("\u2014", "—") or "—2—" in "".join(second.split())

@@ -69,6 +69,82 @@ def test_the_sample_report_matches_its_golden_markdown_and_json(cli, tmp_path, g
     golden("report-jinhua-2021-2021-12.json", (tmp_path / "gaps.json").read_text(encoding="utf-8"))
 
 
+def test_the_june_report_matches_its_golden_markdown(cli, tmp_path, golden):
+    """Mid-year, where 序时进度 matters: the since-last-month part, the worst first, the follow-up by pace."""
+    assert cli("report", "--plan", "jinhua-2021", "--as-of", "2021-06", "--root", REPO, "-o", tmp_path).exit_code == 0
+    golden("report-jinhua-2021-2021-06.md", (tmp_path / "report.md").read_text(encoding="utf-8"))
+
+
+def test_the_first_screen_says_what_leadership_must_look_at(cli, tmp_path):
+    """一、总体情况 names the furthest behind, the areas with most behind or missed and who has not reported,
+    before the charts (issue 22, part 1)."""
+    assert cli("report", *PLAN, "--root", REPO, "-o", tmp_path).exit_code == 0
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    overview = text[text.index("## 一、总体情况"):text.index("| 状态 |")]
+    assert "差距最大的是编制2035年金华市区殡葬设施布局建设规划（0%，序时 100%）" in overview
+    assert "滞后和未完成最多的是磐安县（15 项）、东阳市（4 项）" in overview
+    assert "金华开发区 1 项未报送" in overview
+    assert overview.index("需重点关注") < overview.index("与 2021-11 相比")
+
+
+def test_the_follow_up_names_who_must_do_what_by_when(cli, tmp_path):
+    """六、下一步要求: each owner's items with the areas short and what they still need; each area's items with
+    their owner; the deadline, or 已逾期 once it has passed (issue 22, part 3)."""
+    assert cli("report", *PLAN, "--root", REPO, "-o", tmp_path).exit_code == 0
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    part = text[text.index("## 六、下一步要求"):text.index("## 七、全部指标明细")]
+    owners, areas = part.split("### （二）各县（市、区）")
+    assert ("2. 新建乡镇（街道）示范型居家养老服务中心：全市还需 1 家，已逾期（期限 2021-12-31）；东阳市还需 1 家、"
+            "磐安县还需 1 家。") in owners
+    assert "1. 特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县尚未完成，已逾期（期限 2021-12-31）。" in owners
+    panan = areas[areas.index("**磐安县**"):]
+    assert "困难老年人家庭适老化改造（养老服务处）：还需 26 户，已逾期（期限 2021-12-31）。" in panan
+    assert "**金华开发区**" not in areas  # it is missing a report, not behind: 五、报送情况 says so
+
+
+def test_a_mid_year_follow_up_gives_the_pace_and_the_next_date(cli, tmp_path):
+    assert cli("report", "--plan", "jinhua-2021", "--as-of", "2021-06", "--root", REPO, "-o", tmp_path).exit_code == 0
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert ("新建乡镇（街道）示范型居家养老服务中心：全市还需 30 家（按序时应达 20 家，现为 11 家），2021-12-31 前；"
+            "金东区还需 4 家") in text
+
+
+def test_issue_number_from_the_flag_or_counted_from_the_plan(cli, tmp_path):
+    assert cli("report", *PLAN, "--root", REPO, "-o", tmp_path, "--issue", "7").exit_code == 0
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("# 2021年全市民政工作要点推进情况通报（2021年12月）\n\n第7期 · 金华市民政局")
+    # without the flag and without first_issue: no number
+    assert cli("report", *PLAN, "--root", REPO, "-o", tmp_path / "plain").exit_code == 0
+    assert "期 ·" not in (tmp_path / "plain" / "report.md").read_text(encoding="utf-8").splitlines()[2]
+
+
+def test_first_issue_counts_one_a_month(tmp_path, cli):
+    shutil.copytree(REPO / "targets", tmp_path / "targets")
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    plan = tmp_path / "targets" / "jinhua-2021.toml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace('language = "zh"', 'language = "zh"\nfirst_issue = 3', 1),
+                    encoding="utf-8")
+    assert cli("check", "--root", tmp_path).exit_code == 0
+    assert cli("report", "--plan", "jinhua-2021", "--as-of", "2021-06", "--root", tmp_path, "-o", tmp_path / "o").exit_code == 0
+    assert "第8期 · " in (tmp_path / "o" / "report.md").read_text(encoding="utf-8")  # 3 in January, 8 in June
+
+
+def test_duban_writes_one_numbered_notice_per_owner_and_area(cli, tmp_path):
+    """`--duban`: a 督办单 for each owner and each area with items, Word and Markdown, numbered in that order."""
+    result = cli("report", *PLAN, "--root", REPO, "-o", tmp_path, "--duban", "--issue", "12")
+    assert result.exit_code == 0 and "督办单 14 份" in result.stdout
+    notices = sorted((tmp_path / "督办单").glob("*.md"))
+    assert [p.stem for p in notices][:2] == ["督办单-01-社会救助处", "督办单-02-养老服务处"]
+    assert len(notices) == len(list((tmp_path / "督办单").glob("*.docx"))) == 14
+    first = notices[0].read_text(encoding="utf-8")
+    assert first.startswith("# 督办单〔2021〕1号\n\n社会救助处：\n")
+    assert "《2021年全市民政工作要点推进情况通报（2021年12月）》（第12期）" in first
+    assert "1.特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县尚未完成" in first
+    panan = next(p for p in notices if p.stem.endswith("磐安县民政局")).read_text(encoding="utf-8")
+    assert "磐安县民政局：" in panan and "困难老年人家庭适老化改造（养老服务处）：还需 26 户" in panan
+    assert not any(p.stem.endswith("金华开发区民政局") for p in notices)  # no bureau of its own, and not behind
+
+
 def test_a_formula_note_is_plain_text_in_the_workbook(written):
     from openpyxl import load_workbook
 

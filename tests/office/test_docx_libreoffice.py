@@ -118,3 +118,18 @@ def test_the_wucheng_draft_of_the_command_opens_in_the_fonts_its_style_names(tmp
         assert figure in text, figure
     fonts = _run(_program("pdffonts"), str(pdf))
     assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts, fonts
+
+
+def test_a_duban_notice_converts_with_libreoffice(tmp_path, cli):
+    """`report --duban`: a 督办单 opens in LibreOffice as an A4 page with its number, addressee, items and page
+    number (issue 22, part 3)."""
+    from conftest import REPO
+
+    assert cli("report", "--root", REPO, "--plan", "jinhua-2021", "-o", tmp_path, "--duban").exit_code == 0
+    source = tmp_path / "督办单" / "督办单-01-社会救助处.docx"
+    pdf = _to_pdf(source)
+    text = re.sub(r"\s+", "", _run(_program("pdftotext"), "-enc", "UTF-8", str(pdf), "-"))
+    for words in ("督办单〔2021〕1号", "社会救助处：", "特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县尚未完成",
+                  "金华市民政局", "—1—"):
+        assert words in text, words
+    assert "(A4)" in _run(_program("pdfinfo"), str(pdf))

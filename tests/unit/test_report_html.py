@@ -20,7 +20,7 @@ from mubiao.render.report_html import render_html
 from mubiao.workspace import open_plan
 
 REPO = Path(__file__).resolve().parents[2]
-SECTIONS = ("overview", "lagging", "counties", "owners", "completeness", "full-table")
+SECTIONS = ("overview", "lagging", "counties", "owners", "completeness", "follow-up", "full-table")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SCRIPT_NOTE = "<script>alert(1)</script>"
 FORMULA_NOTE = '=HYPERLINK("http://x","y")'
@@ -126,8 +126,8 @@ def _with_note(progress, county: str, indicator: str, text: str):
     return progress
 
 
-def test_the_page_is_titled_with_the_plan(report, page):
-    title = report_labels("zh").title.format(title=report.plan.title)
+def test_the_page_is_titled_with_the_plan_and_its_month(report, page):
+    title = full_width(report_labels("zh").title.format(title=report.plan.title) + "(2021年12月)")
     assert page.find("html").attrs["lang"] == "zh-CN"
     assert page.find("meta", charset="utf-8")
     assert page.find("title").text() == title
@@ -136,12 +136,12 @@ def test_the_page_is_titled_with_the_plan(report, page):
     assert report.plan.organization in byline and report.gaps.period in byline
 
 
-def test_six_sections_in_order_with_their_headings(page):
+def test_seven_sections_in_order_with_their_headings(page):
     sections = list(page.iter("section"))
     assert [s.attrs["id"] for s in sections] == list(SECTIONS)
     words = report_labels("zh")
     expected = [full_width(heading) for heading in (words.overview, words.lagging, words.counties, words.owners,
-                                                    words.completeness, words.full_table)]
+                                                    words.completeness, words.follow_up, words.full_table)]
     assert [next(s.iter("h2")).text() for s in sections] == expected
 
 
@@ -284,8 +284,9 @@ def test_an_english_plan_gets_english_words(sample):
     words = report_labels("en")
     assert page.find("html").attrs["lang"] == "en"
     assert [next(s.iter("h2")).text() for s in page.iter("section")] == [
-        words.overview, words.lagging, words.counties, words.owners, words.completeness, words.full_table]
-    assert page.find("h1").text() == words.title.format(title=plan.title)
+        words.overview, words.lagging, words.counties, words.owners, words.completeness, words.follow_up,
+        words.full_table]
+    assert page.find("h1").text() == words.title.format(title=plan.title) + " (2021-12)"
     chart = page.find("svg", id="chart-statuses")
     assert "behind" in [text.text() for text in chart.iter("text")]
 

@@ -55,6 +55,27 @@ class OwnerSummary:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """An item of 下一步要求 (督办): an indicator behind or missed, as one owner or one area must act on it."""
+
+    row: GapRow
+    """For an owner, the indicator's city row; for an area, the area's own row."""
+    areas: tuple[GapRow, ...]
+    """For an owner, the areas missed or behind on it (worst first); empty for an area's item."""
+    by: dt.date | None
+    """When the next figure is due: the indicator's next milestone after the as-of date, else its deadline; None
+    when the deadline has passed (逾期)."""
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    """下一步要求: the items behind or missed, for each owner (处室) and for each area, both in plan order."""
+
+    owners: tuple[tuple[str, tuple[FollowUp, ...]], ...] = ()
+    areas: tuple[tuple[str, tuple[FollowUp, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     """The monthly report of a plan at a date."""
 
@@ -71,10 +92,24 @@ class Report:
     both in plan order)."""
     owners: tuple[OwnerSummary, ...]
     """分处室情况, in plan order (owners with no indicator are left out)."""
+    follow_ups: FollowUps = FollowUps()
+    """下一步要求 / 督办: who must act on what, by when."""
+    issue: int | None = None
+    """The report's number (第6期): `report --issue N`, or counted from the plan's `first_issue`."""
     counties_lagging: tuple[Lagging, ...] = ()
     """The indicators on track (or met) for the city with some counties missed or behind: listed apart, under
     their own heading, for a card under 滞后 whose status says 正常推进 would contradict itself. Most lagging
     counties first, then plan order."""
+
+    def numbered(self, issue: int | None = None) -> "Report":
+        """The report with its number: `issue`, else the plan's `first_issue` counted on one a month from the
+        plan's first month (`first_issue = 1`: June's report of a year's plan is 第6期), else none."""
+        from dataclasses import replace
+
+        if issue is None and self.plan.first_issue is not None:
+            year, month = map(int, self.gaps.period.split("-"))
+            issue = self.plan.first_issue + (year - self.plan.start.year) * 12 + month - self.plan.start.month
+        return replace(self, issue=issue)
 
     @property
     def every_lagging(self) -> tuple[Lagging, ...]:
@@ -135,4 +170,30 @@ def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
             owners.append(OwnerSummary(owner.id, MappingProxyType(count_statuses(rows)),
                                        tuple(row.indicator for row in rows if row.status in LAGGING)))
     return Report(gaps, MappingProxyType(count_statuses(city_rows)), tuple(lagging), scoreboard(gaps),
-                  MappingProxyType(grid), tuple(owners), tuple(counties_lagging))
+                  MappingProxyType(grid), tuple(owners), follow_ups=_follow_ups(gaps, lagging + counties_lagging),
+                  counties_lagging=tuple(counties_lagging))
+
+
+def _follow_ups(gaps: Gaps, items: list[Lagging]) -> FollowUps:
+    """Each lagging indicator for its owner (with its areas behind) and for each area behind on it."""
+    plan = gaps.plan
+    by = {ind.id: _next_date(ind, gaps.as_of) for ind in plan.indicators}
+    order = {ind.id: n for n, ind in enumerate(plan.indicators)}
+    items = sorted(items, key=lambda item: order[item.row.indicator])
+    owners: dict[str, list[FollowUp]] = {}
+    areas: dict[str, list[FollowUp]] = {}
+    for item in items:
+        if item.row.owner is not None:
+            owners.setdefault(item.row.owner, []).append(FollowUp(item.row, item.counties, by[item.row.indicator]))
+        for row in item.counties:
+            areas.setdefault(row.county, []).append(FollowUp(row, (), by[row.indicator]))
+    owner_order = [owner.id for owner in plan.owners]
+    area_order = [area.id for area in plan.areas]
+    return FollowUps(tuple((o, tuple(owners[o])) for o in owner_order if o in owners),
+                     tuple((a, tuple(areas[a])) for a in area_order if a in areas))
+
+
+def _next_date(ind, as_of: dt.date) -> dt.date | None:
+    """The indicator's next milestone after `as_of`, else its deadline; None once the deadline has passed."""
+    coming = [m.date for m in ind.milestones if m.date > as_of]
+    return min(coming) if coming else ind.deadline if ind.deadline > as_of else None

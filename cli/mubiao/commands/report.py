@@ -27,6 +27,16 @@ def report(
         typer.Option("--area", "-a", help="省级等多级计划:只写这个区域(编号或名称)的通报,排名其下级。",
                      show_default=False),
     ] = None,
+    issue: Annotated[
+        Optional[int],
+        typer.Option("--issue", help="通报期号(第N期);默认按计划的 first_issue 逐月计算,计划未写则不编号。", min=1,
+                     show_default=False),
+    ] = None,
+    duban: Annotated[
+        bool,
+        typer.Option("--duban", help="同时为每个有滞后或未完成事项的处室和县写一份督办单(Word 和 Markdown,编号),"
+                                     "写到输出目录的 督办单/ 下。"),
+    ] = False,
     as_of: AsOfOption = None,
     since: SinceOption = None,
     strict: StrictOption = False,
@@ -55,7 +65,8 @@ def report(
     if output is not None:
         output_path(workspace, output)  # refused before any work
     result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), area=area,
-                         strict=strict, since="previous" if since in (None, "上月", "previous") else since)
+                         strict=strict, since="previous" if since in (None, "上月", "previous") else since,
+                         issue=issue)
     folder = output_path(workspace, output if output is not None else
                          reports_folder(workspace, result.plan, result.gaps.period) / (result.gaps.area or ""))
     with console.progress("生成月度通报", len(REPORT_FILES), min_items=1) as advance:
@@ -63,8 +74,16 @@ def report(
         for name, render in REPORT_FILES.items():
             files[name] = render(result)
             advance()
+    notices = {}
+    if duban:
+        from mubiao.render.duban import notice_files
+
+        notices = notice_files(result)
     with locked(folder):  # another report into this folder waits: the four files are always one run's
-        write_all_atomic({folder / name: data for name, data in files.items()})  # all four, or none
+        write_all_atomic({folder / name: data for name, data in (files | notices).items()})  # all, or none
     console.emit(f"已写入 {folder}/:{'、'.join(REPORT_FILES)}\n")
+    if duban:
+        console.emit(f"督办单 {len(notices) // 2} 份(Word 和 Markdown)写入 {folder}/督办单/\n" if notices else
+                     "本月没有需要督办的事项,未写督办单\n")
     problems = console.read_problems(result.gaps.problems)  # (五、报送情况 lists them too)
     raise typer.Exit(ExitCode.FINDINGS if problems or result.gaps.fails(fail_on) else ExitCode.OK)

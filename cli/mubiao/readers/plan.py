@@ -88,6 +88,7 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
         language=plan.get("language", "zh"),
         source=plan.get("source"),
         due_day=plan.get("due_day"),
+        first_issue=plan.get("first_issue"),
         status=StatusThresholds(
             at_risk=float(status.get("at_risk", defaults.at_risk)),
             behind=float(status.get("behind", defaults.behind)),

@@ -3,14 +3,15 @@ in the same order, from the same `Report`; every piece of county text goes throu
 
 from __future__ import annotations
 
-from mubiao.analysis.report import Lagging, Report
+from mubiao.analysis.report import LAGGING, Lagging, Report
 from mubiao.labels import Labels, ReportLabels, labels, labels_within, report_labels, report_words
 from mubiao.analysis.changes import arrow
+from mubiao.models import Status
 from mubiao.readers.layout import from_plan_folder
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
-    refused_words, score_cells, score_header,
+    display_number, paced, refused_words, score_cells, score_header, with_unit,
 )
 from mubiao.render.punctuation import full_width
 
@@ -19,15 +20,19 @@ def render_md(report: Report) -> str:
     words, sections = report_words(report.plan, report.gaps.area)
     lines = [f"# {md_cell(report_title(report, sections))}", "",
              md_cell(byline(report, sections)), ""]
-    for part in (_overview, _lagging, _counties, _owners, _completeness, _full_table):
+    for part in (_overview, _lagging, _counties, _owners, _completeness, _follow_up, _full_table):
         lines += part(report, words, sections)
     text = "\n".join(lines).rstrip("\n") + "\n"
     return text if report.plan.language == "en" else full_width(text)  # GB/T 15834: ，：（）; in Chinese prose
 
 
 def byline(report: Report, sections: ReportLabels) -> str:
-    return sections.byline.format(organization=report.plan.organization, as_of=report.as_of.isoformat(),
+    """`第6期 · 金华市民政局 · 截至 2021-06-30 · 数据月份 2021-06` (the number when the report has one)."""
+    text = sections.byline.format(organization=report.plan.organization, as_of=report.as_of.isoformat(),
                                   period=report.gaps.period)
+    if report.issue is None:
+        return text
+    return (f"No. {report.issue} · " if report.plan.language == "en" else f"第{report.issue}期 · ") + text
 
 
 def overview_sentence(report: Report, words: Labels, sections: ReportLabels) -> str:
@@ -78,10 +83,125 @@ def since_sentence(report: Report, words: Labels) -> str:
     return text + "。"
 
 
+def focus_sentence(report: Report, words: Labels, most: int = 3) -> str:
+    """What leadership must look at first, after the counts: the indicators furthest behind (with their
+    progress and pace), the areas with most items behind or missed, and who has not reported: `需重点关注:差距最大
+    的是…(0%,序时 100%)…;滞后和未完成最多的是磐安县(15 项)…;金华开发区 1 项未报送。` Empty when nothing is
+    behind, missed or missing."""
+    plan, english = report.plan, report.plan.language == "en"
+    separator = words.list_separator
+
+    def progress(row) -> str:
+        pace = f", pace {percent(row.expected_progress)}" if english else f",序时 {percent(row.expected_progress)}"
+        return percent(row.progress) + (pace if paced(row) else "")
+
+    worst = [f"{item.row.name}({progress(item.row)})" for item in report.lagging[:most]]
+    counted = [(score.statuses.get(Status.BEHIND, 0) + score.statuses.get(Status.MISSED, 0), score.county)
+               for score in report.scores]
+    areas = [f"{plan.area_name(county)}({count} {'items' if english else '项'})"
+             for count, county in sorted(counted, key=lambda found: -found[0])[:most] if count]
+    missing = [f"{plan.area_name(gap.county)} {len(gap.indicators)}" for gap in report.gaps.completeness.every_missing]
+    if not (worst or areas or missing):
+        return ""
+    if english:
+        parts = ([f"furthest behind: {separator.join(worst)}"] if worst else []) + \
+                ([f"most behind or missed: {separator.join(areas)}"] if areas else []) + \
+                ([f"not reported: {separator.join(missing)}"] if missing else [])
+        return "To look at first: " + "; ".join(parts) + "."
+    parts = ([f"差距最大的是{separator.join(worst)}"] if worst else []) + \
+            ([f"滞后和未完成最多的是{separator.join(areas)}"] if areas else []) + \
+            ([f"{separator.join(missing)} 项未报送"] if missing else [])
+    return "需重点关注:" + ";".join(parts) + "。"
+
+
+def need_text(report: Report, row, words: Labels, pace: bool = True) -> str:
+    """What a row still needs, for 下一步要求: `还需 7 家`, `还差 3 个百分点`, `尚未完成`, and with `pace` its pace
+    when it is behind it (`按序时应达 14.8 个,现为 2 个`)."""
+    english = report.plan.language == "en"
+    unit = (row.unit or "") if row.unit not in ("%", "％") else ""
+    if row.kind == "milestone" or row.remaining is None:
+        text = "not done" if english else "尚未完成"
+    elif row.unit in ("%", "％"):
+        text = (f"{display_number(row.remaining, 2)} points short" if english else
+                f"还差 {display_number(row.remaining, 2)} 个百分点")
+    else:
+        amount = with_unit(display_number(row.remaining, 2), unit)
+        text = f"{amount} to go" if english else f"还需 {amount}"
+    if pace and row.kind != "milestone" and row.status is Status.BEHIND and row.expected is not None and paced(row):
+        expected, actual = (with_unit(display_number(v, 1), row.unit or "") for v in (row.expected, row.actual or 0))
+        text += f" (pace {expected}, now {actual})" if english else f"(按序时应达 {expected},现为 {actual})"
+    return text
+
+
+def when_text(report: Report, item) -> str:
+    """By when an item is due: `2021-09-30 前` (its next milestone or its deadline), or `已逾期(期限 2021-12-31)`."""
+    english = report.plan.language == "en"
+    if item.by is None:
+        return f"overdue (deadline {item.row.deadline.isoformat()})" if english else \
+            f"已逾期(期限 {item.row.deadline.isoformat()})"
+    return f"by {item.by.isoformat()}" if english else f"{item.by.isoformat()} 前"
+
+
+def follow_up_owner_line(report: Report, item, words: Labels) -> str:
+    """An owner's item: `新建…中心:全市还需 1 家,已逾期(期限 2021-12-31);东阳市还需 1 家、磐安县还需 1 家。`
+    (an indicator on track for the whole names only its areas behind, then when)."""
+    plan, english = report.plan, report.plan.language == "en"
+    comma, semicolon = (", ", "; ") if english else (",", ";")
+    space = " " if english else ""
+    parts = []
+    if item.areas and item.row.kind == "milestone":  # a task: which areas have not done it (not 全市尚未完成)
+        names = words.list_separator.join(plan.area_name(r.county) for r in item.areas)
+        parts.append(f"{names}{space}{need_text(report, item.areas[0], words)}{comma}{when_text(report, item)}")
+    else:
+        if item.row.status in LAGGING:
+            whole = f"{words.city}{space}" if item.areas else ""
+            parts.append(f"{whole}{need_text(report, item.row, words)}{comma}{when_text(report, item)}")
+        if item.areas:
+            named = words.list_separator.join(f"{plan.area_name(r.county)}{space}{need_text(report, r, words, False)}"
+                                              for r in item.areas)
+            parts.append(named if item.row.status in LAGGING else f"{named}{comma}{when_text(report, item)}")
+    return f"{item.row.name}{': ' if english else ':'}{semicolon.join(parts)}{'.' if english else '。'}"
+
+
+def follow_up_area_line(report: Report, item, words: Labels) -> str:
+    """An area's item: `新建乡镇(街道)示范型居家养老服务中心(养老服务处):还需 1 家,已逾期(期限 2021-12-31)。`"""
+    english = report.plan.language == "en"
+    owner = f"({owner_name(report.plan, item.row.owner)})" if item.row.owner else ""
+    if english:
+        return f"{item.row.name} {owner}: {need_text(report, item.row, words)}, {when_text(report, item)}."
+    return f"{item.row.name}{owner}:{need_text(report, item.row, words)},{when_text(report, item)}。"
+
+
+def _follow_up(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
+    follow = report.follow_ups
+    lines = [f"## {sections.follow_up}", ""]
+    if not follow.owners and not follow.areas:
+        return lines + [md_cell(sections.no_follow_up), ""]
+    if follow.owners:
+        lines += [f"### {md_cell(sections.follow_up_owners)}", ""]
+        for owner, items in follow.owners:
+            lines += [f"**{md_cell(owner_name(report.plan, owner))}**", ""]
+            lines += [f"{n}. {md_cell(follow_up_owner_line(report, item, words))}" for n, item in enumerate(items, 1)]
+            lines.append("")
+    if follow.areas:
+        lines += [f"### {md_cell(sections.follow_up_areas)}", ""]
+        for area, items in follow.areas:
+            lines += [f"**{md_cell(report.plan.area_name(area))}**", ""]
+            lines += [f"{n}. {md_cell(follow_up_area_line(report, item, words))}" for n, item in enumerate(items, 1)]
+            lines.append("")
+    return lines
+
+
 def report_title(report: Report, sections: ReportLabels) -> str:
-    """`2021年全市民政工作要点推进情况通报`; a region's (`--area`) adds its name: `…通报(临江市)`."""
+    """`2021年全市民政工作要点推进情况通报(2021年6月)`: the plan's title and the data month; a region's (`--area`)
+    adds its name: `…通报(临江市,2021年6月)`."""
     title = sections.title.format(title=report.plan.title)
-    return f"{title}({report.plan.area_name(report.gaps.area)})" if report.gaps.area else title
+    year, month = map(int, report.gaps.period.split("-"))
+    if report.plan.language == "en":
+        when = report.gaps.period
+        return f"{title} ({report.plan.area_name(report.gaps.area)}, {when})" if report.gaps.area else f"{title} ({when})"
+    when = f"{year}年{month}月"
+    return f"{title}({report.plan.area_name(report.gaps.area)},{when})" if report.gaps.area else f"{title}({when})"
 
 
 def completeness_sentence(report: Report, sections: ReportLabels) -> str:
@@ -108,9 +228,9 @@ def completeness_sentence(report: Report, sections: ReportLabels) -> str:
 
 def _overview(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     counts = [[words.statuses[s], str(report.overview[s])] for s in SUMMARY_ORDER]
-    since = since_sentence(report, words)
+    since, focus = since_sentence(report, words), focus_sentence(report, words)
     return [f"## {sections.overview}", "", md_cell(overview_sentence(report, words, sections)), "",
-            *([md_cell(since), ""] if since else []),
+            *([md_cell(focus), ""] if focus else []), *([md_cell(since), ""] if since else []),
             *md_table([words.status, sections.indicators], counts),
             md_cell(completeness_sentence(report, sections)), ""]
 
