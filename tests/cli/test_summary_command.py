@@ -154,3 +154,27 @@ def test_usage_errors_exit_2_with_a_message(cli, tmp_path, args, words):
     assert result.exit_code == 2
     assert words in result.output
     assert not (tmp_path / "x").exists()
+
+
+#: A figure a reader would recognise as the same fact: two digits or more, or a decimal; not a date (2021年, 7月,
+#: 1日) nor a count of the areas (10个县(市、区)中8个).
+_FIGURE = re.compile(r"(?<![中\d.])(\d{2,}(?:\.\d+)?|\d+\.\d+)(?![\d年月日号])(?!个(?:县|乡镇|市))")
+
+
+@pytest.mark.parametrize("args", [
+    ["--plan", "jinhua-2021", "--as-of", "2021-12"], ["--plan", "jinhua-2021", "--as-of", "2021-06"],
+    ["--plan", "jinhua-2021", "--as-of", "2021-12", "--county", "wucheng"], ["--plan", "wucheng-2022"],
+], ids=["city-12", "city-06", "wucheng-12", "district-2022"])
+def test_no_draft_sentence_repeats_the_figure_of_the_sentence_before(args, cli, tmp_path):
+    """A fact is said once (issue 22): the figure of a sentence is not said again by the next (a note's 累计12条
+    after 完成…12条)."""
+    out = tmp_path / "draft.md"
+    assert cli("summary", "--root", REPO, *args, "--format", "md", "-o", out).exit_code == 0
+    repeated = []
+    for paragraph in out.read_text(encoding="utf-8").split("\n\n"):
+        sentences = [s for s in paragraph.split("。") if s.strip()]
+        for before, after in zip(sentences, sentences[1:]):
+            figures = {f for f in _FIGURE.findall(before) if not (len(f) == 4 and f[:2] in ("19", "20"))}
+            if common := figures & set(_FIGURE.findall(after)):
+                repeated.append((common, before[-30:], after[:40]))
+    assert not repeated, repeated

@@ -53,21 +53,26 @@ def _texts(root) -> dict[str, str]:
 
 
 def test_no_document_of_the_sample_has_an_ascii_mark_between_chinese_characters(tmp_path, cli):
-    """The report (md, html) and the city's and wucheng's drafts (md, html, docx) of the sample at 2021-06 and
-    2021-12: `中,文` nowhere (the workbook and JSON are data, and keep what was typed)."""
+    """The report (md, html) with its 督办单 (md, docx), the city's and wucheng's drafts (md, html, docx) of the
+    sample at 2021-06 and 2021-12, and the district's 2022 draft: `中,文` nowhere (the workbook and JSON are data,
+    and keep what was typed)."""
     import shutil
 
     shutil.copytree(REPO / "targets", tmp_path / "targets")
     shutil.copytree(REPO / "data" / "jinhua-2021", tmp_path / "data" / "jinhua-2021")
+    shutil.copytree(REPO / "data" / "wucheng-2022", tmp_path / "data" / "wucheng-2022")
+    assert cli("summary", "--root", tmp_path, "--plan", "wucheng-2022", "--format", "md",
+               "-o", tmp_path / "drafts" / "wucheng-2022.md").exit_code == 0
     for month in ("2021-06", "2021-12"):
-        assert cli("report", "--root", tmp_path, "--plan", "jinhua-2021", "--as-of", month).exit_code == 0
+        assert cli("report", "--root", tmp_path, "--plan", "jinhua-2021", "--as-of", month,
+                   "--duban").exit_code == 0
         for county in ([], ["--county", "wucheng"]):
             for fmt in ("md", "html", "docx"):
                 out = tmp_path / "drafts" / f"{month}-{county[-1] if county else 'city'}.{fmt}"
                 assert cli("summary", "--root", tmp_path, "--plan", "jinhua-2021", "--as-of", month, *county,
                            "--format", fmt, "-o", out).exit_code == 0
     texts = _texts(tmp_path / "reports") | _texts(tmp_path / "drafts")
-    assert len(texts) >= 16
+    assert len(texts) >= 16 + 2 * 14 + 1
     found = {name: sorted(set(_ASCII_BETWEEN_CHINESE.findall(text)))[:5] for name, text in texts.items()
              if _ASCII_BETWEEN_CHINESE.search(text)}
     assert not found, found
