@@ -337,3 +337,16 @@ def test_the_shortfall_reads_as_words_and_projections_of_things_are_whole(book):
                  if cell(sheet, r, "计量单位").value in ("户", "家", "个")]
     numbers = [value for value in projected if isinstance(value, (int, float))]
     assert numbers and all(float(value).is_integer() for value in numbers)
+
+
+def test_a_pace_that_says_nothing_is_blank_in_the_workbook(sample):
+    """June: a yes/no item not yet due has no 序时进度 or 对照序时 (`0%` and `超前 100` would be noise); a count
+    paced by the year has both (issue 22, part 7)."""
+    import datetime as dt
+
+    june = load_workbook(io.BytesIO(render_xlsx(build_report(*sample, as_of=dt.date(2021, 6, 30)))))["全市"]
+    task = find_row(june, 指标编号="G02-dibao-zhengce")  # done early, due at year end
+    assert cell(june, task, "序时进度").value is None and cell(june, task, "对照序时(百分点)").value is None
+    count = find_row(june, 指标编号="G03-zhongxin")
+    assert 0.4 < cell(june, count, "序时进度").value < 0.6
+    assert cell(june, count, "对照序时(百分点)").value > 0  # behind its pace

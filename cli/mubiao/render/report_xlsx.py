@@ -32,7 +32,7 @@ from mubiao.labels import Labels, ReportLabels, labels, report_labels, report_wo
 from mubiao.models import Kind, Plan, Status
 from mubiao.render.cells import FORMULA_STARTS
 from mubiao.render.colours import STATUS_COLOURS
-from mubiao.render.gaps import SUMMARY_ORDER, actual_text, area_name, owner_name, refusal_text
+from mubiao.render.gaps import SUMMARY_ORDER, actual_text, area_name, owner_name, paced, refusal_text
 from mubiao.render.package import DEFAULT_STAMP, stable_package
 from mubiao.render.xlsx import storable
 
@@ -210,8 +210,11 @@ def _figure_columns(words: Words) -> list[Column[GapRow]]:
         Column(h.actual, number("actual")),
         Column("done" if words.headings is HEADINGS_EN else "完成情况", done),
         Column(h.progress, lambda row: row.progress, PERCENT),
-        Column(h.expected_progress, lambda row: row.expected_progress, PERCENT),
-        Column(h.shortfall, lambda row: row.shortfall, POINTS_EN if words.headings is HEADINGS_EN else POINTS),
+        # a pace that says nothing (a yes/no item's, a step-paced level's before its date) is left blank, as
+        # in the report
+        Column(h.expected_progress, lambda row: row.expected_progress if paced(row) else None, PERCENT),
+        Column(h.shortfall, lambda row: row.shortfall if paced(row) else None,
+               POINTS_EN if words.headings is HEADINGS_EN else POINTS),
         Column(h.remaining, number("remaining")),
         Column(w.status, lambda row: row.status),
         Column(h.deadline, lambda row: row.deadline, DATE),
