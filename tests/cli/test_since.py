@@ -40,8 +40,21 @@ def test_each_row_carries_the_month_before_as_gaps_of_that_month_says_it():
         worse = ("behind", "missed")
         fell += row["status"] in worse and earlier["status"] not in worse
         recovered += earlier["status"] in worse and row["status"] not in (*worse, "no_data")
-    assert now["since"] == {"period": "2021-05", "fell_behind": fell, "recovered": recovered}
+    assert now["since"] == {"period": "2021-05", "fell_behind": fell, "recovered": recovered, "became_stale": 0}
     assert recovered > 0  # (the sample has some: the test would not test much otherwise)
+
+
+def test_an_area_that_stopped_reporting_is_said_to_have_become_stale(tmp_path):
+    """浦江县 sent nothing for August: its rows carry July's figures, and became stale since July."""
+    now, before = _json("--as-of", "2021-08", "--since", "上月"), _json("--as-of", "2021-07")
+    then = {(r["county"], r["indicator"]): r for r in before["rows"]}
+    stale = [row for row in now["rows"] if row["since"]["became_stale"]]
+    assert stale and all(row["stale"] and not then[(row["county"], row["indicator"])]["stale"] for row in stale)
+    assert {row["county"] for row in stale if row["county"]} == {"pujiang"}
+    assert now["since"]["became_stale"] == sum(1 for row in stale if row["county"])
+    assert _run("report", *PLAN, "--as-of", "2021-08", "-o", str(tmp_path)).exit_code == 0
+    count = now["since"]["became_stale"]
+    assert f"浦江县本月有 {count} 项未报、沿用以前的数据" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
 def test_without_since_the_json_is_the_contracts():

@@ -28,15 +28,21 @@ class RowChange:
 
     @property
     def change(self) -> float | None:
-        """The figure's change (环比), in the indicator's unit; None without both figures."""
+        """The figure's change (环比), in the indicator's unit (rounded to 9 decimals: 0.8 − 0.7 is 0.1, not
+        0.10000000000000009); None without both figures."""
         if self.before.actual is None or self.now.actual is None:
             return None
-        return self.now.actual - self.before.actual
+        return round(self.now.actual - self.before.actual, 9)
 
     @property
     def fell_behind(self) -> bool:
         """Behind or missed now, and not then."""
         return self.now.status in BEHIND and self.before.status not in BEHIND
+
+    @property
+    def became_stale(self) -> bool:
+        """Its figure is an older month's now (沿用旧数据: the area did not report it this month), and was not."""
+        return self.now.stale and not self.before.stale
 
     @property
     def recovered(self) -> bool:
@@ -63,13 +69,17 @@ class Changes:
     def recovered(self, whole: bool) -> tuple[RowChange, ...]:
         return tuple(c for c in self.rows.values() if c.recovered and (c.now.county == self.area) == whole)
 
+    def became_stale(self) -> tuple[RowChange, ...]:
+        """The areas' rows whose figure is now an older month's and was not (an area that stopped reporting)."""
+        return tuple(c for c in self.rows.values() if c.became_stale and c.now.county != self.area)
+
     def moves(self) -> "Moves":
         """What a sentence of the changes says: the whole's rows missed at their deadline, fallen behind and
         recovered, and how many of the areas' rows fell behind (or were missed) and recovered."""
         fell = self.fell_behind(True)
         return Moves(tuple(c for c in fell if c.now.status is Status.MISSED),
                      tuple(c for c in fell if c.now.status is not Status.MISSED), self.recovered(True),
-                     len(self.fell_behind(False)), len(self.recovered(False)))
+                     len(self.fell_behind(False)), len(self.recovered(False)), self.became_stale())
 
     def rank_move(self, county: str) -> int | None:
         """How many places an area rose (negative: fell); None when it had no rank then or now."""
@@ -86,6 +96,8 @@ class Moves:
     recovered: tuple[RowChange, ...]
     areas_fell: int
     areas_recovered: int
+    stale: tuple[RowChange, ...] = ()
+    """The areas' rows that became stale (`Changes.became_stale`)."""
 
 
 def changes(gaps: "Gaps") -> Changes | None:

@@ -119,7 +119,7 @@ def _document_head(gaps: Gaps) -> dict:
     if (since := gaps.changes) is not None:  # compared with an earlier month (docs/gaps.md)
         head["since"] = {"period": since.since, "fell_behind": len(since.fell_behind(True)) +
                          len(since.fell_behind(False)), "recovered": len(since.recovered(True)) +
-                         len(since.recovered(False))}
+                         len(since.recovered(False)), "became_stale": len(since.became_stale())}
     return head
 
 
@@ -217,7 +217,8 @@ def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType(
         for row in rows:
             if (change := since.rows.get((row["county"], row["indicator"]))) is not None:
                 row["since"] = {"period": since.since, "status": change.before.status.value,
-                                "actual": _json_number(change.before.actual), "change": _json_number(change.change)}
+                                "actual": _json_number(change.before.actual), "change": _json_number(change.change),
+                                "became_stale": change.became_stale}
     return rows
 
 

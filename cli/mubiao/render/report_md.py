@@ -69,13 +69,19 @@ def since_sentence(report: Report, words: Labels) -> str:
                                             if missed else "") +
                 f"{len(fell)} indicators newly behind" + (f" ({named(fell)})" if fell else "") +
                 f", {len(rose)} recovered" + (f" ({named(rose)})" if rose else "") +
-                f"; {areas.counties}: {moved.areas_fell} rows newly behind, {moved.areas_recovered} recovered.")
+                f"; {areas.counties}: {moved.areas_fell} rows newly behind, {moved.areas_recovered} recovered" +
+                (f"; {len(moved.stale)} rows not reported this month (older figures kept)" if moved.stale else "")
+                + ".")
         return text
     text = f"与 {since.since} 相比,"
     text += f"到期未完成 {len(missed)} 项（{named(missed)}）," if missed else ""
     text += f"新增滞后 {len(fell)} 项（{named(fell)}）," if fell else "没有新增滞后的指标,"
     text += f"脱离滞后 {len(rose)} 项（{named(rose)}）" if rose else "没有脱离滞后的指标"
     text += f";{areas.counties}新增滞后或未完成 {moved.areas_fell} 项次、脱离 {moved.areas_recovered} 项次"
+    if moved.stale:  # areas that stopped reporting: their figures are last month's now
+        stopped = list(dict.fromkeys(change.now.county for change in moved.stale))
+        text += (f";{separator.join(plan.area_name(a) for a in stopped)}本月有 {len(moved.stale)} 项未报、"
+                 f"沿用以前的数据")
     if up is not None and up[0] > 0:
         text += f";排名上升最多的是{plan.area_name(up[1])}({arrow(up[0])})"
     if down is not None and down[0] < 0:
