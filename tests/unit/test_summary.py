@@ -484,7 +484,7 @@ def test_the_city_note_is_the_cause_when_no_short_county_wrote_one(year_end):
     notes = dict(notes) | {("zhongxin", CITY): Note("2021-09", CITY, "存在问题：兰溪市中心选址调整")}
     _, shortfalls, _ = parts(draft_summary(summary_of(gaps, notes)))
     assert shortfalls[3] == (
-        "4.乡镇（街道）居家养老服务中心全覆盖尚有兰溪市未完成（责任处室：养老服务处）。原因：市本级兰溪市中心选址调整。")
+        "4.乡镇（街道）居家养老服务中心全覆盖尚有兰溪市未完成（责任处室：养老服务处）。原因：市本级兰溪市中心选址调整（9月报送）。")  # an older note, dated
 
 
 def test_a_county_that_reported_nothing_by_year_end_is_a_shortfall_without_a_blank_figure():

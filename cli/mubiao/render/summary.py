@@ -312,6 +312,8 @@ def _reported(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels)
                           ("measures", note_parts.measure)):
             text = text.rstrip(_END + ",;\uff0c\uff1b")
             if text:
+                if note.period != summary.gaps.period and summary.plan.language != "en":
+                    text += f"({int(note.period[5:])}月报送)"  # an older month's words, still current: dated
                 area = area_name(summary.plan, note.county, words) if summary.county is None else ""
                 found[key].append(parts.cause.format(area=area, text=text) if area else text)
     return {key: parts.causes_separator.join(texts) for key, texts in found.items()}
