@@ -493,7 +493,7 @@ def test_a_county_that_reported_nothing_by_year_end_is_a_shortfall_without_a_bla
     summary = build_summary(PLAN, frame, YEAR_END, county="lanxi")
     assert fact(summary, "shilaohua").row.status is Status.NO_DATA and fact(summary, "shilaohua").unmet
     _, shortfalls, next_year = parts(draft_summary(summary))
-    assert shortfalls[2] == "3.困难老年人家庭适老化改造截至2021-12-31未报送数据。"
+    assert shortfalls[2] == "3.困难老年人家庭适老化改造截至2021年12月31日未报送数据。"
     assert next_year[3] == "3.加快推进困难老年人家庭适老化改造，确保2022年完成。"  # no 剩余 to state
 
 
@@ -508,7 +508,8 @@ def test_an_indicator_own_template_replaces_the_sentence_and_sees_every_variable
         "id": "shilaohua", "name": "困难老年人家庭适老化改造", "kind": "count", "direction": "increase", "unit": "户",
         "status": "met", "status_word": "已完成", "area": "全市", "city": "True", "actual": "510", "target": "500",
         "baseline": "0", "remaining": "0", "remaining_unit": "户", "rate": "102%", "expected": "500",
-        "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "养老服务处", "counties_total": "3",
+        "deadline": "2021-12-31", "as_of": "2021-12-31", "as_of_day": "2021年12月31日", "owner": "养老服务处",
+        "counties_total": "3",
         "counties_met": "2", "counties_short": "兰溪市", "counties_missing": "", "year": "2021", "next_year": "2022", "causes": "",
         "progress": "", "measures": "", "due": "True", "by_when": "年底", "exceeded": "True", "change": "",
     }
@@ -698,8 +699,8 @@ def _sample_values(**changes) -> dict:
         "id": "G03-shilaohua", "name": "适老化改造", "kind": "count", "direction": "increase", "unit": "户",
         "status": "behind", "status_word": "滞后", "area": "全区", "city": True, "actual": "90", "target": "120",
         "baseline": "0", "remaining": "30", "remaining_unit": "户", "rate": "75%", "expected": "120",
-        "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "养老服务处", "counties_total": 3,
-        "counties_met": 2, "counties_short": "兰溪市", "counties_missing": "", "year": 2021, "next_year": 2022,
+        "deadline": "2021-12-31", "as_of": "2021-12-31", "as_of_day": "2021年12月31日", "owner": "养老服务处",
+        "counties_total": 3, "counties_met": 2, "counties_short": "兰溪市", "counties_missing": "", "year": 2021, "next_year": 2022,
         "causes": "资金未到位", "progress": "完成90户", "measures": "已申请追加资金", "due": True, "by_when": "年底",
         "exceeded": False, "change": "rose",
     }

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 #: jinja2 and the renderers, so that `mubiao check` can check a plan's own `summary` templates cheaply.
 SENTENCE_VARIABLES = (
     "id", "name", "kind", "direction", "unit", "status", "status_word", "area", "city", "actual", "target",
-    "baseline", "remaining", "remaining_unit", "rate", "expected", "deadline", "as_of", "owner", "counties_total",
+    "baseline", "remaining", "remaining_unit", "rate", "expected", "deadline", "as_of", "as_of_day", "owner",
+    "counties_total",
     "counties_met", "counties_short", "counties_missing", "year", "next_year", "causes", "progress", "measures",
     "due", "by_when", "exceeded", "change",
 )

@@ -156,7 +156,7 @@ SAMPLE_VALUES: dict[str, Any] = {
     "id": "G01-dibao", "name": "城乡低保标准", "kind": "level", "direction": "increase", "unit": "元/年",
     "status": "met", "status_word": "已完成", "area": "全市", "city": True, "actual": "22,524", "target": "21,000",
     "baseline": "20,000", "remaining": "0", "remaining_unit": "元/年", "rate": "100%", "expected": "21,000",
-    "deadline": "2021-12-31", "as_of": "2021-12-31", "owner": "社会救助处", "counties_total": 9,
+    "deadline": "2021-12-31", "as_of": "2021-12-31", "as_of_day": "2021年12月31日", "owner": "社会救助处", "counties_total": 9,
     "counties_met": 9, "counties_short": "", "counties_missing": "", "year": 2021, "next_year": 2022, "causes": "",
     "progress": "", "measures": "", "due": True, "by_when": "年底", "exceeded": True, "change": "rose",
 }

@@ -337,6 +337,8 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         "remaining_unit": words.points if ind.unit in ("%", "％") else ind.unit or "",
         "rate": percent(row.progress), "expected": _number(row.expected),
         "deadline": row.deadline.isoformat(), "as_of": summary.as_of.isoformat(),
+        "as_of_day": summary.as_of.isoformat() if plan.language == "en" else
+        f"{summary.as_of.year}年{summary.as_of.month}月{summary.as_of.day}日",
         # the city's offices (责任处室) are the city draft's: a county's draft speaks of the county only
         "owner": owner_name(plan, row.owner) if row.owner and summary.county is None else "",
         # the areas the draft speaks of: a city's counties, a province's cities
