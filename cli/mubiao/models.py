@@ -37,6 +37,10 @@ class Pace(str, Enum):
 
     LINEAR = "linear"  # interpolated by calendar day
     STEP = "step"  # the target of the last point reached
+    # extensions (docs/plan-format.md "Pace"):
+    NONE = "none"  # only the deadline (and milestones) count: work done once, at a time of its own
+    QUARTERLY = "quarterly"  # the linear pace, asked for at each quarter's end (work reported by the quarter)
+    PROFILE = "profile"  # the plan's cumulative share for each month (seasonal work: `profile = [...]`)
 
 
 class Scope(str, Enum):
@@ -191,6 +195,9 @@ class Indicator:
     """Extension: the ids of the only counties that report this indicator (None: all of them)."""
     summary: str | None = None
     """Extension: a jinja2 template of the indicator's sentence in summary drafts (docs/summary.md)."""
+    profile: tuple[float, ...] = ()
+    """`pace = "profile"`: the cumulative share (0–100) of the way due by the end of each month from the plan's
+    start, the last at the deadline's month."""
 
     @property
     def ratio_scale(self) -> float:

@@ -62,9 +62,14 @@ INDICATOR = _table(
         "baseline": {**_NUMBER, "description": "基期值(计划开始时的值),默认 0。"},
         "deadline": {**_DATE, "description": "完成时限,默认计划结束日期。"},
         "pace": _string(
-            "序时进度:linear 按日线性(count/ratio 默认),step 到节点才要求(level/milestone 默认)。",
-            enum=["linear", "step"],
+            "序时进度:linear 按日线性(count/ratio 默认),step 到节点才要求(level/milestone 默认);扩展:none 只看期限"
+            "(一次性、时间自定的工作,如四季度的省级评估),quarterly 按季度末的序时要求,profile 按 profile 给出的各月"
+            "累计比例(季节性工作)。",
+            enum=["linear", "step", "none", "quarterly", "profile"],
         ),
+        "profile": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100},
+                    "description": "扩展:pace = \"profile\" 时,从计划开始起每月月底应完成的累计比例(%),"
+                                   "最后一项为期限所在的月,应为 100。"},
         "owner": _string("责任处室编号,默认所属任务的责任处室。", pattern=OWNER_ID_PATTERN),
         "scope": _string("county 各县(市、区)报送(默认);city 由市本级报送一次。", enum=["county", "city"]),
         "source": _string("计划原文。"),

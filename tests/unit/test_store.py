@@ -324,9 +324,10 @@ def test_a_plan_is_checked_again_whenever_its_text_or_its_memo_changes(workspace
     checks.clear()
     assert open_plan(workspace, PLAN_ID) == first and checks == []  # the old text again: remembered
     memos = list((workspace / CACHE_FOLDER / plan_memo.FOLDER).glob("*.json"))
-    for damage in (lambda memo: memo.replace("60", "20", 1), lambda memo: memo.replace('kind', 'knid', 1),
+    for damage in (lambda memo: memo.replace("10500", "10200", 1), lambda memo: memo.replace('kind', 'knid', 1),
                    lambda memo: "\ufffd not json"):
-        for memo in memos:  # one digit changed (a city target of 60 made 20), a key, or nothing readable
+        for memo in memos:  # one digit changed (低保标准's target of 10500 made 10200), a key, or nothing readable
+            assert "10500" in memo.read_text(encoding="utf-8")  # (so the first damage changes something)
             memo.write_text(damage(memo.read_text(encoding="utf-8")), encoding="utf-8")
         checks.clear()
         assert open_plan(workspace, PLAN_ID) == first and checks == [1]  # read and checked again, never trusted

@@ -23,6 +23,10 @@ from mubiao.numbers import TOLERANCE
 if TYPE_CHECKING:
     import duckdb
 
+#: The paces whose projection (the value at the deadline at the recent records' pace) means something: a way
+#: that runs evenly over the plan. Work done once (`none`, `step`) or by the season (`profile`) is not projected.
+PROJECTED = (Pace.LINEAR, Pace.QUARTERLY)
+
 #: How many of a row's latest records set the pace of its projection.
 PROJECTION_RECORDS = 3
 
@@ -319,9 +323,9 @@ def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
     value x, target, baseline and expected value (docs/contract.md §4)."""
     inds = plan.indicators
     decrease = np.array([ind.direction is Direction.DECREASE for ind in inds] or [False])[rows.indicator]
-    step = np.array([ind.pace is Pace.STEP for ind in inds] or [False])[rows.indicator]
+    step = np.array([ind.pace in (Pace.STEP, Pace.NONE) for ind in inds] or [False])[rows.indicator]
     is_count = np.array([ind.kind is Kind.COUNT for ind in inds] or [False])[rows.indicator]
-    linear = np.array([ind.pace is Pace.LINEAR for ind in inds] or [False])[rows.indicator]
+    linear = np.array([ind.pace in PROJECTED for ind in inds] or [False])[rows.indicator]
     deadline = np.array([ind.deadline for ind in inds] or [as_of], dtype="datetime64[D]")[rows.indicator]
     today = np.datetime64(as_of, "D")
 

@@ -437,7 +437,7 @@ def compute_gaps(
         wanted = None if indicators is None else set(indicators)
         positions = [i for i, ind in enumerate(plan.indicators) if wanted is None or ind.id in wanted]
         chosen = [plan.indicators[i] for i in positions]
-        linear = any(ind.pace is Pace.LINEAR and ind.scope is Scope.COUNTY for ind in chosen)
+        linear = any(ind.pace in engine.PROJECTED and ind.scope is Scope.COUNTY for ind in chosen)
         before = [m for m in range(month - engine.PROJECTION_RECORDS + 1, month)
                   if m >= month_number(plan.first_month)] if linear else []
         latest = engine.latest(connection, positions, month, before[::-1])
@@ -688,7 +688,8 @@ def _rolled_rows(connection, plan: Plan, layout: _Layout, wholes: _Wholes, lates
             target[n], baseline[n] = of_regions[ind.id][areas[area - 1]]
             expected[n] = baseline[n] + _county_fraction(plan, ind, as_of) * (target[n] - baseline[n])
         else:
-            expected[n] = expected_at(_points(ind, plan.start, baseline[n], target[n]), ind.pace, as_of)
+            expected[n] = expected_at(*paced_points(_points(ind, plan.start, baseline[n], target[n]), ind),
+                                      as_of)
 
     def figures(moment: int | None = None) -> engine.Figures:
         return engine.rolled_up(connection, layout.chosen, layout.positions, wholes.area, wholes.block,
@@ -746,6 +747,46 @@ def _points(ind: Indicator, start: dt.date, baseline: float, target: float) -> l
     return [(start, baseline), *((m.date, m.target) for m in ind.milestones), (ind.deadline, target)]
 
 
+def paced_points(points: list[tuple[dt.date, float]], ind: Indicator) -> tuple[list[tuple[dt.date, float]], Pace]:
+    """The points an indicator's expected value moves along, and how it moves between them (linear or step), for
+    its pace (docs/plan-format.md "Pace"): `points` are (start, baseline), the milestones and (deadline, target).
+
+    - `none`: as `step`, only the milestones and the deadline ask for anything;
+    - `quarterly`: the linear way (through the milestones), asked for at each quarter's end: a step at 3-31,
+      6-30, 9-30, 12-31 (and the milestones and the deadline);
+    - `profile`: the plan's cumulative share at each month's end, linear in between; a milestone on a date
+      replaces the share there."""
+    if ind.pace is Pace.NONE:
+        return points, Pace.STEP
+    start, deadline = points[0][0], points[-1][0]
+    if ind.pace is Pace.QUARTERLY:
+        quarters = [end for end in month_ends_between(start, deadline) if end.month % 3 == 0]
+        asked = dict((day, expected_at(points, Pace.LINEAR, day)) for day in quarters)
+        asked.update(points[1:])  # the milestones and the deadline are asked for on their own dates
+        return [points[0], *sorted(asked.items())], Pace.STEP
+    if ind.pace is Pace.PROFILE and ind.profile:
+        baseline, target = points[0][1], points[-1][1]
+        ends = month_ends_between(start, deadline)
+        shares = dict((day, baseline + share / 100 * (target - baseline)) for day, share in zip(ends, ind.profile))
+        shares.update(points[1:])
+        return [points[0], *sorted(shares.items())], Pace.LINEAR
+    return points, Pace.STEP if ind.pace is Pace.STEP else Pace.LINEAR
+
+
+def month_ends_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The last day of each month after `start` up to `end` (the month of `end` included, at its last day or at
+    `end` if that is earlier)."""
+    import calendar
+
+    days, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        if last > start:
+            days.append(min(last, end))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return days
+
+
 def expected_at(points: Sequence[tuple[dt.date, float]], pace: Pace, day: dt.date) -> float:
     """The expected value at `day` along `points` (docs/contract.md §4): linear interpolation by calendar day
     between the points around it (before the first: its value; after the last: its value), or for step pace the
@@ -772,7 +813,7 @@ def _county_fraction(plan: Plan, ind: Indicator, as_of: dt.date) -> float:
     else:
         points = [(plan.start, 0.0), *((m.date, (m.target - ind.baseline) / span) for m in ind.milestones),
                   (ind.deadline, 1.0)]
-    return expected_at(points, ind.pace, as_of)
+    return expected_at(*paced_points(points, ind), as_of)
 
 
 def _in_plan_order(plan: Plan, layout: _Layout, wholes: _Wholes, rolled, county) -> GapTable:

@@ -556,6 +556,34 @@ class _IndicatorRules:
         self.direction()
         self.allocation_sum()
         self.summary_template()
+        self.profile()
+
+    def profile(self) -> None:
+        """P221: `pace = "profile"` needs one cumulative share per month from the plan's start to the deadline,
+        never falling, ending at 100; a profile without that pace is ignored."""
+        pace, shares = self.ind.get("pace"), self.ind.get("profile")
+        if shares is None:
+            if pace == "profile":
+                self.add("P221", "pace", "pace = \"profile\" 需要 profile:从计划开始起每月月底的累计比例(%),"
+                                         "如 profile = [0, 0, 10, …, 100]")
+            return
+        if pace != "profile":
+            self.add("P221", "profile", "profile 只在 pace = \"profile\" 时使用;请写 pace = \"profile\" 或删去 profile")
+            return
+        if not isinstance(shares, list) or not all(_number(share) is not None for share in shares):
+            return  # (the schema's finding)
+        start, deadline = self.plan.start, self.deadline
+        if start is None or deadline is None:
+            return
+        months = (deadline.year - start.year) * 12 + deadline.month - start.month + 1
+        values = [float(share) for share in shares]
+        if len(values) != months:
+            self.add("P221", "profile", f"profile 有 {len(values)} 项,从计划开始到期限 {deadline} 共 {months} 个月,"
+                                        "每月一项")
+        elif any(later < earlier - TOLERANCE for earlier, later in zip(values, values[1:])):
+            self.add("P221", "profile", "profile 是累计比例,不能后面的月份比前面小")
+        elif abs(values[-1] - 100) > TOLERANCE:
+            self.add("P221", "profile", f"profile 最后一项(期限所在的月)应为 100,这里是 {format_number(values[-1])}")
 
     def owner(self) -> None:
         self.plan.owner_ref(self.path, self.ind)

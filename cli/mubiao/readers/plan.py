@@ -145,4 +145,5 @@ def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) 
         scale=float(ind["scale"]) if "scale" in ind else None,
         counties=tuple(counties) if counties is not None else None,
         summary=ind.get("summary"),
+        profile=tuple(float(share) for share in ind.get("profile", ())),
     )
