@@ -69,6 +69,13 @@ def test_the_sample_report_matches_its_golden_markdown_and_json(cli, tmp_path, g
     golden("report-jinhua-2021-2021-12.json", (tmp_path / "gaps.json").read_text(encoding="utf-8"))
 
 
+def test_a_report_to_stdout_is_refused_and_writes_no_folder_named_dash(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("report", *PLAN, "--root", REPO, "-o", "-")
+    assert result.exit_code == 2 and "标准输出" in result.output
+    assert not (tmp_path / "-").exists() and not (REPO / "-").exists()
+
+
 def test_the_june_report_matches_its_golden_markdown(cli, tmp_path, golden):
     """Mid-year, where 序时进度 matters: the since-last-month part, the worst first, the follow-up by pace."""
     assert cli("report", "--plan", "jinhua-2021", "--as-of", "2021-06", "--root", REPO, "-o", tmp_path).exit_code == 0

@@ -63,6 +63,11 @@ def report(
 
     workspace = workspace_root(root)
     if output is not None:
+        if str(output) == "-":  # (the other commands' stdout): a report is a folder of files
+            from mubiao.errors import WorkspaceError
+
+            raise WorkspaceError("mubiao report 写出的是一个文件夹(四个文件),不能输出到标准输出(-o -)",
+                                 hint="用 -o <文件夹>,或不加 -o 写到 reports/ 下;只要文字版可用 mubiao gaps --format md")
         output_path(workspace, output)  # refused before any work
     result = open_report(workspace, plan, as_of, reading=partial(console.progress, "读取进度文件"), area=area,
                          strict=strict, since="previous" if since in (None, "上月", "previous") else since,
