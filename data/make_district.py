@@ -351,7 +351,8 @@ def validate(plan, data: dict[tuple[str, str], dict[int, Rec]]) -> None:
 def render(plan) -> dict[Path, bytes]:
     data = series(plan)
     validate(plan, data)
-    header = list(headers(plan))
+    # the form as mubiao wrote it in 2022, before 存在问题 and 下步措施 (the townships' returns are on that form)
+    header = [h for h in headers(plan) if h not in ("存在问题", "下步措施")]
     names = {c.id: c.name for c in plan.counties} | {CITY: plan.levels.own}
     areas = [c.id for c in plan.counties] + [CITY]
     sent = {cid: {m for m in MONTHS if (cid, m) not in NOT_SENT} for cid in areas}

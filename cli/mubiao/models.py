@@ -43,6 +43,13 @@ class Pace(str, Enum):
     PROFILE = "profile"  # the plan's cumulative share for each month (seasonal work: `profile = [...]`)
 
 
+class Form(str, Enum):
+    """What a target asks (docs/plan-format.md "Target forms")."""
+
+    REACH = "reach"  # reach T from the baseline, on the way the pace sets (the contract's §4)
+    KEEP = "keep"  # hold at T or beyond the whole time (不低于 / 保持 / 不超过): T may be where the figure stands
+
+
 class Scope(str, Enum):
     COUNTY = "county"  # every county reports
     CITY = "city"  # reported once, by `city`
@@ -176,6 +183,7 @@ class Indicator:
     deadline: dt.date
     direction: Direction = Direction.INCREASE
     pace: Pace = Pace.LINEAR
+    form: Form = Form.REACH
     unit: str | None = None
     owner: str | None = None
     """Owner id: the indicator's own, else its goal's; None when neither gives one."""

@@ -67,6 +67,8 @@ INDICATOR = _table(
             "累计比例(季节性工作)。",
             enum=["linear", "step", "none", "quarterly", "profile"],
         ),
+        "form": _string("扩展:目标的形式:reach 从基期值达到目标(默认);keep 始终保持在目标或更好(不低于、不超过、保持),"
+                        "目标可以等于或低于现有水平(level 和 ratio)。", enum=["reach", "keep"]),
         "profile": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100},
                     "description": "扩展:pace = \"profile\" 时,从计划开始起每月月底应完成的累计比例(%),"
                                    "最后一项为期限所在的月,应为 100。"},

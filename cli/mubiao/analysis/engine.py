@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 
-from mubiao.models import CITY, WORST_FIRST, Direction, Indicator, Kind, Pace, Plan, Status
+from mubiao.models import CITY, WORST_FIRST, Direction, Form, Indicator, Kind, Pace, Plan, Status
 from mubiao.numbers import TOLERANCE
 
 if TYPE_CHECKING:
@@ -325,19 +325,25 @@ def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
     decrease = np.array([ind.direction is Direction.DECREASE for ind in inds] or [False])[rows.indicator]
     step = np.array([ind.pace in (Pace.STEP, Pace.NONE) for ind in inds] or [False])[rows.indicator]
     is_count = np.array([ind.kind is Kind.COUNT for ind in inds] or [False])[rows.indicator]
-    linear = np.array([ind.pace in PROJECTED for ind in inds] or [False])[rows.indicator]
+    keep = np.array([ind.form is Form.KEEP for ind in inds] or [False])[rows.indicator]
+    linear = np.array([ind.pace in PROJECTED and ind.form is not Form.KEEP for ind in inds] or [False])[rows.indicator]
     deadline = np.array([ind.deadline for ind in inds] or [as_of], dtype="datetime64[D]")[rows.indicator]
     today = np.datetime64(as_of, "D")
 
     x, target, baseline, expected = rows.x, rows.target, rows.baseline, rows.expected
     has_x, has_target = ~np.isnan(x), ~np.isnan(target)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         met = has_x & has_target & np.where(decrease, x <= target + TOLERANCE, x >= target - TOLERANCE)
         span = target - baseline
         flat = has_target & (np.abs(span) <= TOLERANCE)
         progress = np.where(flat, np.where(met, 1.0, 0.0), (x - baseline) / span)
         progress = np.where(has_x & has_target, progress, np.nan)
         expected_progress = np.where(flat, 1.0, (expected - baseline) / span)
+        # a target to keep (form = "keep") is asked for all the time: progress is the share of it held
+        held = np.where(decrease, target / x, x / target)
+        progress = np.where(keep & has_x & has_target, np.where(met, 1.0, np.clip(held, 0.0, 1.0)), progress)
+        expected_progress = np.where(keep, 1.0, expected_progress)
+        expected = np.where(keep, target, expected)
         shortfall = 100.0 * (expected_progress - progress)
         remaining = np.where(met, 0.0, np.abs(target - x))
     thresholds = plan.status

@@ -682,6 +682,11 @@ class _IndicatorRules:
         return after < before - TOLERANCE if not self.decrease else after > before + TOLERANCE
 
     def direction(self) -> None:
+        if self.ind.get("form") == "keep":  # a floor (不低于50%) or a standard to hold: it may stand there already
+            if self.kind not in ("level", "ratio"):
+                self.add("P222", "form", f"form = \"keep\"(保持、不低于、不超过)只用于 level 和 ratio 指标,这里是 {self.kind};"
+                                         "累计数和节点任务请删去 form")
+            return
         if self.kind == "milestone" or self.target is None or self.baseline is None:
             return
         if self.moves_away(self.baseline, self.target) or abs(self.target - self.baseline) <= TOLERANCE:
@@ -690,7 +695,8 @@ class _IndicatorRules:
             self.add(
                 "P205",
                 "target",
-                f"目标 {format_number(self.target)} 不{word}基期值 {format_number(self.baseline)};检查 target/baseline,{fix}",
+                f"目标 {format_number(self.target)} 不{word}基期值 {format_number(self.baseline)};检查 target/baseline,{fix};"
+                f"要求保持在目标以上(不低于、保持)的,写 form = \"keep\"",
             )
 
     def allocation_sum(self) -> None:

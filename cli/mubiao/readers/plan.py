@@ -11,6 +11,7 @@ from mubiao.errors import PlanError
 from mubiao.models import (
     County,
     Direction,
+    Form,
     Goal,
     Indicator,
     Kind,
@@ -134,6 +135,7 @@ def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) 
         deadline=ind.get("deadline", plan["end"]),
         direction=Direction(ind.get("direction", "increase")),
         pace=Pace(ind["pace"]) if "pace" in ind else _DEFAULT_PACE[kind],
+        form=Form(ind.get("form", "reach")),
         unit=ind.get("unit"),
         owner=ind.get("owner", goal.get("owner")),
         scope=Scope(ind.get("scope", "county")),
