@@ -228,6 +228,8 @@ class ReportLabels:
     follow_up_owners: str
     follow_up_areas: str
     no_follow_up: str
+    no_owner: str
+    """The group of 下一步要求 whose items name no owner."""
     overview_sentence: str
     """`{total}` indicators, then `{parts}`: each status with its count, joined."""
     status_count: str
@@ -275,7 +277,7 @@ REPORT_ZH = ReportLabels(
     overview="一、总体情况", lagging="二、滞后与未完成指标", counties="三、各县(市、区)完成情况与排名",
     owners="四、分处室情况", completeness="五、报送情况", full_table="七、全部指标明细",
     follow_up="六、下一步要求", follow_up_owners="(一)各责任处室", follow_up_areas="(二)各县(市、区)",
-    no_follow_up="本月没有需要督办的事项。",
+    no_follow_up="本月没有需要督办的事项。", no_owner="未明确责任处室",
     overview_sentence="全市共 {total} 项指标:{parts}。", status_count="{status} {count} 项",
     no_lagging="本月没有滞后或未完成的指标。", counties_lagging="全市未滞后、部分县滞后或未完成的指标",
     lagging_counties="滞后的县:", notes="各地说明:",
@@ -298,7 +300,7 @@ REPORT_EN = ReportLabels(
     overview="1. Overview", lagging="2. Indicators behind or missed", counties="3. Counties and their rank",
     owners="4. By owner", completeness="5. Who has reported", full_table="7. All rows",
     follow_up="6. What must be done next", follow_up_owners="By owner", follow_up_areas="By county",
-    no_follow_up="Nothing to follow up this month.",
+    no_follow_up="Nothing to follow up this month.", no_owner="No owner named",
     overview_sentence="{total} indicators for the city: {parts}.", status_count="{count} {status}",
     no_lagging="No indicator is behind or missed this month.",
     counties_lagging="Not behind for the city, with counties behind or missed", lagging_counties="Counties behind: ",
@@ -339,7 +341,7 @@ def report_words(plan: Plan, area: str | None) -> tuple[Labels, ReportLabels]:
 
 
 #: The report's words about the areas it ranks and lists (not about who reports).
-_RANKED_REPORT_WORDS = ("counties", "grid_note", "chart_counties")
+_RANKED_REPORT_WORDS = ("counties", "grid_note", "chart_counties", "follow_up_areas")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ MEASURE_LABELS = ("下步措施", "下一步措施", "下步打算", "下一步�
 _LABEL = re.compile("(?:^|(?<=[；;。\n]))\\s*(" + "|".join(sorted(PROBLEM_LABELS + MEASURE_LABELS, key=len,
                                                                  reverse=True)) + ")\\s*[:：]\\s*")
 _ENDS = " ；;。，,\n"
+#: What people write in a column that has nothing to say: read as blank, never as a cause ("原因：无").
+NOTHING = frozenset({"无", "暂无", "没有", "无问题", "无。", "暂无。", "/", "-", "—", "——"})
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def joined(progress: str | None, problem: str | None, measure: str | None) -> st
     part that is blank left out; None when all are."""
     parts = [(progress or "").strip()]
     for label, text in ((PROBLEM_LABELS[0], problem), (MEASURE_LABELS[0], measure)):
-        if text and text.strip():
+        if text and text.strip() and text.strip() not in NOTHING:
             parts.append(f"{label}：{text.strip()}")
     text = "；".join(part.rstrip(_ENDS) if index < len(parts) - 1 else part
                     for index, part in enumerate(parts) if part)
@@ -54,5 +56,7 @@ def split(note: str) -> NoteParts:
         end = found[index + 1].start() if index + 1 < len(found) else len(note)
         text = note[match.end():end].strip().rstrip(_ENDS)
         key = "problem" if match.group(1) in PROBLEM_LABELS else "measure"
+        if text in NOTHING:
+            continue
         parts[key] = "；".join(p for p in (parts[key], text) if p)
     return NoteParts(**parts)

@@ -96,16 +96,17 @@ def test_the_first_screen_says_what_leadership_must_look_at(cli, tmp_path):
 
 def test_the_follow_up_names_who_must_do_what_by_when(cli, tmp_path):
     """六、下一步要求: each owner's items with the areas short and what they still need; each area's items with
-    their owner; the deadline, or 已逾期 once it has passed (issue 22, part 3)."""
+    their owner; the deadline, 到期未完成 on it and 已逾期 after it (issue 22, part 3)."""
     assert cli("report", *PLAN, "--root", REPO, "-o", tmp_path).exit_code == 0
     text = (tmp_path / "report.md").read_text(encoding="utf-8")
     part = text[text.index("## 六、下一步要求"):text.index("## 七、全部指标明细")]
     owners, areas = part.split("### （二）各县（市、区）")
-    assert ("2. 新建乡镇（街道）示范型居家养老服务中心：全市还需 1 家，已逾期（期限 2021-12-31）；东阳市还需 1 家、"
+    # on the deadline day what is not done is 到期未完成 (after it: 已逾期)
+    assert ("2. 新建乡镇（街道）示范型居家养老服务中心：全市还需 1 家，到期未完成（期限 2021-12-31）；东阳市还需 1 家、"
             "磐安县还需 1 家。") in owners
-    assert "1. 特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县尚未完成，已逾期（期限 2021-12-31）。" in owners
+    assert "1. 特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县到期未完成（期限 2021-12-31）。" in owners
     panan = areas[areas.index("**磐安县**"):]
-    assert "困难老年人家庭适老化改造（养老服务处）：还需 26 户，已逾期（期限 2021-12-31）。" in panan
+    assert "困难老年人家庭适老化改造（养老服务处）：还需 26 户，到期未完成（期限 2021-12-31）。" in panan
     assert "**金华开发区**" not in areas  # it is missing a report, not behind: 五、报送情况 says so
 
 
@@ -144,9 +145,9 @@ def test_duban_writes_one_numbered_notice_per_owner_and_area(cli, tmp_path):
     assert [p.stem for p in notices][:2] == ["督办单-01-社会救助处", "督办单-02-养老服务处"]
     assert len(notices) == len(list((tmp_path / "督办单").glob("*.docx"))) == 14
     first = notices[0].read_text(encoding="utf-8")
-    assert first.startswith("# 督办单〔2021〕1号\n\n社会救助处：\n")
+    assert first.startswith("# 督办单〔2021〕第12期-1号\n\n社会救助处：\n")  # numbered by the report: unique in a year
     assert "《2021年全市民政工作要点推进情况通报（2021年12月）》（第12期）" in first
-    assert "1.特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县尚未完成" in first
+    assert "1.特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县到期未完成" in first
     panan = next(p for p in notices if p.stem.endswith("磐安县民政局")).read_text(encoding="utf-8")
     assert "磐安县民政局：" in panan and "困难老年人家庭适老化改造（养老服务处）：还需 26 户" in panan
     assert not any(p.stem.endswith("金华开发区民政局") for p in notices)  # no bureau of its own, and not behind
@@ -214,3 +215,36 @@ def test_a_progress_bar_shows_on_a_terminal_and_not_when_piped(workspace, cli, t
     assert cli("report", *PLAN, "--root", workspace, "-o", tmp_path / "tty").exit_code == 0
     drawn = terminal.file.getvalue()
     assert "读取进度文件" in drawn and "生成月度通报" in drawn
+
+
+def test_a_province_counts_the_units_that_stopped_reporting_not_their_regions_again(cli, tmp_path):
+    """白水县 sent nothing in June: its 4 rows became stale; its city 白沙市's rolled-up rows with them are not 4
+    more, and the follow-up goes to the cities, each once."""
+    assert cli("report", "--plan", "dongjiang-2024", "--root", REPO, "-o", tmp_path).exit_code == 0
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "白水县本月有 4 项未报、沿用以前的数据" in text and "白沙市、白水县本月" not in text
+    areas = text[text.index("### （二）"):text.index("## 七、")]
+    assert areas.startswith("### （二）各市") and "**云溪县**" not in areas
+
+
+def test_items_with_no_owner_are_followed_up_under_their_own_heading(tmp_path, cli):
+    shutil.copytree(REPO / "targets", tmp_path / "targets")
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    plan = tmp_path / "targets" / "jinhua-2021.toml"
+    text = plan.read_text(encoding="utf-8").replace('owner = "shiwu"\n', "")
+    plan.write_text(text, encoding="utf-8")
+    assert cli("report", *PLAN, "--root", tmp_path, "-o", tmp_path / "o", "--duban").exit_code == 0
+    report = (tmp_path / "o" / "report.md").read_text(encoding="utf-8")
+    part = report[report.index("## 六、"):report.index("## 七、")]
+    assert "**未明确责任处室**" in part and "编制2035年金华市区殡葬设施布局建设规划" in part
+    assert not list((tmp_path / "o" / "督办单").glob("*未明确*"))  # nobody to address a notice to
+
+
+def test_duban_numbers_differ_by_month_and_a_rerun_leaves_no_old_notice(cli, tmp_path):
+    assert cli("report", *PLAN, "--root", REPO, "--as-of", "2021-06", "-o", tmp_path, "--duban").exit_code == 0
+    first = sorted((tmp_path / "督办单").glob("*.md"))[0].read_text(encoding="utf-8")
+    assert first.startswith("# 督办单〔2021〕6月-1号")  # June's first notice: not December's number
+    assert cli("report", *PLAN, "--root", REPO, "--as-of", "2021-12", "-o", tmp_path, "--duban").exit_code == 0
+    december = {p.name for p in (tmp_path / "督办单").iterdir()}
+    assert len(december) == 28 and all("12月-" in (tmp_path / "督办单" / name).read_text(encoding="utf-8")
+                                         for name in december if name.endswith(".md"))

@@ -129,7 +129,7 @@ def test_a_duban_notice_converts_with_libreoffice(tmp_path, cli):
     source = tmp_path / "督办单" / "督办单-01-社会救助处.docx"
     pdf = _to_pdf(source)
     text = re.sub(r"\s+", "", _run(_program("pdftotext"), "-enc", "UTF-8", str(pdf), "-"))
-    for words in ("督办单〔2021〕1号", "社会救助处：", "特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县尚未完成",
+    for words in ("督办单〔2021〕12月-1号", "社会救助处：", "特困人员基本生活标准城乡一体化：婺城区、永康市、磐安县到期未完成",
                   "金华市民政局", "—1—"):
         assert words in text, words
     assert "(A4)" in _run(_program("pdfinfo"), str(pdf))

@@ -61,6 +61,8 @@ class Changes:
     """(area id or None, indicator id) → the row then and now, for the rows of both months."""
     ranks: Mapping[str, tuple[int | None, int | None]]
     """Area id → its scoreboard rank then and now."""
+    regions: frozenset[str] = frozenset()
+    """The plan's regions (areas rolled up from others): they report nothing, so they never stop reporting."""
 
     def fell_behind(self, whole: bool) -> tuple[RowChange, ...]:
         """The rows fallen behind: the whole's (`whole`; an indicator's own row) or the areas'."""
@@ -70,8 +72,10 @@ class Changes:
         return tuple(c for c in self.rows.values() if c.recovered and (c.now.county == self.area) == whole)
 
     def became_stale(self) -> tuple[RowChange, ...]:
-        """The areas' rows whose figure is now an older month's and was not (an area that stopped reporting)."""
-        return tuple(c for c in self.rows.values() if c.became_stale and c.now.county != self.area)
+        """The units' rows whose figure is now an older month's and was not (a unit that stopped reporting; a
+        region's rolled-up row that turns stale with it is not counted again)."""
+        return tuple(c for c in self.rows.values()
+                     if c.became_stale and c.now.county != self.area and c.now.county not in self.regions)
 
     def moves(self) -> "Moves":
         """What a sentence of the changes says: the whole's rows missed at their deadline, fallen behind and
@@ -113,7 +117,7 @@ def changes(gaps: "Gaps") -> Changes | None:
             if (key := (row.county, row.indicator)) in then}
     ranks_then = {score.county: score.rank for score in scoreboard(before)}
     ranks = {score.county: (ranks_then.get(score.county), score.rank) for score in scoreboard(gaps)}
-    return Changes(before.period, gaps.area, rows, ranks)
+    return Changes(before.period, gaps.area, rows, ranks, frozenset(region.id for region in gaps.plan.regions))
 
 
 def arrow(move: int | None) -> str:

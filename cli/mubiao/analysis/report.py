@@ -64,15 +64,17 @@ class FollowUp:
     """For an owner, the areas missed or behind on it (worst first); empty for an area's item."""
     by: dt.date | None
     """When the next figure is due: the indicator's next milestone after the as-of date, else its deadline; None
-    when the deadline has passed (逾期)."""
+    from the deadline day on (到期未完成, then 逾期)."""
 
 
 @dataclass(frozen=True)
 class FollowUps:
     """下一步要求: the items behind or missed, for each owner (处室) and for each area, both in plan order."""
 
-    owners: tuple[tuple[str, tuple[FollowUp, ...]], ...] = ()
+    owners: tuple[tuple[str | None, tuple[FollowUp, ...]], ...] = ()
+    """Owner id (None: the items no owner is named for, last) → its items."""
     areas: tuple[tuple[str, tuple[FollowUp, ...]], ...] = ()
+    """The areas directly within the report's whole (a province's: its cities) → their items."""
 
 
 @dataclass(frozen=True)
@@ -175,25 +177,26 @@ def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
 
 
 def _follow_ups(gaps: Gaps, items: list[Lagging]) -> FollowUps:
-    """Each lagging indicator for its owner (with its areas behind) and for each area behind on it."""
+    """Each lagging indicator for its owner (with its areas behind; no owner: a group of its own) and for each
+    area directly within the whole that is behind on it (a province's city, not also its county)."""
     plan = gaps.plan
     by = {ind.id: _next_date(ind, gaps.as_of) for ind in plan.indicators}
     order = {ind.id: n for n, ind in enumerate(plan.indicators)}
     items = sorted(items, key=lambda item: order[item.row.indicator])
-    owners: dict[str, list[FollowUp]] = {}
+    owners: dict[str | None, list[FollowUp]] = {}
     areas: dict[str, list[FollowUp]] = {}
     for item in items:
-        if item.row.owner is not None:
-            owners.setdefault(item.row.owner, []).append(FollowUp(item.row, item.counties, by[item.row.indicator]))
+        owners.setdefault(item.row.owner, []).append(FollowUp(item.row, item.counties, by[item.row.indicator]))
         for row in item.counties:
-            areas.setdefault(row.county, []).append(FollowUp(row, (), by[row.indicator]))
-    owner_order = [owner.id for owner in plan.owners]
+            if gaps.directly_within(row.county):
+                areas.setdefault(row.county, []).append(FollowUp(row, (), by[row.indicator]))
+    owner_order = [owner.id for owner in plan.owners if owner.id in owners] + [o for o in owners if o is None]
     area_order = [area.id for area in plan.areas]
     return FollowUps(tuple((o, tuple(owners[o])) for o in owner_order if o in owners),
                      tuple((a, tuple(areas[a])) for a in area_order if a in areas))
 
 
 def _next_date(ind, as_of: dt.date) -> dt.date | None:
-    """The indicator's next milestone after `as_of`, else its deadline; None once the deadline has passed."""
+    """The indicator's next milestone after `as_of`, else its deadline; None from the deadline day on (due)."""
     coming = [m.date for m in ind.milestones if m.date > as_of]
     return min(coming) if coming else ind.deadline if ind.deadline > as_of else None

@@ -92,8 +92,8 @@ class Summary:
     def sections(self) -> tuple[Section, ...]:
         """The parts of 一: each goal under its title, or, where the plan has themes, each theme where its first
         goal (or indicator) comes, holding its goals' facts and the indicators it takes from other goals. A
-        theme's heading is its `title` when nothing under it fell short, else its `plain` words (else its first
-        goal's title): a heading that says 持续提升 has to be true."""
+        theme's heading is its `title` when nothing under it fell short, else its `plain` words (else the title
+        of its first goal, or of its first indicator's goal): a heading that says 持续提升 has to be true."""
         themes = self.plan.themes
         if not themes:
             return tuple(Section(goal.goal.title, goal.facts) for goal in self.goals)
@@ -114,7 +114,8 @@ class Summary:
                 continue
             theme, held = themes[key], tuple(facts[key])
             short = any(fact.unmet or fact.short_counties for fact in held)
-            first = next((titles[g] for g in theme.goals if g in titles), theme.title)
+            first = next((titles[g] for g in theme.goals if g in titles),  # else the goal of its first item
+                         next((titles[f.indicator.goal] for f in held if f.indicator.goal in titles), theme.title))
             sections.append(Section((theme.plain or first) if short else theme.title, held))
         return tuple(sections)
 

@@ -389,6 +389,9 @@ class _PlanRules:
         what = {"goals": "任务", "indicators": "指标"}
         taken: dict[str, int] = {}
         for t, theme in _tables(self.data.get("themes")):
+            if not theme.get("goals") and not theme.get("indicators"):
+                self.report.add("P220", ("themes", t), f"[[themes]] “{_shown(str(theme.get('title', '')))}”没有归入任何"
+                                                      "任务或指标;请写 goals = [...] 或 indicators = [...],或删去这一部分")
             for key in ("goals", "indicators"):
                 items = theme.get(key)
                 for n, item in enumerate(items if isinstance(items, list) else []):

@@ -45,14 +45,17 @@ def report(
 ) -> None:
     """月度通报:一次写出 report.html(可打印、可转发,无需联网)、report.md、gaps.xlsx 和 gaps.json。
 
-    内容:总体情况(与上月相比的变化,或 --since 指定的月份)、滞后与未完成指标(含责任处室、各县数字和说明)、各县完成情况与排名、分处室情况、
-    报送情况和全部指标明细。同样的输入写出同样的文件;不会写进 targets/ 或 data/。
+    内容:总体情况(需重点关注的事项,与上月相比的变化,或 --since 指定的月份)、滞后与未完成指标(含责任处室、各县数字和说明)、
+    各县完成情况与排名、分处室情况、报送情况、下一步要求(按处室和按县,还差多少、何时到期)和全部指标明细。--duban
+    另为每个处室和县写一份督办单。同样的输入写出同样的文件;不会写进 targets/ 或 data/。
 
     示例:
 
         mubiao report --plan jinhua-2021        # 截至最新月份,写到 reports/ 下
 
         mubiao report --plan jinhua-2021 --as-of 2021-06 -o 通报/6月
+
+        mubiao report --plan jinhua-2021 --issue 12 --duban   # 第12期,并写出督办单
     """
     from functools import partial
 
@@ -86,9 +89,19 @@ def report(
         notices = notice_files(result)
     with locked(folder):  # another report into this folder waits: the four files are always one run's
         write_all_atomic({folder / name: data for name, data in (files | notices).items()})  # all, or none
+        if duban:  # an earlier run's notices that this one did not write again (a month with fewer) go
+            from mubiao.render.duban import FOLDER
+
+            for old in sorted((folder / FOLDER).glob(f"{FOLDER}-*")):
+                if old.suffix in (".md", ".docx") and f"{FOLDER}/{old.name}" not in notices:
+                    old.unlink()
     console.emit(f"已写入 {folder}/:{'、'.join(REPORT_FILES)}\n")
     if duban:
-        console.emit(f"督办单 {len(notices) // 2} 份(Word 和 Markdown)写入 {folder}/督办单/\n" if notices else
-                     "本月没有需要督办的事项,未写督办单\n")
+        if notices:
+            console.emit(f"督办单 {len(notices) // 2} 份(Word 和 Markdown)写入 {folder}/督办单/\n")
+        elif result.plan.language == "en":
+            console.emit("督办单是中文公文格式,英文计划不写督办单(下一步要求见 report.md)\n")
+        else:
+            console.emit("本月没有需要督办的事项,未写督办单\n")
     problems = console.read_problems(result.gaps.problems)  # (五、报送情况 lists them too)
     raise typer.Exit(ExitCode.FINDINGS if problems or result.gaps.fails(fail_on) else ExitCode.OK)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mubiao.render.draft import Draft, Paragraph, Span
-from mubiao.render.summary import has_bureau, punctuated, render_md
+from mubiao.render.summary import bureau_of, punctuated, render_md
 
 if TYPE_CHECKING:
     from mubiao.analysis.report import Report
@@ -36,29 +36,28 @@ class Notice:
 
 
 def notices(report: "Report") -> tuple[Notice, ...]:
-    """The notices of a report: each owner with items first (plan order), then each area; numbered from 1."""
+    """The notices of a report: each owner with items first (plan order), then each area, numbered from 1 within
+    the report and named by it: `督办单〔2021〕第12期-3号` (numbered report) or `督办单〔2021〕12月-3号` (by its data
+    month), so no two notices of a year share a number. Items that name no owner have nobody to send a notice to:
+    they stay in the report's 下一步要求."""
     from mubiao.labels import report_words
-    from mubiao.render.gaps import owner_name
-    from mubiao.render.report_md import follow_up_area_line, follow_up_owner_line, report_title
+    from mubiao.render.report_md import follow_up_groups, report_title
 
     plan = report.plan
     words, sections = report_words(plan, report.gaps.area)
     source = f"《{report_title(report, sections)}》" + (f"(第{report.issue}期)" if report.issue else "")
     day = report.as_of
-    found = []
-    for owner, items in report.follow_ups.owners:
-        found.append((owner_name(plan, owner), [follow_up_owner_line(report, item, words) for item in items]))
-    for area, items in report.follow_ups.areas:
-        name = plan.area_name(area)
-        whom = f"{name}民政局" if has_bureau(plan, area) and not name.endswith("局") else name
-        found.append((whom, [follow_up_area_line(report, item, words) for item in items]))
+    series = f"第{report.issue}期" if report.issue else f"{int(report.gaps.period[5:])}月"
+    found = [(name if kind == "owner" else bureau_of(plan, key), lines)
+             for _, entries in follow_up_groups(report, words, sections) for kind, key, name, lines in entries
+             if key is not None]
     made = []
     for number, (whom, lines) in enumerate(found, 1):
         blocks = [Paragraph((Span(f"根据{source},截至{day.year}年{day.month}月{day.day}日,你单位以下事项滞后或未完成,"
                                   "现予督办:"),))]
         blocks += [Paragraph((Span(f"{n}.{line}"),)) for n, line in enumerate(lines, 1)]
         blocks.append(Paragraph((Span("请对照上述事项,明确责任人和完成时限,抓紧推进,并在下月报送中说明进展和存在问题。"),)))
-        draft = Draft(title=f"督办单〔{day.year}〕{number}号", blocks=tuple(blocks),
+        draft = Draft(title=f"督办单〔{day.year}〕{series}-{number}号", blocks=tuple(blocks),
                       signature=(plan.organization, f"{day.year}年{day.month}月{day.day}日"), language="zh",
                       addressee=f"{whom}:")
         made.append(Notice(number, whom, punctuated(draft)))

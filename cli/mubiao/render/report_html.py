@@ -28,9 +28,8 @@ from mubiao.render.gaps import (
     actual_target_text, area_name, counties_text, facts_text, owner_name, partial_legend, percent, reported_text,
     paced, shortfall_points,
 )
-from mubiao.render.report_md import (byline, completeness_sentence, focus_sentence, follow_up_area_line,
-                                     follow_up_owner_line, overview_sentence, problem_rows, report_title,
-                                     since_sentence)
+from mubiao.render.report_md import (byline, completeness_sentence, focus_sentence, follow_up_groups,
+                                     overview_sentence, problem_rows, report_title, since_sentence)
 
 TEMPLATE = "report/report.html.j2"
 
@@ -168,19 +167,10 @@ def report_view(report: Report) -> dict:
         "counties": _counties(report, words, sections),
         "owners": _owners(report, words),
         "completeness": _completeness(report, words, sections),
-        "follow_up": _follow_up(report, words),
+        "follow_up": follow_up_groups(report, words, sections),
         "goals": _goals(report, words),
         "footnotes": _footnotes(report, words),
     }
-
-
-def _follow_up(report: Report, words: Labels) -> dict[str, list[tuple[str, list[str]]]]:
-    """下一步要求: (owner's name, its items' lines) and (area's name, its items' lines), as the Markdown says them."""
-    follow, plan = report.follow_ups, report.plan
-    return {"owners": [(owner_name(plan, owner), [follow_up_owner_line(report, item, words) for item in items])
-                       for owner, items in follow.owners],
-            "areas": [(plan.area_name(area), [follow_up_area_line(report, item, words) for item in items])
-                      for area, items in follow.areas]}
 
 
 def _chip(status: Status, words: Labels) -> Chip:

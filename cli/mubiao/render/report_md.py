@@ -104,9 +104,10 @@ def focus_sentence(report: Report, words: Labels, most: int = 3) -> str:
     worst = [f"{item.row.name}({progress(item.row)})" for item in report.lagging[:most]]
     counted = [(score.statuses.get(Status.BEHIND, 0) + score.statuses.get(Status.MISSED, 0), score.county)
                for score in report.scores]
-    areas = [f"{plan.area_name(county)}({count} {'items' if english else '项'})"
+    areas = [f"{area_name(plan, county, words)}({count} {'items' if english else '项'})"
              for count, county in sorted(counted, key=lambda found: -found[0])[:most] if count]
-    missing = [f"{plan.area_name(gap.county)} {len(gap.indicators)}" for gap in report.gaps.completeness.every_missing]
+    missing = [f"{area_name(plan, gap.county, words)} {len(gap.indicators)} {'items' if english else '项'}"
+               for gap in report.gaps.completeness.every_missing]
     if not (worst or areas or missing):
         return ""
     if english:
@@ -116,85 +117,102 @@ def focus_sentence(report: Report, words: Labels, most: int = 3) -> str:
         return "To look at first: " + "; ".join(parts) + "."
     parts = ([f"差距最大的是{separator.join(worst)}"] if worst else []) + \
             ([f"滞后和未完成最多的是{separator.join(areas)}"] if areas else []) + \
-            ([f"{separator.join(missing)} 项未报送"] if missing else [])
+            ([f"{separator.join(missing)}未报送"] if missing else [])
     return "需重点关注:" + ";".join(parts) + "。"
 
 
-def need_text(report: Report, row, words: Labels, pace: bool = True) -> str:
-    """What a row still needs, for 下一步要求: `还需 7 家`, `还差 3 个百分点`, `尚未完成`, and with `pace` its pace
-    when it is behind it (`按序时应达 14.8 个,现为 2 个`)."""
+def need_text(report: Report, row, pace: bool = True) -> str:
+    """What a row still needs, for 下一步要求: `还需 7 家` (a count), `还差 3 个百分点`, `还差 600 元/年` (a level or
+    ratio), `尚未完成` (a task); with `pace` its pace when it is behind it (`按序时应达 14.8 个,现为 2 个`); a figure
+    of an earlier month says so (`沿用 2021-07 的数据`)."""
     english = report.plan.language == "en"
-    unit = (row.unit or "") if row.unit not in ("%", "％") else ""
     if row.kind == "milestone" or row.remaining is None:
         text = "not done" if english else "尚未完成"
     elif row.unit in ("%", "％"):
         text = (f"{display_number(row.remaining, 2)} points short" if english else
                 f"还差 {display_number(row.remaining, 2)} 个百分点")
     else:
-        amount = with_unit(display_number(row.remaining, 2), unit)
-        text = f"{amount} to go" if english else f"还需 {amount}"
+        amount = with_unit(display_number(row.remaining, 2), row.unit or "")
+        text = (f"{amount} to go" if english else f"还需 {amount}") if row.kind == "count" else \
+            (f"{amount} short" if english else f"还差 {amount}")
     if pace and row.kind != "milestone" and row.status is Status.BEHIND and row.expected is not None and paced(row):
         expected, actual = (with_unit(display_number(v, 1), row.unit or "") for v in (row.expected, row.actual or 0))
         text += f" (pace {expected}, now {actual})" if english else f"(按序时应达 {expected},现为 {actual})"
+    if row.stale and row.reported_period:
+        text += f" ({row.reported_period} figure)" if english else f"(沿用 {row.reported_period} 的数据)"
     return text
 
 
 def when_text(report: Report, item) -> str:
-    """By when an item is due: `2021-09-30 前` (its next milestone or its deadline), or `已逾期(期限 2021-12-31)`."""
-    english = report.plan.language == "en"
-    if item.by is None:
-        return f"overdue (deadline {item.row.deadline.isoformat()})" if english else \
-            f"已逾期(期限 {item.row.deadline.isoformat()})"
-    return f"by {item.by.isoformat()}" if english else f"{item.by.isoformat()} 前"
+    """By when an item is due: `2021-09-30 前` (its next milestone or its deadline); on the deadline day
+    `到期未完成(期限 2021-12-31)`, after it `已逾期(期限 …)`."""
+    english, deadline = report.plan.language == "en", item.row.deadline
+    if item.by is not None:
+        return f"by {item.by.isoformat()}" if english else f"{item.by.isoformat()} 前"
+    if deadline >= report.as_of:
+        return f"due today (deadline {deadline.isoformat()})" if english else f"到期未完成(期限 {deadline.isoformat()})"
+    return f"overdue (deadline {deadline.isoformat()})" if english else f"已逾期(期限 {deadline.isoformat()})"
+
+
+def _needed_by(report: Report, row, item, pace: bool = True) -> str:
+    """`还需 1 家,到期未完成(期限 …)`; a task is just `到期未完成(…)` (not 尚未完成 twice) or `尚未完成,9-30 前`."""
+    need, when = need_text(report, row, pace), when_text(report, item)
+    if row.kind == "milestone" and item.by is None and not row.stale:
+        return when
+    return f"{need}{', ' if report.plan.language == 'en' else ','}{when}"
 
 
 def follow_up_owner_line(report: Report, item, words: Labels) -> str:
-    """An owner's item: `新建…中心:全市还需 1 家,已逾期(期限 2021-12-31);东阳市还需 1 家、磐安县还需 1 家。`
+    """An owner's item: `新建…中心:全市还需 1 家,到期未完成(期限 2021-12-31);东阳市还需 1 家、磐安县还需 1 家。`
     (an indicator on track for the whole names only its areas behind, then when)."""
     plan, english = report.plan, report.plan.language == "en"
     comma, semicolon = (", ", "; ") if english else (",", ";")
     space = " " if english else ""
     parts = []
     if item.areas and item.row.kind == "milestone":  # a task: which areas have not done it (not 全市尚未完成)
-        names = words.list_separator.join(plan.area_name(r.county) for r in item.areas)
-        parts.append(f"{names}{space}{need_text(report, item.areas[0], words)}{comma}{when_text(report, item)}")
+        names = words.list_separator.join(area_name(plan, r.county, words) for r in item.areas)
+        parts.append(f"{names}{space}{_needed_by(report, item.areas[0], item, False)}")
     else:
         if item.row.status in LAGGING:
             whole = f"{words.city}{space}" if item.areas else ""
-            parts.append(f"{whole}{need_text(report, item.row, words)}{comma}{when_text(report, item)}")
+            parts.append(f"{whole}{_needed_by(report, item.row, item)}")
         if item.areas:
-            named = words.list_separator.join(f"{plan.area_name(r.county)}{space}{need_text(report, r, words, False)}"
+            named = words.list_separator.join(f"{area_name(plan, r.county, words)}{space}{need_text(report, r, False)}"
                                               for r in item.areas)
             parts.append(named if item.row.status in LAGGING else f"{named}{comma}{when_text(report, item)}")
     return f"{item.row.name}{': ' if english else ':'}{semicolon.join(parts)}{'.' if english else '。'}"
 
 
-def follow_up_area_line(report: Report, item, words: Labels) -> str:
-    """An area's item: `新建乡镇(街道)示范型居家养老服务中心(养老服务处):还需 1 家,已逾期(期限 2021-12-31)。`"""
+def follow_up_area_line(report: Report, item) -> str:
+    """An area's item: `新建乡镇(街道)示范型居家养老服务中心(养老服务处):还需 1 家,到期未完成(期限 2021-12-31)。`"""
     english = report.plan.language == "en"
     owner = f"({owner_name(report.plan, item.row.owner)})" if item.row.owner else ""
     if english:
-        return f"{item.row.name} {owner}: {need_text(report, item.row, words)}, {when_text(report, item)}."
-    return f"{item.row.name}{owner}:{need_text(report, item.row, words)},{when_text(report, item)}。"
+        return f"{item.row.name} {owner}: {_needed_by(report, item.row, item)}."
+    return f"{item.row.name}{owner}:{_needed_by(report, item.row, item)}。"
+
+
+def follow_up_groups(report: Report, words: Labels, sections: ReportLabels) -> list[tuple[str, list]]:
+    """下一步要求 as every format lays it out: (heading, [(kind, id, name, lines)]) for the owners (kind `owner`;
+    items with no owner named under 未明确责任处室) and then the areas (kind `area`); empty when nothing is behind."""
+    plan, follow = report.plan, report.follow_ups
+    owners = [("owner", owner, owner_name(plan, owner) if owner else sections.no_owner,
+               [follow_up_owner_line(report, item, words) for item in items]) for owner, items in follow.owners]
+    areas = [("area", area, area_name(plan, area, words), [follow_up_area_line(report, item) for item in items])
+             for area, items in follow.areas]
+    return [(heading, groups) for heading, groups in ((sections.follow_up_owners, owners),
+                                                       (sections.follow_up_areas, areas)) if groups]
 
 
 def _follow_up(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
-    follow = report.follow_ups
     lines = [f"## {sections.follow_up}", ""]
-    if not follow.owners and not follow.areas:
+    groups = follow_up_groups(report, words, sections)
+    if not groups:
         return lines + [md_cell(sections.no_follow_up), ""]
-    if follow.owners:
-        lines += [f"### {md_cell(sections.follow_up_owners)}", ""]
-        for owner, items in follow.owners:
-            lines += [f"**{md_cell(owner_name(report.plan, owner))}**", ""]
-            lines += [f"{n}. {md_cell(follow_up_owner_line(report, item, words))}" for n, item in enumerate(items, 1)]
-            lines.append("")
-    if follow.areas:
-        lines += [f"### {md_cell(sections.follow_up_areas)}", ""]
-        for area, items in follow.areas:
-            lines += [f"**{md_cell(report.plan.area_name(area))}**", ""]
-            lines += [f"{n}. {md_cell(follow_up_area_line(report, item, words))}" for n, item in enumerate(items, 1)]
-            lines.append("")
+    for heading, entries in groups:
+        lines += [f"### {md_cell(heading)}", ""]
+        for _, _, name, items in entries:
+            lines += [f"**{md_cell(name)}**", "", *(f"{n}. {md_cell(line)}" for n, line in enumerate(items, 1)), ""]
     return lines
 
 

@@ -147,7 +147,7 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
         open_ = sum(fact.row.status is not Status.MET for goal in summary.goals for fact in goal.facts)
         blocks.append(Paragraph((Span(parts.none_behind.format(count=open_) if open_ else parts.no_shortfalls),)))
     for number, fact in enumerate(shortfalls, 1):
-        values = _values(summary, fact, words) | _reported(summary, fact, words, parts)
+        values = _values(summary, fact, words) | _reported(summary, fact, words, parts, said)
         text = templates.sentence(["shortfall.j2"], values, where=f"(指标 {fact.indicator.id})")
         blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
 
@@ -191,19 +191,23 @@ def punctuated(draft: Draft) -> Draft:
 def organization_of(summary: Summary) -> str:
     """Whose draft it is: the plan's organisation for the city; for a county, the county's bureau named the
     way the seeds do (金华市民政局 → 金华市婺城区民政局)."""
-    organization = summary.plan.organization
     if summary.county is None:
-        return organization
-    plan = summary.plan
-    county = plan.area_name(summary.county)
-    if not has_bureau(plan, summary.county):  # no bureau of its own: its draft is its report, by name
+        return summary.plan.organization
+    return bureau_of(summary.plan, summary.county)
+
+
+def bureau_of(plan: "Plan", area: str) -> str:
+    """The civil-affairs bureau of an area, named the way the seeds do (金华市民政局 → 金华市婺城区民政局; a
+    province's county: 临江市云溪县民政局), or the area's name where it has no bureau of its own (金华开发区)."""
+    organization, county = plan.organization, plan.area_name(area)
+    if not has_bureau(plan, area):  # no bureau of its own: its draft is its report, by name
         return county
     if plan.regions and plan.language != "en":  # a province's county: 临江市云溪县民政局, its city: 临江市民政局
-        return "".join(plan.area_name(a) for a in reversed(plan.ancestors(summary.county))) + county + "民政局"
+        return "".join(plan.area_name(a) for a in reversed(plan.ancestors(area))) + county + "民政局"
     for suffix in ("民政局", "民政厅"):
         if organization.endswith(suffix):
             return f"{organization[:-len(suffix)]}{county}{suffix}"
-    return f"{county}{organization}" if summary.plan.language != "en" else f"{county}, {organization}"
+    return f"{county}{organization}" if plan.language != "en" else f"{county}, {organization}"
 
 
 #: Areas that report like a county but are no administrative division with a civil-affairs bureau of their own
@@ -295,25 +299,38 @@ def _names(name: str, text: str) -> bool:
 
 
 def _figures(text: str) -> set[str]:
-    """The figures a text states, dates left out (2035年, 7月1日, 2020-2035: they say when, they are no result)."""
-    return {match.group() for match in _FIGURES.finditer(text)
-            if text[match.end():match.end() + 1] not in ("年", "月", "日", "号")
-            and not (len(match.group()) == 4 and match.group()[:2] in ("19", "20"))}
+    """The figures a text states with the first character of their unit (`12条`, `8家`, `2万`), dates left out
+    (2035年, 7月1日, 2020-2035: they say when, they are no result): `完成…2个` does not repeat `惠及2万人`."""
+    found = set()
+    for match in _FIGURES.finditer(text):
+        after = text[match.end():match.end() + 1]
+        if after in ("年", "月", "日", "号") or (len(match.group()) == 4 and match.group()[:2] in ("19", "20")):
+            continue
+        found.add(match.group() + after)
+    return found
 
 
-def _reported(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels) -> dict[str, str]:
+def _reported(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels,
+              said: set[str] = frozenset()) -> dict[str, str]:
     """What the area (a county draft) or each short county (a city draft) wrote of an unmet indicator, each
     part as one clause list: `causes` (what it wrote under 存在问题, the only cause a draft gives), `progress`
-    (its 备注) and `measures` (下步措施) (mubiao/note_parts.py)."""
+    (its 备注, unless part 一 said it already: `said`) and `measures` (下步措施) (mubiao/note_parts.py). A note's
+    own semicolons become commas: the areas are what `；` separates."""
     found: dict[str, list[str]] = {"causes": [], "progress": [], "measures": []}
+    english = summary.plan.language == "en"
     for note in fact.causes:
         note_parts = split(note.text)
         for key, text in (("causes", note_parts.problem), ("progress", note_parts.progress),
                           ("measures", note_parts.measure)):
             text = text.rstrip(_END + ",;\uff0c\uff1b")
+            if key == "progress" and text and all(c.strip() in said for c in _CLAUSES.split(text) if c.strip()):
+                continue  # (part 一 has these words already: said once)
+            if text and not english:
+                text = text.replace("\uff1b", "\uff0c").replace(";", ",")
             if text:
-                if note.period != summary.gaps.period and summary.plan.language != "en":
-                    text += f"({int(note.period[5:])}月报送)"  # an older month's words, still current: dated
+                if note.period != summary.gaps.period and not english:  # an older month's words, still current
+                    year, month = int(note.period[:4]), int(note.period[5:])
+                    text += f"({'' if year == summary.as_of.year else f'{year}年'}{month}月报送)"
                 area = area_name(summary.plan, note.county, words) if summary.county is None else ""
                 found[key].append(parts.cause.format(area=area, text=text) if area else text)
     return {key: parts.causes_separator.join(texts) for key, texts in found.items()}
