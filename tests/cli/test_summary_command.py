@@ -178,3 +178,14 @@ def test_no_draft_sentence_repeats_the_figure_of_the_sentence_before(args, cli, 
             if common := figures & set(_FIGURE.findall(after)):
                 repeated.append((common, before[-30:], after[:40]))
     assert not repeated, repeated
+
+
+def test_the_district_draft_is_headed_by_seed_004s_themes_judged_by_the_figures(cli, tmp_path):
+    """婺城区's 2022 draft (the district sample) follows seed 004 part 一: its parts are the summary's themes, not the
+    plan's goal titles (重点推进…); a theme with something short is headed without the judgement."""
+    out = tmp_path / "draft.md"
+    assert cli("summary", "--root", REPO, "--plan", "wucheng-2022", "--format", "md", "-o", out).exit_code == 0
+    leads = re.findall(r"^\*\*（[一二三四五六七八九十]+）([^*]+)\*\*", out.read_text(encoding="utf-8"), re.M)
+    assert leads == ["民生兜底保障", "养老服务供给", "公益慈善事业书写全新篇章", "基层社会治理探索“四治”融合",
+                     "社会组织管理和社会工作", "专项社会服务"]
+    assert not any(lead.startswith("重点") for lead in leads)
