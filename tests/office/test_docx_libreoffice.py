@@ -133,3 +133,16 @@ def test_a_duban_notice_converts_with_libreoffice(tmp_path, cli):
                   "金华市民政局", "—1—"):
         assert words in text, words
     assert "(A4)" in _run(_program("pdfinfo"), str(pdf))
+
+
+def test_a_notice_running_onto_a_second_page_keeps_its_last_words_with_the_signature(tmp_path, cli):
+    """GB/T 9704: no page holds only the date, nor only the signature. 养老服务处's December notice runs to a second
+    page; that page has its closing sentence, the bureau and the date together."""
+    from conftest import REPO
+
+    assert cli("report", "--root", REPO, "--plan", "jinhua-2021", "-o", tmp_path, "--duban").exit_code == 0
+    pdf = _to_pdf(tmp_path / "督办单" / "督办单-02-养老服务处.docx")
+    pages = int(re.search(r"Pages:\s+(\d+)", _run(_program("pdfinfo"), str(pdf))).group(1))
+    last = re.sub(r"\s+", "", _run(_program("pdftotext"), "-f", str(pages), "-l", str(pages), "-enc", "UTF-8",
+                                   str(pdf), "-"))
+    assert "金华市民政局" in last and "2021年12月31日" in last and "请对照上述事项" in last, last

@@ -87,10 +87,14 @@ def render_docx(draft: Draft, fonts: DocumentFonts = DocumentFonts(), *, stamp: 
                 _add_run(paragraph, span.text, fonts.body)
         else:  # a new kind of block must be placed here, not dropped silently
             raise TypeError(f"render_docx cannot place a {type(block).__name__}")
+    if draft.signature and document.paragraphs:  # nor a page with only the signature: the last words go with it
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
     for number, line in enumerate(draft.signature):
         paragraph = document.add_paragraph(style=SIGNATURE_STYLE)
         if number == 0:  # one empty line between the text and the signature
             paragraph.paragraph_format.space_before = _twips(LINE_PITCH_TWIPS)
+        # the bureau and the date stay on one page (GB/T 9704: never a page that holds only the date)
+        paragraph.paragraph_format.keep_with_next = number < len(draft.signature) - 1
         _add_run(paragraph, line, fonts.body)
 
     properties = document.core_properties
