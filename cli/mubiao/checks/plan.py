@@ -385,7 +385,8 @@ class _PlanRules:
 
     def themes(self, goals: list[tuple[int, dict]], indicators: list[Any]) -> None:
         """P220 for a theme item that names no goal or indicator, or that another theme took already."""
-        known = {"goals": {g.get("id") for _, g in goals}, "indicators": set(indicators)}
+        known = {"goals": {g.get("id") for _, g in goals if isinstance(g.get("id"), str)},
+                 "indicators": {i for i in indicators if isinstance(i, str)}}  # (other ids: the schema's findings)
         what = {"goals": "任务", "indicators": "指标"}
         taken: dict[str, int] = {}
         for t, theme in _tables(self.data.get("themes")):
@@ -399,9 +400,8 @@ class _PlanRules:
                         continue
                     path: KeyPath = ("themes", t, key, n)
                     if item not in known[key]:
-                        self.report.add("P220", path, _unknown_ref(what[key], item, {str(k) for k in known[key]
-                                                                                  if isinstance(k, str)},
-                                                                   "[[goals]]"), at_value=True)
+                        self.report.add("P220", path, _unknown_ref(what[key], item, known[key], "[[goals]]"),
+                                        at_value=True)
                     elif item in taken and taken[item] != t:
                         self.report.add("P220", path, f"{what[key]} {_shown(item)} 已归入第 {taken[item] + 1} 个"
                                                       f" [[themes]],一项只能归入一个部分", at_value=True)
