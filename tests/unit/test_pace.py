@@ -53,6 +53,39 @@ def test_a_profile_asks_for_its_cumulative_share_at_each_months_end(day, value):
     assert expected(Pace.PROFILE, day, profile=AUTUMN) == pytest.approx(value)
 
 
+def test_a_quarterly_milestone_off_a_quarter_end_is_asked_for_on_its_date():
+    """A milestone of 15 on 5-15: `quarterly` asks for it from that day (the linear way would ask 14.8 at 6-30
+    only), and at 6-30 for the line's value again."""
+    points = [(START, 0.0), (D(2021, 5, 15), 15.0), (END, 40.0)]
+    ind = indicator(target=40, pace=Pace.QUARTERLY, milestones=((D(2021, 5, 15), 15),))
+    moved, how = paced_points(points, ind)
+    assert expected_at(moved, how, D(2021, 5, 14)) == pytest.approx(expected_at(points, Pace.LINEAR, MARCH))
+    assert expected_at(moved, how, D(2021, 5, 15)) == 15.0
+    assert expected_at(moved, how, JUNE) == pytest.approx(expected_at(points, Pace.LINEAR, JUNE))
+
+
+def test_a_quarterly_row_short_near_its_deadline_is_at_risk():
+    """In the last quarter a quarterly row is asked for the 9-30 value only: 30 days before the deadline, not met,
+    it is at risk (as a step), never on track until the day it is missed."""
+    quarterly = indicator(target=40, pace=Pace.QUARTERLY, per_county=40)
+    assert one(quarterly, rec("a", "2021-11", 35), as_of=D(2021, 12, 1)).status is Status.AT_RISK
+
+
+def test_the_city_row_follows_the_same_pace_as_its_counties():
+    quarterly = indicator(target=40, pace=Pace.QUARTERLY, per_county=40)
+    city = one(quarterly, rec("a", "2021-05", 10), rec("b", "2021-05", 10), rec("c", "2021-05", 10),
+               as_of=D(2021, 5, 31), county=None)
+    assert city.expected == pytest.approx(40 * 89 / 364)  # the first quarter's end, not 5-31's straight line
+    autumn = indicator(target=40, pace=Pace.PROFILE, profile=AUTUMN, per_county=40)
+    assert one(autumn, rec("a", "2021-10", 10), as_of=D(2021, 10, 31), county=None).expected == pytest.approx(24.0)
+
+
+def test_a_profile_of_a_plan_starting_on_a_months_last_day_begins_with_the_next_month():
+    start = D(2021, 1, 31)
+    ends = __import__("mubiao.analysis.gaps", fromlist=["month_ends_between"]).month_ends_between(start, END)
+    assert ends[0] == D(2021, 2, 28) and len(ends) == 11  # and P221 counts these 11
+
+
 def test_milestones_keep_working_with_each_pace():
     """A milestone of 20 at 6-30: `none` asks for it from that day, `quarterly` at the quarter's end it falls on,
     `profile` replaces its share there."""

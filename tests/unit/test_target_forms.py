@@ -41,8 +41,18 @@ def test_a_ceiling_holds_while_the_figure_stays_at_or_under_it():
     ceiling = indicator(kind=Kind.LEVEL, target=30, baseline=25, form=Form.KEEP, direction=Direction.DECREASE,
                         unit="个工作日")
     assert one(ceiling, rec("a", "2021-06", 30)).status is Status.MET
-    over = one(ceiling, rec("a", "2021-06", 33))
-    assert over.status is Status.AT_RISK and over.progress == pytest.approx(30 / 33)
+    over = one(ceiling, rec("a", "2021-06", 33))  # 3 over a ceiling of 30: holds 90 % of it
+    assert over.status is Status.AT_RISK and over.progress == pytest.approx(0.9)
+
+
+def test_a_target_of_zero_or_below_is_short_once_breached_never_held():
+    """A ceiling of 0 (零事故) breached, a floor of −5 fallen to −10: short, not on track (review of issue 21)."""
+    zero = indicator(kind=Kind.LEVEL, target=0, baseline=0, form=Form.KEEP, direction=Direction.DECREASE, unit="起")
+    breached = one(zero, rec("a", "2021-06", 2))
+    assert breached.status is Status.BEHIND and breached.progress == 0.0
+    negative = indicator(kind=Kind.LEVEL, target=-5, baseline=-5, form=Form.KEEP, unit="℃")
+    fallen = one(negative, rec("a", "2021-06", -10))
+    assert fallen.status is Status.BEHIND and fallen.progress == 0.0
 
 
 def test_a_ratio_floor_rolls_up_as_sums_and_holds_for_the_city():
@@ -54,4 +64,16 @@ def test_a_ratio_floor_rolls_up_as_sums_and_holds_for_the_city():
 
 
 def test_a_target_to_keep_is_not_projected():
-    assert one(FLOOR, rec("a", "2021-05", 22524), rec("a", "2021-06", 22524)).projected is None
+    """A ratio floor (linear by default, so projected were it a target to reach) has no projection."""
+    floor = indicator(kind=Kind.RATIO, target=50, baseline=51.77, form=Form.KEEP, scale=100, unit="%")
+    records = [rec("a", "2021-05", numerator=12, denominator=25), rec("a", "2021-06", numerator=13, denominator=25)]
+    assert one(floor, *records).projected is None
+    reach = indicator(kind=Kind.RATIO, target=60, baseline=40, scale=100, unit="%")
+    assert one(reach, *records).projected is not None  # (the same records, a target to reach: projected)
+
+
+def test_a_target_to_keep_is_at_risk_near_its_deadline_whatever_its_pace():
+    """Like a step: not held 30 days before the deadline is at risk (a ratio's default pace is linear)."""
+    floor = indicator(kind=Kind.RATIO, target=50, baseline=51.77, form=Form.KEEP, scale=100, unit="%")
+    row = one(floor, rec("a", "2021-11", numerator=49, denominator=100), as_of=dt.date(2021, 12, 1))
+    assert row.status is Status.AT_RISK

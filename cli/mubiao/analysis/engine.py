@@ -323,7 +323,9 @@ def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
     value x, target, baseline and expected value (docs/contract.md §4)."""
     inds = plan.indicators
     decrease = np.array([ind.direction is Direction.DECREASE for ind in inds] or [False])[rows.indicator]
-    step = np.array([ind.pace in (Pace.STEP, Pace.NONE) for ind in inds] or [False])[rows.indicator]
+    # the paces that ask by steps: within due_soon_days of its deadline a row they pace is at risk until met
+    step = np.array([ind.pace in (Pace.STEP, Pace.NONE, Pace.QUARTERLY) or ind.form is Form.KEEP
+                     for ind in inds] or [False])[rows.indicator]
     is_count = np.array([ind.kind is Kind.COUNT for ind in inds] or [False])[rows.indicator]
     keep = np.array([ind.form is Form.KEEP for ind in inds] or [False])[rows.indicator]
     linear = np.array([ind.pace in PROJECTED and ind.form is not Form.KEEP for ind in inds] or [False])[rows.indicator]
@@ -340,7 +342,10 @@ def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
         progress = np.where(has_x & has_target, progress, np.nan)
         expected_progress = np.where(flat, 1.0, (expected - baseline) / span)
         # a target to keep (form = "keep") is asked for all the time: progress is the share of it held
-        held = np.where(decrease, target / x, x / target)
+        # (1 − the gap as a share of the target: 20000 of 21000 holds 95.2 %; a target of 0 or below holds 0 once
+        # breached, never more than it is)
+        size = np.abs(target)
+        held = np.where(size > TOLERANCE, 1.0 - np.abs(x - target) / np.where(size > TOLERANCE, size, 1.0), 0.0)
         progress = np.where(keep & has_x & has_target, np.where(met, 1.0, np.clip(held, 0.0, 1.0)), progress)
         expected_progress = np.where(keep, 1.0, expected_progress)
         expected = np.where(keep, target, expected)

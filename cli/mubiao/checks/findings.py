@@ -122,7 +122,7 @@ RULES: dict[str, Rule] = {
         Rule("P219", "area-loop", _E, "区域的上级区域 (parent) 形成循环"),
         Rule("P220", "unknown-theme-item", _E, "[[themes]] 引用了未声明的任务或指标,或同一项归入两个部分"),
         Rule("P221", "bad-profile", _E, "pace = \"profile\" 的 profile 缺失、月数不对、下降或最后不是 100"),
-        Rule("P222", "keep-not-level-or-ratio", _E, "form = \"keep\" 用在 level 和 ratio 以外的指标上"),
+        Rule("P222", "keep-not-level-or-ratio", _E, "form = \"keep\" 用在 level 和 ratio 以外的指标上,或带有 milestones"),
         Rule("D001", "unreadable", _E, "文件无法读取(不存在、为空、含 NUL 字节、CSV 格式错误或 xlsx 损坏)"),
         Rule("D002", "unknown-encoding", _E, "无法识别编码(可读:UTF-8、带 BOM 的 UTF-8/UTF-16、GB18030/GBK)"),
         Rule("D003", "no-plan", _E, "找不到文件所属的计划(应在 data/<计划编号>/ 下,且有 targets/<计划编号>.toml)"),

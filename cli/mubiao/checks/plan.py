@@ -578,8 +578,12 @@ class _IndicatorRules:
         start, deadline = self.plan.start, self.deadline
         if start is None or deadline is None:
             return
-        months = (deadline.year - start.year) * 12 + deadline.month - start.month + 1
-        values = [float(share) for share in shares]
+        from mubiao.analysis.gaps import month_ends_between
+
+        months = len(month_ends_between(start, deadline))  # (the engine's own count: a start on a month's last day
+        values = [float(share) for share in shares]        # begins with the next month)
+        if months <= 0:
+            return  # (a deadline before the start: P202's)
         if len(values) != months:
             self.add("P221", "profile", f"profile 有 {len(values)} 项,从计划开始到期限 {deadline} 共 {months} 个月,"
                                         "每月一项")
@@ -664,7 +668,7 @@ class _IndicatorRules:
                 elif deadline is not None and date >= deadline:
                     self.add("P203", ("milestones", m, "date"), f"阶段性目标日期 {date} 应早于完成时限 {deadline}")
                 previous_date = date
-            if target is not None:
+            if target is not None and self.ind.get("form") != "keep":  # (keep has no way to walk: P222's)
                 if previous_target is not None and self.moves_away(previous_target, target):
                     self.add(
                         "P204",
@@ -672,7 +676,7 @@ class _IndicatorRules:
                         f"阶段性目标 {format_number(target)} 比上一节点 {format_number(previous_target)} 离目标 {format_number(self.target)} 更远",
                     )
                 previous_target = target
-        if milestones and previous_target is not None and self.target is not None:
+        if milestones and previous_target is not None and self.target is not None and self.ind.get("form") != "keep":
             if self.moves_away(previous_target, self.target):
                 self.add(
                     "P204",
@@ -689,6 +693,9 @@ class _IndicatorRules:
             if self.kind not in ("level", "ratio"):
                 self.add("P222", "form", f"form = \"keep\"(保持、不低于、不超过)只用于 level 和 ratio 指标,这里是 {self.kind};"
                                          "累计数和节点任务请删去 form")
+            elif self.ind.get("milestones"):
+                self.add("P222", "milestones", "form = \"keep\" 的目标从第一天起就要保持,没有阶段性目标;请删去 "
+                                               "milestones,或去掉 form 改为从基期值达到目标")
             return
         if self.kind == "milestone" or self.target is None or self.baseline is None:
             return
