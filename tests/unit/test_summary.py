@@ -935,3 +935,13 @@ def test_part_two_does_not_repeat_what_part_one_said(city_draft):
         if "目前，" in line:
             said = line.split("目前，", 1)[1].rstrip("。")
             assert said not in first, said
+
+
+def test_a_ceiling_ratio_above_its_target_is_above_it_not_below():
+    """A ratio whose target is a ceiling (direction decrease: 空置率不超过10%) short of it is 高于目标."""
+    vacancy = indicator("kongzhi", "床位空置率", Kind.RATIO, 10, baseline=15, scale=100, unit="%", goal="G1",
+                        owner="jiuzhu", direction=Direction.DECREASE)
+    plan = plan_of(("G1", "养老服务", "jiuzhu", (vacancy,)))
+    records = [rec("wucheng", "kongzhi", numerator=12, denominator=100)]
+    draft = draft_summary(build_summary(plan, records_frame(records), YEAR_END, county="wucheng"))
+    assert sentence(draft, "kongzhi") == "床位空置率为12%，高于目标10%。"
