@@ -46,7 +46,7 @@ def latest_notes(plan: Plan, progress: "pandas.DataFrame | ProgressRead",
                 SELECT indicator, county, arg_max(figures, period) AS figures, max(period) AS period
                 FROM months WHERE reported GROUP BY ALL),
             noted AS (
-                SELECT indicator, county, arg_max(period, period) AS period, arg_max(note, period) AS note,
+                SELECT indicator, county, max(period) AS period, arg_max(note, period) AS note,
                        arg_max(figures, period) AS figures
                 FROM months WHERE note IS NOT NULL GROUP BY ALL)
             SELECT n.indicator, n.period, n.county, n.note

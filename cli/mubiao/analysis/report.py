@@ -192,7 +192,7 @@ def _follow_ups(gaps: Gaps, items: list[Lagging]) -> FollowUps:
                 areas.setdefault(row.county, []).append(FollowUp(row, (), by[row.indicator]))
     owner_order = [owner.id for owner in plan.owners if owner.id in owners] + [o for o in owners if o is None]
     area_order = [area.id for area in plan.areas]
-    return FollowUps(tuple((o, tuple(owners[o])) for o in owner_order if o in owners),
+    return FollowUps(tuple((o, tuple(owners[o])) for o in owner_order),
                      tuple((a, tuple(areas[a])) for a in area_order if a in areas))
 
 

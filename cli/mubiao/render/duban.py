@@ -1,7 +1,7 @@
 """督办单: one follow-up notice per owner (处室) and per area with items behind or missed (`report --duban`).
 
 Each notice is a `Draft` (render/draft.py), so it is written by the same Markdown and Word renderers as the
-year-end drafts: a GB/T 9704 page, the number in the title (`督办单〔2021〕3号`), the addressee flush left, the items
+year-end drafts: a GB/T 9704 page, the number in the title (`督办单〔2021〕第12期-3号`), the addressee flush left, the items
 as the report's 下一步要求 says them (render/report_md.py), the bureau and the date signed at the end.
 """
 

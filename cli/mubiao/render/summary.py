@@ -146,18 +146,18 @@ def draft_summary(summary: Summary, templates: Templates | None = None) -> Draft
     if not shortfalls:
         open_ = sum(fact.row.status is not Status.MET for goal in summary.goals for fact in goal.facts)
         blocks.append(Paragraph((Span(parts.none_behind.format(count=open_) if open_ else parts.no_shortfalls),)))
-    for number, fact in enumerate(shortfalls, 1):
-        values = _values(summary, fact, words) | _reported(summary, fact, words, parts, said)
-        text = templates.sentence(["shortfall.j2"], values, where=f"(指标 {fact.indicator.id})")
+    # what the short areas wrote, worked out once for parts 二 (causes, progress) and 三 (measures)
+    values = [_values(summary, fact, words) | _reported(summary, fact, words, parts, said) for fact in shortfalls]
+    for number, (fact, value) in enumerate(zip(shortfalls, values), 1):
+        text = templates.sentence(["shortfall.j2"], value, where=f"(指标 {fact.indicator.id})")
         blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
 
     mid_year = summary.as_of < plan.end  # a draft before the plan's end: its next steps are this year's
     blocks.append(Heading(parts.next_steps if mid_year else parts.next_year.format(next_year=year + 1)))
     blocks.append(Paragraph((Span(parts.next_steps_intro if mid_year else
                                   parts.next_year_intro.format(next_year=year + 1)),)))
-    for number, fact in enumerate(shortfalls, 1):
-        values = _values(summary, fact, words) | _reported(summary, fact, words, parts)
-        text = templates.sentence(["next_year.j2"], values, where=f"(指标 {fact.indicator.id})")
+    for number, (fact, value) in enumerate(zip(shortfalls, values), 1):
+        text = templates.sentence(["next_year.j2"], value, where=f"(指标 {fact.indicator.id})")
         blocks.append(Paragraph((Span(parts.item.format(number=number)), Span(text, (fact.indicator.id,)))))
     reports_up = summary.county is not None and not has_bureau(plan, summary.county)  # its report to the bureau
     more = parts.more_area if reports_up else parts.more  # a township has no departments to add theirs
@@ -310,8 +310,7 @@ def _figures(text: str) -> set[str]:
     return found
 
 
-def _reported(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels,
-              said: set[str] = frozenset()) -> dict[str, str]:
+def _reported(summary: Summary, fact: Fact, words: Labels, parts: SummaryLabels, said: set[str]) -> dict[str, str]:
     """What the area (a county draft) or each short county (a city draft) wrote of an unmet indicator, each
     part as one clause list: `causes` (what it wrote under 存在问题, the only cause a draft gives), `progress`
     (its 备注, unless part 一 said it already: `said`) and `measures` (下步措施) (mubiao/note_parts.py). A note's
