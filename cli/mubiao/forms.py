@@ -14,7 +14,7 @@ from typing import Iterable
 
 from mubiao.errors import WorkspaceError
 from mubiao.labels import in_words
-from mubiao.models import CITY, County, Indicator, Kind, Plan, Scope
+from mubiao.models import CITY, County, Indicator, Kind, Plan, Scope, stage_at
 from mubiao.numbers import format_number
 from mubiao.readers.progress import Record
 from mubiao.selection import choose
@@ -138,6 +138,8 @@ def _last_reported(record: Record | None, ind: Indicator) -> str:
     if ind.kind is Kind.MILESTONE:
         figure = "是" if record.value else "否"
         figure += f" {record.done_on:%Y-%m-%d}" if record.value and record.done_on else ""
+    elif ind.is_task:
+        figure = stage_at(ind.stages, record.value) if record.value is not None else "已完成"
     elif record.numerator is not None and record.denominator is not None:
         figure = f"{format_number(record.numerator)}/{format_number(record.denominator)}"
     else:
@@ -153,4 +155,6 @@ def instructions(plan: Plan, ind: Indicator) -> str:
         return "填现行标准"
     if ind.kind is Kind.RATIO:
         return "填分子、分母"
+    if ind.is_task:
+        return f"填状态({'、'.join(ind.stages)}),进展写在备注"
     return "填是或否;已完成的填完成日期"

@@ -71,6 +71,24 @@ class Labels:
     sparkline_note: str
     """Under `mubiao show`'s sparklines; `{gap}` is the character of a month with no report."""
     notes_heading: str
+    # tasks without a number (督办事项)
+    task: str
+    """What a task is called beside an indicator: 督办事项."""
+    node_missed: str
+    """A task behind its node: `{when}` (6月底) and `{stage}`."""
+    node_near: str
+    next_node: str
+    deadline_near: str
+    deadline_passed: str
+    nodes: str
+    """A task's nodes, `{}` their list (节点 6月底完成方案、9月底开展试点)."""
+    node_stage: str
+    deadline: str
+    month_end: str
+    """A day that ends its month, as a plan says it (6月底): `{year}`, `{month}`, `{month_name}`."""
+    month_day: str
+    year_word: str
+    """The year before a day of another year than the deadline's: `{}`."""
 
 
 ZH = Labels(
@@ -97,6 +115,10 @@ ZH = Labels(
     mean_progress_note="平均进度:各指标完成进度(封顶 100%)的平均数,未报送的指标不计入(见“未报送”列)。",
     sparkline_note="{gap} 当月未报送 · 每行以基期值为底、目标值为顶", notes_heading="各县填报说明(新的在前)",
     items="({} 项)", list_separator="、",
+    task="督办事项", node_missed="节点 {when}{stage} 未完成", node_near="节点 {when}{stage} 临近",
+    next_node="下一节点 {when}{stage}", deadline_near="期限 {when} 临近", deadline_passed="期限 {when} 已过",
+    nodes="节点 {}", node_stage="{when}{stage}", deadline="期限 {}",
+    month_end="{year}{month}月底", month_day="{year}{month}月{day}日", year_word="{}年",
 )
 
 EN = Labels(
@@ -128,6 +150,11 @@ EN = Labels(
                        "indicators are left out (see the no-data column).",
     sparkline_note="{gap} nothing reported that month · each line runs from baseline to target",
     notes_heading="notes from the counties (newest first)", items=" ({} indicators)", list_separator=", ",
+    task="task", node_missed="milestone {when} ({stage}) not reached", node_near="milestone {when} ({stage}) due soon",
+    next_node="next milestone {when} ({stage})", deadline_near="deadline {when} due soon",
+    deadline_passed="deadline {when} passed",
+    nodes="milestones {}", node_stage="{stage} by {when}", deadline="deadline {}",
+    month_end="end of {month_name}{year}", month_day="{day} {month_name}{year}", year_word=" {}",
 )
 
 

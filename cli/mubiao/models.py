@@ -25,6 +25,14 @@ class Kind(str, Enum):
     LEVEL = "level"  # the level in force (a standard); city = the worst county
     RATIO = "ratio"  # numerator / denominator x scale; city = sum(num) / sum(den) x scale
     MILESTONE = "milestone"  # done or not; city = share of counties done
+    # extension (docs/plan-format.md "Tasks"):
+    TASK = "task"  # a task without a number (督办事项): the stage it has reached; city = the least advanced area
+
+    @property
+    def done_or_not(self) -> bool:
+        """Whether the kind's figure is the share of its way done (0 to 1) rather than a number in a unit: its
+        target is 1 and its baseline 0 everywhere."""
+        return self in (Kind.MILESTONE, Kind.TASK)
 
 
 class Direction(str, Enum):
@@ -159,12 +167,26 @@ def levels_of(organization: str) -> Levels:
     return Levels()
 
 
+#: A task's stages when its plan names none: not started, under way, done (未启动 / 推进中 / 已完成).
+DEFAULT_STAGES = ("未启动", "推进中", "已完成")
+
+
+def stage_at(stages: Sequence[str], share: float) -> str:
+    """The stage word of a task's figure, the share of its way it has come (0 the first stage, 1 the last): the
+    stage at or below it."""
+    steps = len(stages) - 1
+    return stages[max(0, min(steps, int(share * steps + 1e-9)))]
+
+
 @dataclass(frozen=True)
 class Milestone:
-    """An interim target: the value the indicator should reach by `date`."""
+    """An interim target: the value the indicator should reach by `date`; a task's node (节点), the stage it
+    should have reached by `date` (its target the share of the way that stage is)."""
 
     date: dt.date
     target: float
+    stage: str | None = None
+    """A task's node: its stage word (完成方案)."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +228,13 @@ class Indicator:
     profile: tuple[float, ...] = ()
     """`pace = "profile"`: the cumulative share (0–100) of the way due by the end of each month from the plan's
     start, the last at the deadline's month."""
+    stages: tuple[str, ...] = ()
+    """A task's stage words in order, from not started to done (none for the other kinds)."""
+
+    @property
+    def is_task(self) -> bool:
+        return self.kind is Kind.TASK
+
 
     @property
     def ratio_scale(self) -> float:
@@ -221,7 +250,7 @@ class Indicator:
     def county_targets(self, counties: Sequence[str]) -> list[float | None]:
         """The target of each county: its `allocation`, else `per_county`, else the plan's target (none for a
         count); a milestone's is 1."""
-        if self.kind is Kind.MILESTONE:
+        if self.kind.done_or_not:
             return [1.0] * len(counties)
         default = self.per_county if self.per_county is not None else (None if self.kind is Kind.COUNT
                                                                         else self.target)
@@ -235,7 +264,7 @@ class Indicator:
 
     def county_baselines(self, counties: Sequence[str]) -> list[float]:
         """The baseline of each county: its `baselines` entry, else 0 for a count or a milestone, else the plan's."""
-        default = 0.0 if self.kind in (Kind.COUNT, Kind.MILESTONE) else self.baseline
+        default = 0.0 if self.kind in (Kind.COUNT, Kind.MILESTONE, Kind.TASK) else self.baseline
         if not self.baselines:
             return [default] * len(counties)
         return [self.baselines.get(county, default) for county in counties]
@@ -243,7 +272,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Goal:
-    """A task of the plan (主要任务) and its indicators, in plan order."""
+    """A task of the plan (主要任务) and its indicators, in plan order: its indicators with numbers, then its tasks
+    without (督办事项, kind `task`)."""
 
     id: str
     title: str
@@ -308,7 +338,7 @@ class Plan:
 
     @cached_property
     def indicators(self) -> tuple[Indicator, ...]:
-        """Every indicator, in plan order (goal, then indicator)."""
+        """Every indicator, in plan order (goal, then indicator; a goal's tasks after its indicators)."""
         return tuple(ind for goal in self.goals for ind in goal.indicators)
 
     def indicator(self, indicator_id: str) -> Indicator:

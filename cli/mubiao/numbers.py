@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 #: Comparisons of computed numbers use this tolerance (docs/contract.md §4).
 TOLERANCE = 1e-9
@@ -199,6 +199,29 @@ def parse_done_flag(cell: Cell) -> float | None:
     if text in _NOT_DONE:
         return 0.0
     raise CellError(f"“{_shorten(str(cell))}”不是完成标志(应填 是/否、已完成/未完成、1/0)")
+
+
+#: What counties write for the default stages of a task (未启动 / 推进中 / 已完成), beside the words themselves.
+STAGE_SYNONYMS = {
+    "未启动": ("未开始", "尚未启动", "未开展", "否"),
+    "推进中": ("进行中", "正在推进", "推进", "在推进", "实施中", "开展中", "正在实施", "已启动"),
+    "已完成": ("完成", "已办结", "办结", "是", "√", "✓"),
+}
+
+
+def parse_stage(cell: Cell, stages: Sequence[str]) -> float | None:
+    """A task's figure: the share of its way (0 to 1) that the stage word of the cell is among `stages` (spaces
+    and a trailing 。 ignored; the default stages also by their common other words: 进行中, 完成 …); None when blank.
+    A number is refused: a task is reported by what stage it has reached, not by how much of it is done."""
+    _refuse_uncomputed(cell)
+    text = "".join(cell_text(cell).split()).rstrip("。.")
+    if not text or text.lower() in PLACEHOLDERS:
+        return None
+    steps = len(stages) - 1
+    for place, stage in enumerate(stages):
+        if text == stage or text in STAGE_SYNONYMS.get(stage, ()):
+            return place / steps
+    raise CellError(f"“{_shorten(str(cell))}”不是该事项的状态(应填 {'、'.join(stages)} 之一)")
 
 
 _MONTH = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:月(?:份)?)?(?:\s*(?:[-/.]\s*\d{1,2}|\d{1,2}\s*日))?")

@@ -101,6 +101,38 @@ INDICATOR = _table(
     **{"if": {"properties": {"kind": {"const": "milestone"}}}, "else": {"required": ["target"]}},
 )
 
+NODE = _table(
+    "督办事项的节点:到某日应达到的阶段。",
+    {
+        "date": {**_DATE, "description": "节点日期,TOML 日期,不加引号,如 2022-06-30。"},
+        "stage": _string("到该日期应达到的阶段(状态词),如 完成方案;不在 stages 中的,按日期顺序排在 推进中 与 已完成 之间。",
+                         minLength=1),
+    },
+    ["date", "stage"],
+)
+
+TASK = _table(
+    "扩展:督办事项,没有数字的工作任务(推进…建设、深化…改革):按状态词(未启动、推进中、已完成)报送进展。",
+    {
+        "id": _string("事项编号,与指标编号一起全计划唯一,如 G01-dajiuzhu。", pattern=INDICATOR_ID_PATTERN),
+        "name": _string("事项名称,如 构建“1+8+X”大救助体系。"),
+        "owner": _string("责任处室编号,默认所属任务的责任处室。", pattern=OWNER_ID_PATTERN),
+        "deadline": {**_DATE, "description": "完成时限,默认计划结束日期。"},
+        "source": _string("计划原文。"),
+        "milestones": {"type": "array", "description": "节点,日期递增。", "items": NODE},
+        "stages": {"type": "array", "minItems": 2, "items": {"type": "string", "minLength": 1},
+                   "description": "状态词,从未开始到完成依次排列;默认 未启动、推进中、各节点的阶段、已完成。"},
+        "counties": {
+            "type": ["array", "string"],
+            "description": "承担该事项的县(各自报送);\"all\" 表示所有县;不写则由市本级报送一次。",
+            "items": {"type": "string"},
+            "pattern": "^all$",
+        },
+        "summary": _string("年度工作总结初稿中该事项的句子,jinja2 模板(变量见 docs/summary.md)。"),
+    },
+    ["id", "name"],
+)
+
 GOAL = _table(
     "主要任务。",
     {
@@ -108,6 +140,7 @@ GOAL = _table(
         "title": _string("任务标题(计划原文)。"),
         "owner": _string("牵头处室编号。", pattern=OWNER_ID_PATTERN),
         "indicators": {"type": "array", "description": "该任务的指标。", "items": INDICATOR},
+        "tasks": {"type": "array", "description": "扩展:该任务的督办事项(没有数字的工作)。", "items": TASK},
     },
     ["id", "title"],
 )

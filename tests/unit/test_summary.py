@@ -512,6 +512,7 @@ def test_an_indicator_own_template_replaces_the_sentence_and_sees_every_variable
         "counties_total": "3",
         "counties_met": "2", "counties_short": "兰溪市", "counties_missing": "", "year": "2021", "next_year": "2022", "causes": "",
         "progress": "", "measures": "", "due": "True", "by_when": "年底", "exceeded": "True", "change": "",
+        "stage": "", "started": "True", "node": "",
     }
     # the other sentences are still the built-in ones
     assert sentence(draft, "ertong") == "全市完成示范型儿童之家20家，3个县（市、区）全部完成。"
@@ -702,7 +703,7 @@ def _sample_values(**changes) -> dict:
         "deadline": "2021-12-31", "as_of": "2021-12-31", "as_of_day": "2021年12月31日", "owner": "养老服务处",
         "counties_total": 3, "counties_met": 2, "counties_short": "兰溪市", "counties_missing": "", "year": 2021, "next_year": 2022,
         "causes": "资金未到位", "progress": "完成90户", "measures": "已申请追加资金", "due": True, "by_when": "年底",
-        "exceeded": False, "change": "rose",
+        "exceeded": False, "change": "rose", "stage": "", "started": True, "node": "",
     }
     assert set(values) == set(SENTENCE_VARIABLES)
     return values | changes
@@ -724,11 +725,13 @@ def test_every_template_uses_only_the_sentence_variables_and_renders(path, langu
     used = jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(source))
     assert used <= set(SENTENCE_VARIABLES), used - set(SENTENCE_VARIABLES)
     templates = Templates(language)
-    for kind in ("count", "level", "ratio", "milestone"):
+    tasks = ({"actual": "推进中", "stage": "推进中", "city": False}, {"stage": "未启动", "started": False, "city": False},
+             {"stage": "完成方案", "node": "节点 6月底完成方案 未完成", "city": False, "due": False})
+    for kind in ("count", "level", "ratio", "milestone", "task"):
         for changes in ({}, {"city": False}, {"counties_short": ""}, {"counties_missing": "婺城区"},
                         {"counties_short": "", "counties_missing": "婺城区"}, {"remaining": "", "causes": "", "owner": ""},
                         {"actual": "", "remaining": "", "rate": ""},
-                        {"direction": "decrease"}):
+                        {"direction": "decrease"}, *(tasks if kind == "task" else ())):
             text = templates.sentence([path.name], _sample_values(kind=kind, **changes))
             assert text and "{" not in text and "}" not in text
 

@@ -224,7 +224,8 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
     place among the `chosen`, whose codes are `positions`; `sizes`: how many units report it there) from the
     latest records of the units within it (`engine_latest`, `engine_within`) up to the as-of `month`, or
     (`moment` n) up to the n-th of the months before it: count Σx, level the worst unit, ratio Σnumerator /
-    Σdenominator × scale over the records that have both, milestone the share of its units done. Only the units
+    Σdenominator × scale over the records that have both, milestone the share of its units done, task the stage of
+    the least advanced unit (the whole has reached a stage when every unit has). Only the units
     that report the indicator count. Sums are exact (DuckDB's fsum, as math.fsum: whatever the order)."""
     x, numerator, denominator, has_both = ("x", "numerator", "denominator", "has_both") if moment is None else (
         f"x_{moment}", f"numerator_{moment}", f"denominator_{moment}", f"has_both_{moment}")
@@ -259,9 +260,10 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
     kinds = np.array([ind.kind.value for ind in inds], dtype=object)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         value = np.select(
-            [kinds == Kind.COUNT.value, kinds == Kind.LEVEL.value, kinds == Kind.RATIO.value],
+            [kinds == Kind.COUNT.value, kinds == Kind.LEVEL.value, kinds == Kind.RATIO.value,
+             kinds == Kind.TASK.value],
             [total, np.where(increase, lowest, highest),
-             np.where(summed_denominator != 0, summed_numerator / summed_denominator * scale, np.nan)],
+             np.where(summed_denominator != 0, summed_numerator / summed_denominator * scale, np.nan), lowest],
             default=done / np.maximum(sizes, 1))
     value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the units' are refused)
     fed = reporting > 0
@@ -353,10 +355,16 @@ def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
         remaining = np.where(met, 0.0, np.abs(target - x))
     thresholds = plan.status
     days_left = (deadline - today).astype(np.int64)
+    # a task (docs/plan-format.md "Tasks") is behind once a node's date has passed with its stage not reached,
+    # and at risk within due_soon_days of a node it has not reached, as of its deadline
+    task = np.array([ind.is_task for ind in inds] or [False])[rows.indicator]
+    node_missed = task & has_x & (x < expected - TOLERANCE)
+    node_near = task & has_x & _node_near(inds, rows.indicator, x, as_of, thresholds.due_soon_days)
     status = np.select(
         [~has_x, is_count & ~has_target, met, days_left <= 0,  # on the deadline day, what is not met is not met
-         shortfall - thresholds.behind > TOLERANCE,
-         (shortfall - thresholds.at_risk > TOLERANCE) | (step & (days_left <= thresholds.due_soon_days))],
+         node_missed | (~task & (shortfall - thresholds.behind > TOLERANCE)),
+         (~task & (shortfall - thresholds.at_risk > TOLERANCE)) | node_near |
+         (step & (days_left <= thresholds.due_soon_days))],
         [Status.NO_DATA.severity, Status.NO_TARGET.severity, Status.MET.severity, Status.MISSED.severity,
          Status.BEHIND.severity, Status.AT_RISK.severity],
         default=Status.ON_TRACK.severity,
@@ -371,6 +379,20 @@ def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
         remaining=np.where(has_x & has_target, remaining, np.nan), status=status, projected=projected,
         projected_status=np.where(has_projection & has_target, np.where(projected_met, 1, 2), 0).astype(np.int8),
     )
+
+
+def _node_near(inds: Sequence[Indicator], indicator: np.ndarray, x: np.ndarray, as_of: dt.date,
+               days: int) -> np.ndarray:
+    """Whether each task row has a node within `days` after the as-of date (on it included) whose stage its figure
+    has not reached."""
+    near = np.zeros(len(indicator), dtype=bool)
+    for code in np.unique(indicator).tolist():
+        ind = inds[code]
+        due = [m.target for m in ind.milestones if 0 <= (m.date - as_of).days <= days] if ind.is_task else []
+        if due:
+            rows = indicator == code
+            near[rows] = x[rows] < max(due) - TOLERANCE
+    return near
 
 
 def month_ends(months: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from mubiao.models import CITY, WORST_FIRST, Indicator, Kind, Pace, Plan, Scope, Status
+from mubiao.models import CITY, WORST_FIRST, Indicator, Kind, Milestone, Pace, Plan, Scope, Status, stage_at
 from mubiao.numbers import TOLERANCE, month_end, month_of
 
 if TYPE_CHECKING:
@@ -97,9 +97,28 @@ class GapRow:
     projected_status: str | None
     """`will_meet` or `will_miss` when there is a projection and a target."""
 
+    stages: tuple[str, ...] = ()
+    """A task's stage words (not a field of the contract's row: `stage` and `expected_stage` say them)."""
+    nodes: tuple[Milestone, ...] = ()
+    """A task's nodes: the stage due by each date (not a field of the contract's row)."""
+
     @property
     def is_city(self) -> bool:
         return self.county is None
+
+    @property
+    def is_task(self) -> bool:
+        return self.kind == Kind.TASK.value
+
+    @property
+    def stage(self) -> str | None:
+        """A task row's stage (a rolled-up row's: the least advanced area's), None when not reported."""
+        return _stage(self.stages, self.actual)
+
+    @property
+    def expected_stage(self) -> str | None:
+        """The stage a task row should have reached by the as-of date (its last node passed), None before any."""
+        return _stage(self.stages, self.expected) if self.expected else None
 
     @property
     def partial(self) -> bool:
@@ -107,8 +126,12 @@ class GapRow:
         return self.counties_total is not None and (self.counties_reporting or 0) < self.counties_total
 
 
+def _stage(stages: tuple[str, ...], share: float | None) -> str | None:
+    return stage_at(stages, share) if stages and share is not None else None
+
+
 #: The field names of a row, in the order of docs/contract.md §5 (plus the projection).
-ROW_FIELDS = tuple(f.name for f in fields(GapRow))
+ROW_FIELDS = tuple(f.name for f in fields(GapRow) if f.name not in ("stages", "nodes"))
 
 #: The fields of a row that are numbers in the indicator's unit (or fractions): NaN in `GapTable`, None in a row.
 NUMBER_FIELDS = ("baseline", "target", "expected", "actual", "progress", "expected_progress", "shortfall",
@@ -168,7 +191,10 @@ class GapTable:
     def rows(self) -> tuple[GapRow, ...]:
         """The rows as GapRow objects (a number that cannot be computed is None)."""
         columns = self.columns()
-        return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS)))
+        tasks = [ind if ind.is_task else None for ind in self.indicators]
+        stages = lookup([ind.stages if ind else () for ind in tasks], self.indicator)
+        nodes = lookup([ind.milestones if ind else () for ind in tasks], self.indicator)
+        return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS), stages, nodes))
 
     def columns(self, numbers: bool = True) -> dict[str, list]:
         """Each field of ROW_FIELDS as a list of the rows' values, as GapRow holds them (without the NUMBER_FIELDS
@@ -631,7 +657,7 @@ def region_targets(plan: Plan, ind: Indicator) -> dict[str, tuple[float, float]]
     the units up: its own `allocation` and `baselines` entries where the plan gives them; else, for a count, the
     sums of those of the areas directly within it that report the indicator (no target, NaN, when one of them
     has none); else, as a unit's, `per_county` or the plan's. A milestone's is 1 and 0."""
-    if ind.kind is Kind.MILESTONE:
+    if ind.kind.done_or_not:
         return {region.id: (1.0, 0.0) for region in plan.regions}
     reporting = {county.id for county in plan.reporting_counties(ind)}
     regions = {region.id for region in plan.regions}
@@ -676,7 +702,7 @@ def _rolled_rows(connection, plan: Plan, layout: _Layout, wholes: _Wholes, lates
     whole = wholes.area == 0
     areas = [area.id for area in plan.coded_areas]
     scope_city = np.array([ind.scope is Scope.CITY for ind in chosen], dtype=bool) & whole
-    milestone = np.array([ind.kind is Kind.MILESTONE for ind in chosen], dtype=bool)
+    milestone = np.array([ind.kind.done_or_not for ind in chosen], dtype=bool)
     target = np.where(milestone, 1.0, np.array([ind.target for ind in chosen], dtype=np.float64))
     baseline = np.where(milestone, 0.0, np.array([ind.baseline for ind in chosen], dtype=np.float64))
     expected = np.empty(len(chosen), dtype=np.float64)

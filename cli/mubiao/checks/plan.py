@@ -370,14 +370,20 @@ class _PlanRules:
         for g, goal in goals:
             goal_path: KeyPath = ("goals", g)
             self.owner_ref(goal_path, goal)
-            indicators = _tables(goal.get("indicators"))
-            if not indicators:
-                self.report.add("P213", goal_path, f"任务 {goal.get('id', '')} 下没有指标;请在其下添加 [[goals.indicators]]")
+            indicators, tasks = _tables(goal.get("indicators")), _tables(goal.get("tasks"))
+            if not indicators and not tasks:
+                self.report.add("P213", goal_path, f"任务 {goal.get('id', '')} 下没有指标;请在其下添加 [[goals.indicators]]"
+                                                   "(有数字的目标)或 [[goals.tasks]](督办事项)")
             for i, indicator in indicators:
                 path = goal_path + ("indicators", i)
                 indicator_ids.append((path + ("id",), indicator.get("id")))
                 any_county_scope |= indicator.get("scope", "county") == "county"
                 _IndicatorRules(self, path, goal, indicator).run()
+            for i, task in tasks:
+                path = goal_path + ("tasks", i)
+                indicator_ids.append((path + ("id",), task.get("id")))
+                any_county_scope |= "counties" in task
+                _TaskRules(self, path, goal, task).run()
         self.duplicates(indicator_ids, "指标编号")
         self.themes(goals, [value for _, value in indicator_ids])
         if any_county_scope and not self.counties:
@@ -520,6 +526,8 @@ def _unknown_ref(what: str, value: str, known: set[str], where: str) -> str:
 
 
 class _IndicatorRules:
+    what = "指标"
+
     def __init__(self, plan: _PlanRules, path: KeyPath, goal: dict, indicator: dict) -> None:
         self.plan = plan
         self.report = plan.report
@@ -549,7 +557,7 @@ class _IndicatorRules:
             from mubiao.labels import in_words
 
             message = in_words(message, self.plan.levels)
-        self.report.add(code, self.path + key_path, f"指标 {self.id}:{message}", at_value=at_value)
+        self.report.add(code, self.path + key_path, f"{self.what} {self.id}:{message}", at_value=at_value)
 
     def run(self) -> None:
         self.owner()
@@ -795,3 +803,76 @@ class _IndicatorRules:
             render(sandbox.from_string(parsed), SAMPLE_VALUES)  # (compiled from the tree parsed above)
         except jinja2.TemplateError as exc:
             self.add("P218", "summary", f"summary 模板在示例数据上出错:{exc.message or exc}")
+
+
+class _TaskRules(_IndicatorRules):
+    """The rules of a task without a number (`[[goals.tasks]]`): its owner, its areas, its nodes' dates, and its
+    stages (P223): a node names a stage of the task, each node a later stage than the one before."""
+
+    what = "督办事项"
+
+    def __init__(self, plan: _PlanRules, path: KeyPath, goal: dict, task: dict) -> None:
+        super().__init__(plan, path, goal, {**task, "kind": "task"})
+        self.id = _shown(_text(task.get("id")) or f"第 {path[-1] + 1} 个督办事项")
+
+    def run(self) -> None:
+        self.owner()
+        self.county_keys()
+        self.dates()
+        self.stages()
+        self.summary_template()
+
+    def dates(self) -> None:
+        start, end, deadline = self.plan.start, self.plan.end, self.deadline
+        if start is None or end is None:
+            return
+        if "deadline" in self.ind and deadline is not None and not start <= deadline <= end:
+            self.add("P202", "deadline", f"完成时限 {deadline} 在计划期 {start} 至 {end} 之外")
+        previous = None
+        for m, node in _tables(self.ind.get("milestones")):
+            date = _date(node.get("date"))
+            if date is None:
+                continue
+            if not start < date <= end:
+                self.add("P202", ("milestones", m, "date"), f"节点日期 {date} 在计划期 {start} 至 {end} 之外")
+            elif previous is not None and date <= previous:
+                self.add("P203", ("milestones", m, "date"), f"节点日期 {date} 应晚于上一个节点 {previous}")
+            elif deadline is not None and date >= deadline:
+                self.add("P203", ("milestones", m, "date"), f"节点日期 {date} 应早于完成时限 {deadline};"
+                                                            "到期限完成的不必写节点")
+            previous = date
+
+    def stages(self) -> None:
+        """P223: stages named twice, a node whose stage the task does not have, the first stage (not started) or the
+        last (done) as a node, a node that asks for an earlier stage than the node before."""
+        from mubiao.readers.plan import task_stages
+
+        given = self.ind.get("stages")
+        if isinstance(given, list):
+            seen: set[str] = set()
+            for n, stage in enumerate(given):
+                if stage in seen:
+                    self.add("P223", ("stages", n), f"状态词“{_shown(str(stage))}”重复;每个阶段写一次")
+                seen.add(stage)
+        nodes = [(m, node) for m, node in _tables(self.ind.get("milestones")) if isinstance(node.get("stage"), str)]
+        try:
+            stages = task_stages({**self.ind, "milestones": [n for _, n in nodes if _date(n.get("date"))]})
+        except TypeError:
+            return  # (a date of the wrong type: the schema's finding)
+        if isinstance(given, list) and len(set(stages)) < len(stages):
+            return
+        previous = 0
+        for m, node in sorted(nodes, key=lambda item: _date(item[1].get("date")) or dt.date.max):
+            stage = node["stage"]
+            if stage not in stages:
+                self.add("P223", ("milestones", m, "stage"), f"节点的阶段“{_shown(stage)}”不在 stages"
+                                                             f"({'、'.join(stages)})中;请写其中之一或加入 stages")
+                continue
+            place = stages.index(stage)
+            if place == 0:
+                self.add("P223", ("milestones", m, "stage"), f"节点的阶段“{stage}”是未开始的状态,节点应写到期应完成什么")
+            elif place < previous:
+                self.add("P223", ("milestones", m, "stage"), f"节点的阶段“{stage}”排在上一个节点的阶段"
+                                                             f"“{stages[previous]}”之前;节点应一步步向完成推进")
+            previous = max(previous, place)
+

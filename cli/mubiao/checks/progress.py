@@ -78,7 +78,7 @@ _OUTLIERS = f"""
                x - lag(x) OVER (PARTITION BY county, indicator ORDER BY period) AS increase
         FROM (SELECT * FROM {_READ} WHERE x IS NOT NULL AND seq NOT IN (SELECT unnest($repeats))) r
              JOIN indicators i USING (indicator)
-        WHERE i.kind <> 'milestone'),
+        WHERE i.kind NOT IN ('milestone', 'task')),
     series AS (
         SELECT *, increase AS d FROM firsts),
     centre AS (

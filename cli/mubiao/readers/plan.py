@@ -9,6 +9,7 @@ from typing import Any
 from mubiao.checks.findings import Finding, Severity, raise_first_error
 from mubiao.errors import PlanError
 from mubiao.models import (
+    DEFAULT_STAGES,
     County,
     Direction,
     Form,
@@ -117,7 +118,35 @@ def _levels(plan: dict[str, Any]) -> Levels:
 
 def _goal(goal: dict[str, Any], plan: dict[str, Any]) -> Goal:
     indicators = tuple(_indicator(i, goal, plan) for i in goal.get("indicators", []))
-    return Goal(id=goal["id"], title=goal["title"], owner=goal.get("owner"), indicators=indicators)
+    tasks = tuple(_task(t, goal, plan) for t in goal.get("tasks", []))
+    return Goal(id=goal["id"], title=goal["title"], owner=goal.get("owner"), indicators=indicators + tasks)
+
+
+def task_stages(task: dict[str, Any]) -> tuple[str, ...]:
+    """A task's stages: its `stages`, else 未启动, 推进中, its nodes' stages in date order, 已完成."""
+    if "stages" in task:
+        return tuple(task["stages"])
+    nodes = [m["stage"] for m in sorted(task.get("milestones", []), key=lambda m: m["date"])]
+    first, going, done = DEFAULT_STAGES
+    middle = [going, *(stage for stage in nodes if stage not in DEFAULT_STAGES)]
+    return (first, *dict.fromkeys(middle), done)
+
+
+def _task(task: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) -> Indicator:
+    """A task without a number (`[[goals.tasks]]`, docs/plan-format.md "Tasks") as an indicator of kind task: its
+    figure the share of its way, by its stages; its nodes the stages due by their dates. The bureau's own work
+    (reported once, by 市本级) unless it names the areas that carry it."""
+    stages = task_stages(task)
+    counties = task.get("counties")
+    steps = len(stages) - 1
+    return Indicator(
+        id=task["id"], name=task["name"], goal=goal["id"], kind=Kind.TASK, target=1.0, baseline=0.0,
+        deadline=task.get("deadline", plan["end"]), pace=Pace.STEP, owner=task.get("owner", goal.get("owner")),
+        scope=Scope.COUNTY if counties is not None else Scope.CITY, source=task.get("source"),
+        milestones=tuple(Milestone(date=m["date"], target=stages.index(m["stage"]) / steps, stage=m["stage"])
+                         for m in task.get("milestones", [])),
+        counties=tuple(counties) if counties is not None and counties != "all" else None,
+        summary=task.get("summary"), stages=stages)
 
 
 def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) -> Indicator:

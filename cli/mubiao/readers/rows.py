@@ -31,6 +31,7 @@ from mubiao.numbers import (
     parse_done_flag,
     parse_number,
     parse_period,
+    parse_stage,
 )
 from mubiao.readers.columns import FIGURE_FIELDS
 from mubiao.readers.layout import _KINDS, FileOrigin, Layout, Lookup, cell_finding, month_number, month_text
@@ -459,20 +460,22 @@ class _RowRules:
         lookup = self.lookup
         ind = np.maximum(indicator, 0)
         kind = lookup.kind[ind]
-        milestone, ratio, count = (live & (kind == _KINDS.index(k)) for k in (Kind.MILESTONE, Kind.RATIO, Kind.COUNT))
+        milestone, ratio, count, task = (live & (kind == _KINDS.index(k))
+                                         for k in (Kind.MILESTONE, Kind.RATIO, Kind.COUNT, Kind.TASK))
 
         done_on = self._parsed("done_on", parse_date, "D126", live,
                                lambda day: _NAT if day is None else (day - _EPOCH).days, np.int64).view("datetime64[D]")
         flag = self._parsed("value", parse_done_flag, "D125", milestone, lambda f: np.nan if f is None else f)
+        flag = np.where(milestone, flag, self._stages(task, ind))
         flag = np.where(np.isnan(flag) & ~np.isnat(done_on), 1.0, flag)  # a completion date alone says it is done
-        number = self._values(live & ~milestone, ind)
-        value = np.where(milestone, flag, number)
+        number = self._values(live & ~milestone & ~task, ind)
+        value = np.where(milestone | task, flag, number)
         self.add("D121", count & (value < 0), lambda i: f"累计数不能为负({format_number(value[i])})", self.at("value"))
 
         numerator = self._part("numerator", "分子", ratio)
         denominator = self._part("denominator", "分母", ratio)
         self._ratio_rules(ratio, ind, value, numerator, denominator)
-        self._far_above_target(live & ~self.failed & lookup.increase[ind] & ~milestone, ind, area, value,
+        self._far_above_target(live & ~self.failed & lookup.increase[ind] & ~milestone & ~task, ind, area, value,
                                numerator, denominator, ratio)
         return value, numerator, denominator, done_on
 
@@ -525,6 +528,31 @@ class _RowRules:
         noted = np.zeros(len(self.rows), dtype=bool)
         noted[list(notes)] = True
         self.add("D129", noted, notes.__getitem__, self.at("value"))
+        return value
+
+    def _stages(self, where: np.ndarray, ind: np.ndarray) -> np.ndarray:
+        """The 完成值 of task rows: the share of the way of the stage word (D130 for a word the task has not),
+        read once per distinct cell and task."""
+        column = self.rows.field("value")
+        value = np.full(len(self.rows), np.nan)
+        if column is None:
+            return value
+        read: dict[tuple[int, int], float | str | None] = {}
+        messages: dict[int, str] = {}
+        for i in np.flatnonzero(where).tolist():
+            key = (int(column.codes[i]), int(ind[i]))
+            if key not in read:
+                try:
+                    read[key] = parse_stage(column.cells[key[0]], self.lookup.indicators[key[1]].stages)
+                except CellError as exc:
+                    read[key] = str(exc)
+            if isinstance(read[key], str):
+                messages[i] = read[key]
+            elif read[key] is not None:
+                value[i] = read[key]
+        unread = np.zeros(len(self.rows), dtype=bool)
+        unread[list(messages)] = True
+        self.add("D130", unread, messages.__getitem__, self.at("value"))
         return value
 
     def _part(self, name: str, label: str, where: np.ndarray) -> np.ndarray:

@@ -122,7 +122,7 @@ class FileEntry:
 VALUE = f"""CASE WHEN i.kind = 'ratio' AND r.numerator IS NOT NULL AND abs(r.denominator) > {TOLERANCE}
                      THEN CASE WHEN isfinite(r.numerator / r.denominator * i.scale)
                                THEN r.numerator / r.denominator * i.scale END
-                 WHEN i.kind = 'milestone' AND r.value IS NULL AND r.done_on IS NOT NULL THEN 1.0
+                 WHEN i.kind IN ('milestone', 'task') AND r.value IS NULL AND r.done_on IS NOT NULL THEN 1.0
                  ELSE r.value END"""
 #: Whether a record can feed the city's Σnumerator / Σdenominator (a ratio's, with both, the denominator not 0).
 BOTH = f"coalesce(i.kind = 'ratio' AND r.numerator IS NOT NULL AND abs(r.denominator) > {TOLERANCE}, false)"

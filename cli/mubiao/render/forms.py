@@ -19,7 +19,8 @@ from mubiao.render.xlsx import put_text, stable_xlsx, storable
 
 def _reference_cells(form: Form, row: FormRow) -> list[str]:
     ind = row.indicator
-    target = "完成" if ind.kind is Kind.MILESTONE else ("" if row.target is None else format_number(row.target))
+    target = "完成" if ind.kind is Kind.MILESTONE else ind.stages[-1] if ind.is_task else (
+        "" if row.target is None else format_number(row.target))
     return [form.county.name, form.period_label, ind.id, ind.name, ind.unit or "", target, row.last_reported,
             row.instructions]
 
@@ -34,7 +35,7 @@ def render_csv(form: Form) -> bytes:
 #: The note above an xlsx form's header, for the person filling it in.
 FORM_NOTE = (
     "填写说明:灰色为参考信息,已锁定;请在白色单元格填写。累计类指标填年初以来的累计数;比例类指标填分子、分母;"
-    "完成类指标填“是”或“否”,已完成的填完成日期。不填表示未报送(不会按 0 计算)。请勿修改表头。"
+    "完成类指标填“是”或“否”,已完成的填完成日期;督办事项选填状态(未启动、推进中、已完成等),进展写在备注。不填表示未报送(不会按 0 计算)。请勿修改表头。"
 )
 _WIDTHS = {"县(市、区)": 11, "月份": 10, "指标编号": 18, "指标名称": 36, "计量单位": 12, "本县目标": 9,
            "上次填报": 22, "填报说明": 24, "完成值": 10, "分子": 10, "分母": 10, "完成日期": 12, "备注": 40,
@@ -80,6 +81,17 @@ def render_xlsx(form: Form) -> bytes:
     for rule in (count_rule, number_rule, flag_rule, date_rule):
         sheet.add_data_validation(rule)
 
+    stage_rules: dict[tuple[str, ...], object] = {}  # a task's stage words, one drop-down per list of them
+
+    def stage_rule(stages: tuple[str, ...]):
+        if stages not in stage_rules:
+            words = ",".join(stages)
+            rule = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True, showErrorMessage=True,
+                                  errorTitle="格式不对", error=f"请选择该事项的状态:{'、'.join(stages)}")
+            sheet.add_data_validation(rule)
+            stage_rules[stages] = rule
+        return stage_rules[stages]
+
     inputs = {name: len(REFERENCE_HEADERS) + index for index, name in enumerate(INPUT_HEADERS, start=1)}
     for number, row in enumerate(form.rows, start=4):
         for column, text in enumerate(_reference_cells(form, row), start=1):
@@ -90,7 +102,7 @@ def render_xlsx(form: Form) -> bytes:
             cell.alignment = Alignment(vertical="center", wrap_text=column in (4, 7, 8))
         kind = row.indicator.kind
         applies = {"完成值": True, "分子": kind is Kind.RATIO, "分母": kind is Kind.RATIO,
-                   "完成日期": kind is Kind.MILESTONE, "备注": True, "存在问题": True, "下步措施": True}
+                   "完成日期": kind.done_or_not, "备注": True, "存在问题": True, "下步措施": True}
         for name, column in inputs.items():
             cell = sheet.cell(row=number, column=column)
             cell.border = border
@@ -106,6 +118,8 @@ def render_xlsx(form: Form) -> bytes:
                 date_rule.add(cell)
             elif name == "完成值" and kind is Kind.MILESTONE:
                 flag_rule.add(cell)
+            elif name == "完成值" and kind is Kind.TASK:
+                stage_rule(row.indicator.stages).add(cell)
             elif kind is Kind.COUNT or name in ("分子", "分母"):
                 count_rule.add(cell)
             else:

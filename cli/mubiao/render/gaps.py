@@ -4,6 +4,7 @@ renderable, text or bytes; only the command writes files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,7 +28,7 @@ from mubiao.analysis.changes import Changes, arrow
 from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
 from mubiao.labels import Labels, in_words, labels, labels_within
-from mubiao.models import CITY, WORST_FIRST, Kind, Plan, Status
+from mubiao.models import CITY, WORST_FIRST, Kind, Plan, Status, stage_at
 from mubiao.render.cells import csv_bytes, md_cell, md_table, neutralise_formula
 
 if TYPE_CHECKING:
@@ -69,9 +70,12 @@ def with_unit(text: str, unit: str | None) -> str:
 
 def actual_text(row: GapRow, words: Labels) -> str:
     """The actual value as a planning officer reads it: `是`/`否` for a milestone, `8/10 县` (counties done of
-    all) for a milestone's city row, else the number."""
+    all) for a milestone's city row, a task's stage (`推进中`; a rolled-up row's, its least advanced area's), else
+    the number."""
     if row.actual is None:
         return "—"
+    if row.is_task:
+        return row.stage or "—"
     if row.kind == Kind.MILESTONE.value:
         if row.counties_total:  # a rolled-up row (the whole's, a region's)
             return f"{round(row.actual * row.counties_total)}/{row.counties_total} {words.done_counties}"
@@ -82,7 +86,7 @@ def actual_text(row: GapRow, words: Labels) -> str:
 def actual_target_text(row: GapRow, words: Labels) -> str:
     """`18 / 41 家` (actual / target with the unit); a milestone only says whether it is done."""
     actual = actual_text(row, words)
-    if row.kind == Kind.MILESTONE.value:
+    if row.kind in (Kind.MILESTONE.value, Kind.TASK.value):
         return actual
     return f"{actual} / {with_unit(display_number(row.target), row.unit)}"
 
@@ -206,6 +210,12 @@ def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType(
                  progress, expected_progress, shortfall, remaining, status, deadline, reported_period, stale,
                  counties_reporting, counties_total, projected, projected_status)
             in zip(*(columns[field] for field in ROW_FIELDS))]
+    if any(ind.is_task for ind in plan.indicators):  # a task's stage in words beside its share (docs/gaps.md)
+        tasks = {ind.id: ind for ind in plan.indicators if ind.is_task}
+        for row in rows:
+            if (task := tasks.get(row["indicator"])) is not None:
+                row["stage"] = None if row["actual"] is None else stage_at(task.stages, row["actual"])
+                row["expected_stage"] = stage_at(task.stages, row["expected"]) if row["expected"] else None
     if extra := area_fields(plan, table):
         for row, level, parent in zip(rows, extra["level"], extra["parent"]):
             row.update(level=level, parent=parent)
@@ -454,16 +464,28 @@ def md_goal_tables(gaps: Gaps, words: Labels, heading: str) -> list[str]:
         lines += md_table(header, [
             [f"{row.indicator} {row.name}" if row.county == gaps.area else "", area_name(plan, row.county, words),
              actual_target_text(row, words),
-             with_unit(display_number(row.expected), row.unit) if row.kind != "milestone" and paced(row) else "",
+             expected_text(row),
              progress_text(row, words), shortfall_text(row, words), words.statuses[row.status],
              reported_text(row, gaps.refusal(row) is not None), counties_text(row)]
             for rows in indicators for row in rows])
     return lines
 
 
+def expected_text(row: GapRow, digits: int = 2) -> str:
+    """Where the row should stand by now (序时目标) with its unit, a task's stage due; '' where the pace asks
+    nothing yet, and for a milestone."""
+    if row.is_task:
+        return row.expected_stage or ""
+    if row.kind == Kind.MILESTONE.value or not paced(row):
+        return ""
+    return with_unit(display_number(row.expected, digits), row.unit) if digits == 2 else display_number(
+        row.expected, digits)
+
+
 def progress_text(row: GapRow, words: Labels) -> str:
-    """`44%(序时 49%)`: progress against the expected progress; '—' without a figure."""
-    if row.progress is None:
+    """`44%(序时 49%)`: progress against the expected progress; '—' without a figure, and for a task (its stage
+    says how far it is)."""
+    if row.progress is None or row.is_task:
         return "—"
     if not paced(row):
         return percent(row.progress)
@@ -479,6 +501,8 @@ def paced(row: GapRow) -> bool:
 def facts_text(row: GapRow, words: Labels) -> str:
     """The numbers behind a row's status on one line: `18 / 41 家 · 44%(序时 49%)· 落后 5.5`."""
     parts = [actual_target_text(row, words)]
+    if row.is_task:
+        return " · ".join(parts + [text] if (text := task_text(row, words)) else parts)
     if row.progress is not None:
         parts.append(progress_text(row, words))
     if row.shortfall is not None and paced(row):
@@ -547,12 +571,58 @@ def progress_bar(row: GapRow) -> Text:
 
 def shortfall_text(row: GapRow, words: Labels) -> str:
     """`落后 5.5` or `超前 60` percentage points against the expected progress; '—' where the pace says nothing
-    (`paced`)."""
+    (`paced`); a task's node or deadline that its status stands on (`task_text`)."""
+    if row.is_task:
+        return task_text(row, words) or "—"
     if row.shortfall is None or not paced(row):
         return "—"
     if abs(row.shortfall) < 0.05:
         return "0"
     return f"{words.behind_by if row.shortfall > 0 else words.ahead_by} {display_number(abs(row.shortfall), 1)}"
+
+
+def task_text(row: GapRow, words: Labels) -> str:
+    """What a task's status stands on, in words: behind, the node passed undone (`节点 6月底完成方案 未完成`); at
+    risk, the node (or the deadline) near; missed, the deadline passed; on track, its next node; '' when done or
+    not reported."""
+    if row.actual is None or row.status is Status.MET:
+        return ""
+    deadline = row.deadline
+    ahead = [node for node in row.nodes if node.target > row.actual + 1e-9]
+    if row.status is Status.MISSED:
+        return words.deadline_passed.format(when=day_words(deadline, deadline, words))
+    if row.status is Status.BEHIND:
+        node = [node for node in row.nodes if row.expected is not None and abs(node.target - row.expected) < 1e-9]
+        node = node[-1] if node else ahead[0]
+        return words.node_missed.format(when=day_words(node.date, deadline, words), stage=node.stage)
+    if row.status is Status.AT_RISK:
+        if ahead and ahead[0].date < deadline:
+            return words.node_near.format(when=day_words(ahead[0].date, deadline, words), stage=ahead[0].stage)
+        return words.deadline_near.format(when=day_words(deadline, deadline, words))
+    if ahead:
+        return words.next_node.format(when=day_words(ahead[0].date, deadline, words), stage=ahead[0].stage)
+    return ""
+
+
+def task_plan_text(ind, words: Labels) -> str:
+    """What a task is held to: `督办事项 · 节点 6月底完成方案、9月底开展试点 · 期限 12月底`."""
+    parts = [words.task]
+    if ind.milestones:
+        parts.append(words.nodes.format(words.list_separator.join(
+            words.node_stage.format(when=day_words(m.date, ind.deadline, words), stage=m.stage)
+            for m in ind.milestones)))
+    parts.append(words.deadline.format(day_words(ind.deadline, ind.deadline, words)))
+    return " · ".join(parts)
+
+
+def day_words(day: dt.date, deadline: dt.date, words: Labels) -> str:
+    """A node's day as a plan says it: `6月底` (a month's last day), `6月15日`, with the year when it is not the
+    deadline's (`2023年6月底`); in English `end of June`, `15 June`."""
+    import calendar
+
+    year = words.year_word.format(day.year) if day.year != deadline.year else ""
+    shape = words.month_end if day.day == calendar.monthrange(day.year, day.month)[1] else words.month_day
+    return shape.format(year=year, month=day.month, day=day.day, month_name=calendar.month_name[day.month])
 
 
 class GapsTable:
@@ -602,7 +672,9 @@ class GapsTable:
         words = self.words
         ind = self.gaps.plan.indicator(row.indicator)
         details = []
-        if ind.kind is not Kind.MILESTONE:  # the plan's (city) figures: county rows carry their own targets
+        if ind.is_task:  # a task without a number: its nodes and deadline are what it is held to
+            details.append(task_plan_text(ind, words))
+        elif ind.kind is not Kind.MILESTONE:  # the plan's (city) figures: county rows carry their own targets
             # (a region's view, `--area`: the region's own, from its row)
             target = row.target if self.gaps.area is not None and row.county == self.gaps.area else ind.target
             if target is not None:
@@ -651,10 +723,10 @@ class GapsTable:
         refused = self.gaps.refusal(row) is not None
         month = Text(reported_text(row, refused), style="bold red" if refused else "dim" if row.stale else "")
         counties = Text(counties_text(row), style="bold yellow" if row.partial else "dim")
-        cells: list[Text | str] = ["", area, actual_target_text(row, words), progress_bar(row), percent(row.progress)]
+        cells: list[Text | str] = ["", area, actual_target_text(row, words), progress_bar(row),
+                                   "" if row.is_task else percent(row.progress)]
         if wide:
-            expected = "" if row.kind == Kind.MILESTONE.value or not paced(row) else display_number(row.expected, 1)
-            cells += [expected, shortfall_text(row, words)]
+            cells += [expected_text(row, 1), shortfall_text(row, words)]
         cells += [Text(words.statuses[row.status], style=style), month, counties]
         if wide:
             cells.append(self._projection(row))

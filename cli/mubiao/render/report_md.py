@@ -11,7 +11,7 @@ from mubiao.readers.layout import from_plan_folder
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
     SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
-    display_number, paced, refused_words, score_cells, score_header, with_unit,
+    display_number, paced, refused_words, score_cells, score_header, task_text, with_unit,
 )
 from mubiao.render.punctuation import full_width
 
@@ -126,7 +126,12 @@ def need_text(report: Report, row, pace: bool = True) -> str:
     ratio), `尚未完成` (a task); with `pace` its pace when it is behind it (`按序时应达 14.8 个,现为 2 个`); a figure
     of an earlier month says so (`沿用 2021-07 的数据`)."""
     english = report.plan.language == "en"
-    if row.kind == "milestone" or row.remaining is None:
+    if row.is_task:  # where it stands and what its status stands on: 现为推进中,节点 6月底完成方案 未完成
+        words = labels(report.plan)
+        now = f"now {row.stage}" if english else f"现为{row.stage}"
+        why = task_text(row, words) if row.status is Status.BEHIND else ""
+        text = f"{now}{', ' if english else ','}{why}" if why else now
+    elif row.kind == "milestone" or row.remaining is None:
         text = "not done" if english else "尚未完成"
     elif row.unit in ("%", "％"):
         text = (f"{display_number(row.remaining, 2)} points short" if english else
@@ -135,7 +140,7 @@ def need_text(report: Report, row, pace: bool = True) -> str:
         amount = with_unit(display_number(row.remaining, 2), row.unit or "")
         text = (f"{amount} to go" if english else f"还需 {amount}") if row.kind == "count" else \
             (f"{amount} short" if english else f"还差 {amount}")
-    if pace and row.kind != "milestone" and row.status is Status.BEHIND and row.expected is not None and paced(row):
+    if pace and row.kind not in ("milestone", "task") and row.status is Status.BEHIND and row.expected is not None and paced(row):
         expected, actual = (with_unit(display_number(v, 1), row.unit or "") for v in (row.expected, row.actual or 0))
         text += f" (pace {expected}, now {actual})" if english else f"(按序时应达 {expected},现为 {actual})"
     if row.stale and row.reported_period:
@@ -169,7 +174,7 @@ def follow_up_owner_line(report: Report, item, words: Labels) -> str:
     comma, semicolon = (", ", "; ") if english else (",", ";")
     space = " " if english else ""
     parts = []
-    if item.areas and item.row.kind == "milestone":  # a task: which areas have not done it (not 全市尚未完成)
+    if item.areas and item.row.kind in ("milestone", "task"):  # a task: which areas have not done it (not 全市尚未完成)
         names = words.list_separator.join(area_name(plan, r.county, words) for r in item.areas)
         parts.append(f"{names}{space}{_needed_by(report, item.areas[0], item, False)}")
     else:

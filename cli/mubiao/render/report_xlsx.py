@@ -79,7 +79,7 @@ HEADINGS_ZH = Headings(
     counties_total="应报县数", projected_status="预计结果", notes="各地说明", note="备注",
     note_line="{area}:{text}", note_month="({})",
     kinds=MappingProxyType({Kind.COUNT.value: "累计数", Kind.LEVEL.value: "水平值", Kind.RATIO.value: "比率",
-                            Kind.MILESTONE.value: "节点任务"}),
+                            Kind.MILESTONE.value: "节点任务", Kind.TASK.value: "督办事项"}),
 )
 
 HEADINGS_EN = Headings(
@@ -209,11 +209,12 @@ def _figure_columns(words: Words) -> list[Column[GapRow]]:
         Column(w.expected, number("expected")),
         Column(h.actual, number("actual")),
         Column("done" if words.headings is HEADINGS_EN else "完成情况", done),
-        Column(h.progress, lambda row: row.progress, PERCENT),
+        Column(h.progress, lambda row: None if row.is_task else row.progress, PERCENT),
         # a pace that says nothing (a yes/no item's, a step-paced level's before its date) is left blank, as
         # in the report
-        Column(h.expected_progress, lambda row: row.expected_progress if paced(row) else None, PERCENT),
-        Column(h.shortfall, lambda row: row.shortfall if paced(row) else None,
+        Column(h.expected_progress, lambda row: row.expected_progress if paced(row) and not row.is_task else None,
+               PERCENT),
+        Column(h.shortfall, lambda row: row.shortfall if paced(row) and not row.is_task else None,
                POINTS_EN if words.headings is HEADINGS_EN else POINTS),
         Column(h.remaining, number("remaining")),
         Column(w.status, lambda row: row.status),
@@ -223,7 +224,8 @@ def _figure_columns(words: Words) -> list[Column[GapRow]]:
 
 
 def _is_milestone(row: GapRow) -> bool:
-    return row.kind == Kind.MILESTONE.value
+    """A yes/no item or a task: its figure is said in words (是, 推进中), its numbers are no one's to read."""
+    return row.kind in (Kind.MILESTONE.value, Kind.TASK.value)
 
 
 def _projection_columns(words: Words) -> list[Column[GapRow]]:

@@ -11,7 +11,7 @@ from mubiao.analysis.history import History
 from mubiao.labels import labels
 from mubiao.models import Kind
 from mubiao.render.gaps import (STATUS_STYLES, actual_target_text, area_name, counties_text, display_number,
-                                owner_name, percent, reported_text, with_unit)
+                                owner_name, percent, reported_text, task_plan_text, task_text, with_unit)
 from mubiao.render.terminal import Wrapped
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -46,9 +46,13 @@ class HistoryView:
         plan, ind = history.plan, history.indicator
         yield Text.assemble((ind.id, "bold"), " ", (ind.name, "bold"))
         facts = []
-        if ind.kind is not Kind.MILESTONE:
+        if ind.is_task:  # 督办事项 · 节点 6月底完成方案 · 期限 12月底
+            facts.append(task_plan_text(ind, words))
+        elif ind.kind is not Kind.MILESTONE:
             facts.append(f"{words.target} {with_unit(display_number(ind.target), ind.unit)}")
-        facts += [f"期限 {ind.deadline.isoformat()}", f"{words.owner} {owner_name(plan, ind.owner)}",
+        if not ind.is_task:
+            facts.append(f"期限 {ind.deadline.isoformat()}")
+        facts += [f"{words.owner} {owner_name(plan, ind.owner)}",
                   f"{words.as_of} {history.as_of.isoformat()}"]
         yield Wrapped(" · ".join(facts), style="dim")
         if ind.source:
@@ -75,11 +79,12 @@ class HistoryView:
             counties = counties_text(row)
             table.add_row(
                 Text(name + (f" {counties}" if counties else ""), style="bold" if row.is_city else ""),
-                sparkline(values, low, high), actual_target_text(row, words), percent(row.progress),
+                sparkline(values, low, high), actual_target_text(row, words),
+                task_text(row, words) if row.is_task else percent(row.progress),
                 Text(words.statuses[row.status], style=STATUS_STYLES[row.status]),
                 reported_text(row, history.gaps.refusal(row) is not None),
             )
-            if row.is_city and ind.kind is not Kind.MILESTONE:
+            if row.is_city and not ind.kind.done_or_not:
                 expected = history.expected[-shown:]
                 table.add_row(Text(words.expected, style="dim"), Text(sparkline(expected, low, high), style="dim"),
                               Text(with_unit(display_number(row.expected, 1), ind.unit), style="dim"),

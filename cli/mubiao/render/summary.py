@@ -24,7 +24,7 @@ from mubiao.models import Kind, Levels, Status
 from mubiao.note_parts import split
 from mubiao.render.cells import md_cell, md_inline, template_text
 from mubiao.render.draft import DocumentFonts, Draft, Heading, Paragraph, Span
-from mubiao.render.gaps import area_name, display_number, owner_name, percent
+from mubiao.render.gaps import area_name, display_number, owner_name, percent, task_text
 from mubiao.render.punctuation import full_width
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def _achievement(summary: Summary, fact: Fact, templates: Templates, words: Labe
     own = ind.summary if status is not Status.NO_DATA else None
     text = templates.sentence(names, _values(summary, fact, words), own, where=f"(指标 {ind.id})")
     progress = [split(note.text).progress for note in fact.notes]
-    if progress and own is None and status is Status.MET and ind.kind is Kind.MILESTONE and \
+    if progress and own is None and status is Status.MET and ind.kind.done_or_not and \
             fact.row.counties_total is None and _names(ind.name, progress[0]):
         # a task done, whose note names it: the note says what was done, in the area's words (not "已完成"
         # and the note twice); a note that does not name it ("改造工程通过竣工验收") follows the sentence
@@ -366,6 +366,10 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         "change": _change(row.actual, row.baseline),
         # before its deadline an indicator is on its way: the words of a mid-year draft (进度滞后, 按期完成)
         "due": row.deadline <= summary.as_of, "by_when": _by_when(row.deadline, summary.as_of, plan.language),
+        # a task's (督办事项): the stage it has reached, whether it has started, what its status stands on
+        **({"actual": row.stage or "", "stage": row.stage or "", "started": bool(row.actual),
+            "node": task_text(row, words) if row.status in (Status.BEHIND, Status.AT_RISK) else ""}
+           if row.is_task else {"stage": "", "started": row.actual is not None, "node": ""}),
     }
 
 
