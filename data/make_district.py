@@ -210,6 +210,51 @@ CITY_NOTES: dict[str, dict[int, str]] = {
 }
 
 
+#: 区本级 tasks (督办事项): the month the work started and the day it was done (None: not done in 2022), and what
+#: the bureau wrote under 进展情况 (备注) in some months. Before the start the task is 未启动, then 推进中, 已完成.
+TASKS: dict[str, tuple[int, D | None, dict[int, str]]] = {
+    "G01-dajiuzhu": (1, D(2022, 11, 30), {3: "制定“1+8+X”大救助体系建设方案,明确8个部门职责",
+                                          11: "“1+8+X”大救助体系运行,部门联审联办"}),
+    "G01-fuhe": (1, D(2022, 12, 20), {6: "上半年完成低保、特困对象复核,动态调整", 12: "全年定期复核全部完成"}),
+    "G01-xinmoshi": (2, D(2022, 10, 31), {10: "“物质+服务”救助覆盖全部镇街,“幸福码”场景上线"}),
+    "G01-shehui-liliang": (3, D(2022, 12, 15), {12: "购买社会救助服务项目3个,覆盖调查核实和精神慰藉"}),
+    "G01-ertong-guanai": (1, D(2022, 12, 31), {12: "全年走访留守儿童和困境儿童,建档立卡全覆盖"}),
+    "G02-pingtai": (1, D(2022, 9, 30), {9: "区级智慧养老服务平台升级完成,接入居家养老服务中心运行数据"}),
+    "G02-jigou-guifan": (2, D(2022, 8, 31), {8: "印发养老机构管理制度汇编,开展服务质量检查"}),
+    "G02-zhongxin-kaohe": (3, D(2022, 11, 30), {11: "居家养老服务中心运行考核细则印发,山区乡镇中心纳入考核"}),
+    "G02-guozi": (4, None, {**_span(4, 11, "与区属国企对接城区居家养老服务中心运营事宜"),
+                           12: "国资运营方案已拟定,待区政府研究;2023年上半年推动落地"}),
+    "G02-shifan-zhongxin": (3, D(2022, 10, 31), {10: "区级示范型居家养老照料中心改造提升完工"}),
+    "G02-shilaohua": (1, D(2022, 12, 31), {12: "全年完成困难老年人家庭适老化改造,常态化开展"}),
+    "G02-peixun": (3, D(2022, 11, 30), {11: "举办养老护理员培训班4期,组织等级认定"}),
+    "G03-duoyuan": (1, D(2022, 12, 31), {12: "镇街慈善分会18家、村社慈善工作站全覆盖,三级网络建成"}),
+    "G03-yunzuo": (2, D(2022, 12, 31), {12: "孵化慈善组织5家,包装品牌项目8个"}),
+    "G03-zhuxue": (1, D(2022, 9, 30), {9: "低保家庭助学慈善项目资助学生全部发放到位"}),
+    "G03-xintuo": (3, D(2022, 9, 5), {9: "中华慈善日“幸福婺城”慈善信托设立"}),
+    "G03-xuanchuan": (8, D(2022, 9, 30), {9: "中华慈善日、“慈善一日捐”期间推广“婺城慈善”小程序"}),
+    "G03-pingtai": (4, D(2022, 12, 31), {12: "区慈善文化基地服务功能提升,综合平台运行"}),
+    "G03-wushe": (5, D(2022, 12, 31), {12: "慈善+“五社”联动机制在全部镇街运行"}),
+    "G04-houchen": (1, D(2022, 12, 31), {12: "村(居)务公开目录规范,全区村社按季公开"}),
+    "G04-sheshi": (3, D(2022, 12, 31), {12: "社区配套用房空间布局优化方案完成"}),
+    "G04-yizhanyitese": (4, D(2022, 12, 31), {12: "社会工作站全覆盖,形成“一站一特色”服务品牌"}),
+    "G04-fuhua": (2, D(2022, 12, 31), {12: "社会组织培育孵化中心全年孵化项目12个,示范平台建成"}),
+    "G04-kaoshi": (4, D(2022, 9, 30), {6: "考试报名组织完成", 9: "2022年社会工作者职业水平考试组织完成"}),
+    "G05-huimin-binzang": (1, D(2022, 12, 31), {12: "惠民殡葬提标扩面落实,殡葬领域巡查全年开展"}),
+    "G05-binzang-changjing": (6, D(2022, 11, 30), {11: "殡葬服务设施审批、年检年审应用场景上线"}),
+    "G05-meili-jiayuan": (2, D(2022, 12, 31), {12: "水库移民美丽家园建设完成年度任务,“飞地抱团”项目2个"}),
+    "G05-chuangye": (3, D(2022, 10, 31), {10: "物业经济实施细则印发"}),
+    "G05-hunsu": (3, D(2022, 12, 31), {12: "婚俗改革宣传进村社,补领证试点覆盖全部镇街"}),
+    "G05-diming-guihua": (5, D(2022, 12, 31), {12: "地名规划修编完成,与金华市区一体化衔接"}),
+}
+
+
+def task(task_id: str, m: int) -> Rec:
+    start, done, _ = TASKS[task_id]
+    if done is not None and (done.year, done.month) <= (YEAR, m):
+        return Rec("已完成", done_on=done)
+    return Rec("推进中" if m >= start else "未启动")
+
+
 # ------------------------------------------------------------------------------------------------ the records
 class Rec:
     """One row's figures: value (a number or 是/否), numerator and denominator, done date, note."""
@@ -252,6 +297,8 @@ def township(cid: str, ind: Indicator, m: int) -> Rec:
 
 
 def district(ind: Indicator, m: int) -> Rec:
+    if ind.is_task:
+        return task(ind.id, m)
     if ind.kind is Kind.MILESTONE:
         return milestone(CITY_DONE[ind.id], m)
     if ind.id == "G05-yimin-chanye":
@@ -266,7 +313,7 @@ def series(plan) -> dict[tuple[str, str], dict[int, Rec]]:
     for ind in plan.indicators:
         if ind.scope is Scope.CITY:
             out[(CITY, ind.id)] = {m: district(ind, m) for m in MONTHS}
-            for m, text in CITY_NOTES.get(ind.id, {}).items():
+            for m, text in (TASKS[ind.id][2] if ind.is_task else CITY_NOTES.get(ind.id, {})).items():
                 out[(CITY, ind.id)][m].note = text
             continue
         for county in plan.reporting_counties(ind):
@@ -303,6 +350,8 @@ def last_reported(recs: dict[int, Rec], m: int, kind: Kind, sent: set[int]) -> s
             continue
         if kind is Kind.MILESTONE:
             text = f"是 {rec.done_on.isoformat()}" if rec.value == "是" else "否"
+        elif kind is Kind.TASK:
+            text = rec.value
         elif kind is Kind.RATIO:
             text = f"{fmt(rec.num)}/{fmt(rec.den)}"
         else:
@@ -323,6 +372,10 @@ def validate(plan, data: dict[tuple[str, str], dict[int, Rec]]) -> None:
             if rec.note and rec.note[0] in "=+-@":
                 problems.append(f"{where}: note starts with a formula character")
             if rec.blank:
+                continue
+            if ind.is_task:
+                if (rec.value == "已完成") != (rec.done_on is not None) or rec.value not in ind.stages:
+                    problems.append(f"{where}: task {rec.value} {rec.done_on}")
                 continue
             if ind.kind is Kind.MILESTONE:
                 if (rec.value == "是") != (rec.done_on is not None) or (
@@ -371,7 +424,7 @@ def render(plan) -> dict[Path, bytes]:
                 target = ind.target if cid == CITY else ind.county_target(cid)
                 rows.append([
                     names[cid], period_label(period), ind.id, ind.name, ind.unit or "",
-                    "完成" if ind.kind is Kind.MILESTONE else fmt(target),
+                    "完成" if ind.kind is Kind.MILESTONE else ind.stages[-1] if ind.is_task else fmt(target),
                     last_reported(recs, m, ind.kind, sent[cid]), instructions(plan, ind),
                     "" if ind.kind is Kind.RATIO else rec.value if isinstance(rec.value, str) else fmt(rec.value),
                     fmt(rec.num), fmt(rec.den), rec.done_on.isoformat() if rec.done_on else "", rec.note,

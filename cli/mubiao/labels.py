@@ -116,7 +116,7 @@ ZH = Labels(
     sparkline_note="{gap} 当月未报送 · 每行以基期值为底、目标值为顶", notes_heading="各县填报说明(新的在前)",
     items="({} 项)", list_separator="、",
     task="督办事项", node_missed="节点 {when}{stage} 未完成", node_near="节点 {when}{stage} 临近",
-    next_node="下一节点 {when}{stage}", deadline_near="期限 {when} 临近", deadline_passed="期限 {when} 已过",
+    next_node="下一节点 {when}{stage}", deadline_near="期限 {when} 临近", deadline_passed="期限 {when} 已到期",
     nodes="节点 {}", node_stage="{when}{stage}", deadline="期限 {}",
     month_end="{year}{month}月底", month_day="{year}{month}月{day}日", year_word="{}年",
 )
@@ -152,7 +152,7 @@ EN = Labels(
     notes_heading="notes from the counties (newest first)", items=" ({} indicators)", list_separator=", ",
     task="task", node_missed="milestone {when} ({stage}) not reached", node_near="milestone {when} ({stage}) due soon",
     next_node="next milestone {when} ({stage})", deadline_near="deadline {when} due soon",
-    deadline_passed="deadline {when} passed",
+    deadline_passed="deadline {when} reached",
     nodes="milestones {}", node_stage="{stage} by {when}", deadline="deadline {}",
     month_end="end of {month_name}{year}", month_day="{day} {month_name}{year}", year_word=" {}",
 )
@@ -260,6 +260,8 @@ class ReportLabels:
     overview_sentence: str
     """`{total}` indicators, then `{parts}`: each status with its count, joined."""
     status_count: str
+    tasks_sentence: str
+    """After the overview sentence, a plan with tasks: `{total}` tasks (督办事项), `{parts}` by status."""
     """`{status}` and `{count}`: one part of the overview sentence."""
     no_lagging: str
     counties_lagging: str
@@ -306,6 +308,7 @@ REPORT_ZH = ReportLabels(
     follow_up="六、下一步要求", follow_up_owners="(一)各责任处室", follow_up_areas="(二)各县(市、区)",
     no_follow_up="本月没有需要督办的事项。", no_owner="未明确责任处室",
     overview_sentence="全市共 {total} 项指标:{parts}。", status_count="{status} {count} 项",
+    tasks_sentence="督办事项 {total} 项:{parts}。",
     no_lagging="本月没有滞后或未完成的指标。", counties_lagging="全市未滞后、部分县滞后或未完成的指标",
     lagging_counties="滞后的县:", notes="各地说明:",
     indicators="指标数", lagging_indicators="滞后与未完成的指标",
@@ -329,6 +332,7 @@ REPORT_EN = ReportLabels(
     follow_up="6. What must be done next", follow_up_owners="By owner", follow_up_areas="By county",
     no_follow_up="Nothing to follow up this month.", no_owner="No owner named",
     overview_sentence="{total} indicators for the city: {parts}.", status_count="{count} {status}",
+    tasks_sentence=" {total} tasks: {parts}.",
     no_lagging="No indicator is behind or missed this month.",
     counties_lagging="Not behind for the city, with counties behind or missed", lagging_counties="Counties behind: ",
     notes="Notes from the counties: ", indicators="indicators", lagging_indicators="behind or missed",

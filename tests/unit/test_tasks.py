@@ -205,3 +205,42 @@ def test_a_task_id_may_not_repeat_an_indicator_id(tmp_path):
 
 def test_a_goal_of_tasks_alone_is_not_empty(tmp_path):
     assert "P213" not in [c for c, _ in findings("", tmp_path)]
+
+
+# ---------------------------------------------------------------------------------------------- in words
+
+@pytest.mark.parametrize("stage, as_of, words", [
+    ("推进中", D(2022, 7, 31), "节点 6月底完成方案 未完成"),
+    ("推进中", D(2022, 6, 1), "节点 6月底完成方案 临近"),
+    ("完成方案", D(2022, 9, 1), "节点 9月底开展试点 临近"),
+    ("开展试点", D(2022, 12, 1), "期限 12月底 临近"),
+    ("开展试点", D(2022, 12, 31), "期限 12月底 已到期"),
+    ("完成方案", D(2022, 7, 31), "下一节点 9月底开展试点"),
+    ("已完成", D(2022, 7, 31), ""),
+])
+def test_a_tasks_status_is_said_by_the_node_or_deadline_it_stands_on(stage, as_of, words):
+    from mubiao.labels import ZH
+    from mubiao.render.gaps import task_text
+
+    assert task_text(status("T1", stage, as_of), ZH) == words
+
+
+def test_a_day_is_said_as_a_plan_says_it():
+    from mubiao.labels import EN, ZH
+    from mubiao.render.gaps import day_words
+
+    assert day_words(D(2022, 6, 30), D(2022, 12, 31), ZH) == "6月底"
+    assert day_words(D(2022, 6, 15), D(2022, 12, 31), ZH) == "6月15日"
+    assert day_words(D(2023, 2, 28), D(2025, 12, 31), ZH) == "2023年2月底"
+    assert day_words(D(2022, 6, 30), D(2022, 12, 31), EN) == "end of June"
+
+
+def test_the_json_row_of_a_task_names_its_stage():
+    from mubiao.render.gaps import gaps_document
+
+    the_plan = plan()
+    records = [Record("city", "2022-07", "T1", 0.25, None, None, None, None, "2022-07/city.csv", 2)]
+    rows = gaps_document(compute_gaps(the_plan, records_frame(records), as_of=D(2022, 7, 31)))["rows"]
+    row = next(r for r in rows if r["indicator"] == "T1")
+    assert (row["stage"], row["expected_stage"], row["status"]) == ("推进中", "完成方案", "behind")
+    assert next(r for r in rows if r["indicator"] == "T2")["stage"] is None  # T2 not reported

@@ -7,7 +7,7 @@ them), so the HTML, Markdown, Excel and JSON files agree with `mubiao gaps` by c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
@@ -83,7 +83,8 @@ class Report:
 
     gaps: Gaps
     overview: Mapping[Status, int]
-    """总体情况: the indicators (their city rows) counted by status, every status present, worst first."""
+    """总体情况: the indicators (their city rows) counted by status, every status present, worst first; the
+    tasks without a number (督办事项) are counted apart, in `tasks`."""
     lagging: tuple[Lagging, ...]
     """滞后与未完成指标: the indicators whose own (city) row is missed or behind, worst first (missed, then
     behind; a larger shortfall first; plan order among equals)."""
@@ -98,6 +99,8 @@ class Report:
     """下一步要求 / 督办: who must act on what, by when."""
     issue: int | None = None
     """The report's number (第6期): `report --issue N`, or counted from the plan's `first_issue`."""
+    tasks: Mapping[Status, int] = field(default_factory=lambda: MappingProxyType({}))
+    """The tasks (督办事项: their city rows) counted by status, as `overview` (empty: the plan has none)."""
     counties_lagging: tuple[Lagging, ...] = ()
     """The indicators on track (or met) for the city with some counties missed or behind: listed apart, under
     their own heading, for a card under 滞后 whose status says 正常推进 would contradict itself. Most lagging
@@ -171,8 +174,11 @@ def report_of(gaps: Gaps, notes: Mapping[tuple[str, str], Note]) -> Report:
         if rows:
             owners.append(OwnerSummary(owner.id, MappingProxyType(count_statuses(rows)),
                                        tuple(row.indicator for row in rows if row.status in LAGGING)))
-    return Report(gaps, MappingProxyType(count_statuses(city_rows)), tuple(lagging), scoreboard(gaps),
-                  MappingProxyType(grid), tuple(owners), follow_ups=_follow_ups(gaps, lagging + counties_lagging),
+    tasks = [row for row in city_rows if row.is_task]
+    return Report(gaps, MappingProxyType(count_statuses(row for row in city_rows if not row.is_task)),
+                  tuple(lagging), scoreboard(gaps), MappingProxyType(grid), tuple(owners),
+                  follow_ups=_follow_ups(gaps, lagging + counties_lagging),
+                  tasks=MappingProxyType(count_statuses(tasks) if tasks else {}),
                   counties_lagging=tuple(counties_lagging))
 
 

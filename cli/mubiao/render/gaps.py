@@ -420,8 +420,13 @@ def headline(gaps: Gaps, words: Labels) -> tuple[str, list[tuple[str, str]]]:
     """The title line, and the summary as (text, terminal style) parts: the rows counted by status, then the
     month's reports (yellow when some are missing)."""
     title = f"{titled(gaps)} · {words.as_of} {gaps.as_of.isoformat()}"
-    counts = count_statuses(gaps.rows)
+    tasks = [row for row in gaps.rows if row.is_task]
+    counts = count_statuses(row for row in gaps.rows if not row.is_task)
     parts = [(f"{words.statuses[s]} {counts[s]}", STATUS_STYLES[s]) for s in SUMMARY_ORDER if counts[s]]
+    if tasks:  # the tasks without a number counted apart: 督办事项 已完成 28 未完成 1
+        done = count_statuses(tasks)
+        parts = [(words.indicator, "bold"), *parts, (words.task, "bold")]
+        parts += [(f"{words.statuses[s]} {done[s]}", STATUS_STYLES[s]) for s in SUMMARY_ORDER if done[s]]
     completeness = gaps.completeness
     if completeness.expected:
         parts.append((f"{gaps.period} {words.reports} {completeness.reported}/{completeness.expected}"

@@ -37,9 +37,14 @@ def byline(report: Report, sections: ReportLabels) -> str:
 
 def overview_sentence(report: Report, words: Labels, sections: ReportLabels) -> str:
     """`全市共 47 项指标:已完成 37 项、有风险 6 项、滞后 4 项。` (statuses with no indicator left out)."""
-    parts = words.list_separator.join(sections.status_count.format(status=words.statuses[s], count=n)
-                                      for s in SUMMARY_ORDER if (n := report.overview[s]))
-    return sections.overview_sentence.format(total=sum(report.overview.values()), parts=parts)
+    def counted(statuses) -> str:
+        return words.list_separator.join(sections.status_count.format(status=words.statuses[s], count=n)
+                                         for s in SUMMARY_ORDER if (n := statuses[s]))
+
+    text = sections.overview_sentence.format(total=sum(report.overview.values()), parts=counted(report.overview))
+    if report.tasks:  # the tasks without a number, counted apart: 督办事项 29 项:已完成 28 项、未完成 1 项。
+        text += sections.tasks_sentence.format(total=sum(report.tasks.values()), parts=counted(report.tasks))
+    return text
 
 
 def since_sentence(report: Report, words: Labels) -> str:
@@ -98,6 +103,8 @@ def focus_sentence(report: Report, words: Labels, most: int = 3) -> str:
     separator = words.list_separator
 
     def progress(row) -> str:
+        if row.is_task:  # a task's stage says how far it is, not a share
+            return row.stage or ""
         pace = f", pace {percent(row.expected_progress)}" if english else f",序时 {percent(row.expected_progress)}"
         return percent(row.progress) + (pace if paced(row) else "")
 
@@ -256,11 +263,12 @@ def completeness_sentence(report: Report, sections: ReportLabels) -> str:
 
 
 def _overview(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
-    counts = [[words.statuses[s], str(report.overview[s])] for s in SUMMARY_ORDER]
+    counts = [[words.statuses[s], str(report.overview[s]), *([str(report.tasks[s])] if report.tasks else [])]
+              for s in SUMMARY_ORDER]
     since, focus = since_sentence(report, words), focus_sentence(report, words)
     return [f"## {sections.overview}", "", md_cell(overview_sentence(report, words, sections)), "",
             *([md_cell(focus), ""] if focus else []), *([md_cell(since), ""] if since else []),
-            *md_table([words.status, sections.indicators], counts),
+            *md_table([words.status, sections.indicators, *([words.task] if report.tasks else [])], counts),
             md_cell(completeness_sentence(report, sections)), ""]
 
 

@@ -243,9 +243,11 @@ def _achievement(summary: Summary, fact: Fact, templates: Templates, words: Labe
     text = templates.sentence(names, _values(summary, fact, words), own, where=f"(指标 {ind.id})")
     progress = [split(note.text).progress for note in fact.notes]
     if progress and own is None and status is Status.MET and ind.kind.done_or_not and \
-            fact.row.counties_total is None and _names(ind.name, progress[0]):
+            fact.row.counties_total is None and (ind.is_task or _names(ind.name, progress[0])):
         # a task done, whose note names it: the note says what was done, in the area's words (not "已完成"
-        # and the note twice); a note that does not name it ("改造工程通过竣工验收") follows the sentence
+        # and the note twice); a note that does not name it ("改造工程通过竣工验收") follows the sentence. A task
+        # without a number (督办事项) done is said by its 进展情况 alone: what was done is the news, not the
+        # plan's clause and 已完成
         if folded := fold_notes(progress, said, summary.plan.language):
             return Span(folded, (ind.id,))
     folded = fold_notes(progress, said, summary.plan.language, text, ind.name)
