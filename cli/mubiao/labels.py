@@ -84,6 +84,8 @@ class Labels:
     """A task's nodes, `{}` their list (节点 6月底完成方案、9月底开展试点)."""
     node_stage: str
     deadline: str
+    stretch: str
+    """Before a stretch target beside the firm one: `10 个(力争 15)`."""
     month_end: str
     """A day that ends its month, as a plan says it (6月底): `{year}`, `{month}`, `{month_name}`."""
     month_day: str
@@ -117,7 +119,7 @@ ZH = Labels(
     items="({} 项)", list_separator="、",
     task="督办事项", node_missed="节点 {when}{stage} 未完成", node_near="节点 {when}{stage} 临近",
     next_node="下一节点 {when}{stage}", deadline_near="期限 {when} 临近", deadline_passed="期限 {when} 已到期",
-    nodes="节点 {}", node_stage="{when}{stage}", deadline="期限 {}",
+    stretch="力争", nodes="节点 {}", node_stage="{when}{stage}", deadline="期限 {}",
     month_end="{year}{month}月底", month_day="{year}{month}月{day}日", year_word="{}年",
 )
 
@@ -153,7 +155,7 @@ EN = Labels(
     task="task", node_missed="milestone {when} ({stage}) not reached", node_near="milestone {when} ({stage}) due soon",
     next_node="next milestone {when} ({stage})", deadline_near="deadline {when} due soon",
     deadline_passed="deadline {when} reached",
-    nodes="milestones {}", node_stage="{stage} by {when}", deadline="deadline {}",
+    stretch="stretch", nodes="milestones {}", node_stage="{stage} by {when}", deadline="deadline {}",
     month_end="end of {month_name}{year}", month_day="{day} {month_name}{year}", year_word=" {}",
 )
 

@@ -230,6 +230,10 @@ class Indicator:
     start, the last at the deadline's month."""
     stages: tuple[str, ...] = ()
     """A task's stage words in order, from not started to done (none for the other kinds)."""
+    stretch: float | None = None
+    """Extension: the plan's stretch target beside its firm one (力争15个), for the whole; with `ranged`, the upper
+    end of a range whose lower end is the target (10-15个)."""
+    ranged: bool = False
 
     @property
     def is_task(self) -> bool:

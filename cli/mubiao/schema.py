@@ -72,6 +72,10 @@ INDICATOR = _table(
         "profile": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100},
                     "description": "扩展:pace = \"profile\" 时,从计划开始起每月月底应完成的累计比例(%),"
                                    "最后一项为期限所在的月,应为 100。"},
+        "stretch": {**_NUMBER, "description": "扩展:力争目标(全市),与 target(确保完成的目标)并列报告,如“确保10个、"
+                                             "力争15个”;与 range = true 一起表示区间的上限(“10-15个”)。"},
+        "range": {"type": "boolean", "description": "扩展:目标是区间(“10-15个”):target 为下限(达到即完成),"
+                                                   "stretch 为上限。"},
         "owner": _string("责任处室编号,默认所属任务的责任处室。", pattern=OWNER_ID_PATTERN),
         "scope": _string("county 各县(市、区)报送(默认);city 由市本级报送一次。", enum=["county", "city"]),
         "source": _string("计划原文。"),

@@ -101,6 +101,17 @@ class GapRow:
     """A task's stage words (not a field of the contract's row: `stage` and `expected_stage` say them)."""
     nodes: tuple[Milestone, ...] = ()
     """A task's nodes: the stage due by each date (not a field of the contract's row)."""
+    stretch: float | None = None
+    """The whole's row of an indicator with a stretch target (力争), or the upper end of its range (`ranged`); not a
+    field of the contract's row."""
+    ranged: bool = False
+
+    @property
+    def stretch_met(self) -> bool | None:
+        """Whether the figure reaches the stretch target (None: no stretch, or no figure)."""
+        if self.stretch is None or self.actual is None:
+            return None
+        return self.actual <= self.stretch + 1e-9 if self.direction == "decrease" else self.actual >= self.stretch - 1e-9
 
     @property
     def is_city(self) -> bool:
@@ -131,7 +142,9 @@ def _stage(stages: tuple[str, ...], share: float | None) -> str | None:
 
 
 #: The field names of a row, in the order of docs/contract.md §5 (plus the projection).
-ROW_FIELDS = tuple(f.name for f in fields(GapRow) if f.name not in ("stages", "nodes"))
+#: The fields a row holds beside the contract's: a task's stages and nodes, a stretch target.
+EXTRA_FIELDS = ("stages", "nodes", "stretch", "ranged")
+ROW_FIELDS = tuple(f.name for f in fields(GapRow) if f.name not in EXTRA_FIELDS)
 
 #: The fields of a row that are numbers in the indicator's unit (or fractions): NaN in `GapTable`, None in a row.
 NUMBER_FIELDS = ("baseline", "target", "expected", "actual", "progress", "expected_progress", "shortfall",
@@ -194,7 +207,11 @@ class GapTable:
         tasks = [ind if ind.is_task else None for ind in self.indicators]
         stages = lookup([ind.stages if ind else () for ind in tasks], self.indicator)
         nodes = lookup([ind.milestones if ind else () for ind in tasks], self.indicator)
-        return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS), stages, nodes))
+        whole = self.county < 0  # a stretch target is the plan's, for the whole
+        stretch = [value if at_whole else None for value, at_whole in
+                   zip(lookup([ind.stretch for ind in self.indicators], self.indicator), whole.tolist())]
+        ranged = lookup([ind.ranged for ind in self.indicators], self.indicator)
+        return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS), stages, nodes, stretch, ranged))
 
     def columns(self, numbers: bool = True) -> dict[str, list]:
         """Each field of ROW_FIELDS as a list of the rows' values, as GapRow holds them (without the NUMBER_FIELDS

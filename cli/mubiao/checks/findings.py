@@ -124,6 +124,7 @@ RULES: dict[str, Rule] = {
         Rule("P221", "bad-profile", _E, "pace = \"profile\" 的 profile 缺失、月数不对、下降或最后不是 100"),
         Rule("P222", "keep-not-level-or-ratio", _E, "form = \"keep\" 用在 level 和 ratio 以外的指标上,或带有 milestones"),
         Rule("P223", "bad-task-stage", _E, "督办事项的状态词重复,或节点的阶段不在 stages 中、是未开始的状态、比上一节点靠前"),
+        Rule("P224", "bad-stretch", _E, "力争目标 (stretch) 不比目标更进一步,用在 milestone 上,或 range = true 没有 stretch"),
         Rule("D001", "unreadable", _E, "文件无法读取(不存在、为空、含 NUL 字节、CSV 格式错误或 xlsx 损坏)"),
         Rule("D002", "unknown-encoding", _E, "无法识别编码(可读:UTF-8、带 BOM 的 UTF-8/UTF-16、GB18030/GBK)"),
         Rule("D003", "no-plan", _E, "找不到文件所属的计划(应在 data/<计划编号>/ 下,且有 targets/<计划编号>.toml)"),

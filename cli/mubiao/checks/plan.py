@@ -568,6 +568,24 @@ class _IndicatorRules:
         self.allocation_sum()
         self.summary_template()
         self.profile()
+        self.stretch()
+
+    def stretch(self) -> None:
+        """P224: a stretch (力争) target beyond the firm one in the indicator's direction, a range with its upper end,
+        neither on a milestone."""
+        stretch, ind = _number(self.ind.get("stretch")), self.ind
+        if ind.get("range") is True and "stretch" not in ind:
+            self.add("P224", "range", "range = true 表示目标是区间:target 写下限,stretch 写上限(如 target = 10、"
+                                      "stretch = 15 即“10-15个”)")
+        if "stretch" not in ind:
+            return
+        if self.kind == "milestone":
+            self.add("P224", "stretch", "milestone 指标只有完成与否,没有力争目标;请删去 stretch")
+        elif stretch is not None and self.target is not None and (
+                abs(stretch - self.target) <= TOLERANCE or self.moves_away(self.target, stretch)):
+            word = "低于" if self.decrease else "高于"
+            self.add("P224", "stretch", f"力争目标 {format_number(stretch)} 应{word}目标 {format_number(self.target)}"
+                                        f"(确保完成的目标写 target,更高的要求写 stretch)")
 
     def profile(self) -> None:
         """P221: `pace = "profile"` needs one cumulative share per month from the plan's start to the deadline,

@@ -177,4 +177,6 @@ def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) 
         counties=tuple(counties) if counties is not None else None,
         summary=ind.get("summary"),
         profile=tuple(float(share) for share in ind.get("profile", ())),
+        stretch=float(ind["stretch"]) if "stretch" in ind else None,
+        ranged=bool(ind.get("range", False)),
     )

@@ -88,7 +88,20 @@ def actual_target_text(row: GapRow, words: Labels) -> str:
     actual = actual_text(row, words)
     if row.kind in (Kind.MILESTONE.value, Kind.TASK.value):
         return actual
-    return f"{actual} / {with_unit(display_number(row.target), row.unit)}"
+    return f"{actual} / {target_text(row, words)}"
+
+
+def target_text(row: GapRow, words: Labels) -> str:
+    """The target with its unit: `41 家`; a range `10-15 个`; beside a stretch target `10 个(力争 15)`."""
+    return target_words(row.target, row.unit, row.stretch, row.ranged, words)
+
+
+def target_words(target: float | None, unit: str | None, stretch: float | None, ranged: bool, words: Labels) -> str:
+    if stretch is None:
+        return with_unit(display_number(target), unit)
+    if ranged:
+        return with_unit(f"{display_number(target)}-{display_number(stretch)}", unit)
+    return f"{with_unit(display_number(target), unit)}({words.stretch} {display_number(stretch)})"
 
 
 def percent(fraction: float | None, digits: int = 0) -> str:
@@ -210,6 +223,14 @@ def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType(
                  progress, expected_progress, shortfall, remaining, status, deadline, reported_period, stale,
                  counties_reporting, counties_total, projected, projected_status)
             in zip(*(columns[field] for field in ROW_FIELDS))]
+    if any(ind.stretch is not None for ind in plan.indicators):  # the whole's stretch target (docs/plan-format.md)
+        stretched = {ind.id: ind for ind in plan.indicators if ind.stretch is not None}
+        for row in rows:
+            if row["county"] is None and (ind := stretched.get(row["indicator"])) is not None:
+                reached = None if row["actual"] is None else (
+                    row["actual"] <= ind.stretch + 1e-9 if ind.direction.value == "decrease" else
+                    row["actual"] >= ind.stretch - 1e-9)
+                row.update(stretch=_json_number(ind.stretch), range=ind.ranged, stretch_met=reached)
     if any(ind.is_task for ind in plan.indicators):  # a task's stage in words beside its share (docs/gaps.md)
         tasks = {ind.id: ind for ind in plan.indicators if ind.is_task}
         for row in rows:
@@ -683,7 +704,9 @@ class GapsTable:
             # (a region's view, `--area`: the region's own, from its row)
             target = row.target if self.gaps.area is not None and row.county == self.gaps.area else ind.target
             if target is not None:
-                details.append(f"{words.target} {with_unit(display_number(target), ind.unit)}")
+                whole = self.gaps.area is None
+                details.append(f"{words.target} "
+                               f"{target_words(target, ind.unit, ind.stretch if whole else None, ind.ranged, words)}")
             if row.county == self.gaps.area and row.expected is not None and paced(row):
                 details.append(f"{words.expected} {display_number(row.expected, 1)}")
         goal_owner = next(goal.owner for goal in self.gaps.plan.goals if goal.id == row.goal)

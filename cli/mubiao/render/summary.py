@@ -368,11 +368,33 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         "change": _change(row.actual, row.baseline),
         # before its deadline an indicator is on its way: the words of a mid-year draft (进度滞后, 按期完成)
         "due": row.deadline <= summary.as_of, "by_when": _by_when(row.deadline, summary.as_of, plan.language),
+        **_stretch_values(summary, fact),
         # a task's (督办事项): the stage it has reached, whether it has started, what its status stands on
         **({"actual": row.stage or "", "stage": row.stage or "", "started": bool(row.actual),
             "node": task_text(row, words) if row.status in (Status.BEHIND, Status.AT_RISK) else ""}
            if row.is_task else {"stage": "", "started": row.actual is not None, "node": ""}),
     }
+
+
+def _stretch_values(summary: Summary, fact: Fact) -> dict[str, Any]:
+    """An indicator with a stretch target (力争15个) or a range (10-15个), in the whole's draft: `stretch_words`, what
+    the figure came to against it once the firm target is met (达到力争目标15个, 距力争目标15个尚差3个, 达到10-15个的
+    目标); a range's `target` is the range and `exceeded` means beyond its upper end."""
+    row, ind, english = fact.row, fact.indicator, summary.plan.language == "en"
+    if row.stretch is None or row.actual is None or row.status is not Status.MET:
+        return {"stretch_words": ""}
+    low, high, unit = _number(row.target), _number(row.stretch), ind.unit or ""
+    if row.ranged:
+        beyond = _beyond(row.actual, row.stretch, ind)
+        words = "" if beyond else (f"within the target range of {low}-{high} {unit}" if english else
+                                   f"达到{low}-{high}{unit}的目标")
+        return {"stretch_words": words, "exceeded": beyond, "target": f"{low}-{high}"}
+    if row.stretch_met:
+        return {"stretch_words": f"reaching the stretch target of {high} {unit}" if english else
+                f"达到力争目标{high}{unit}"}
+    short = _number(abs(row.stretch - row.actual))
+    return {"stretch_words": f"{short} {unit} short of the stretch target of {high} {unit}" if english else
+            f"距力争目标{high}{unit}尚差{short}{unit}"}
 
 
 def _beyond(actual: float, target: float, ind) -> bool:
