@@ -302,6 +302,18 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """`[[rules]]`: a validation rule across indicators, checked on each area's figures of each month (after DHIS2's
+    validation rules; docs/plan-format.md "Validation rules")."""
+
+    id: str
+    name: str
+    """What the rule says, in words (户数不超过人数)."""
+    rule: str
+    """The comparison, `{G02-dibao-hu} <= {G02-dibao-ren}` (mubiao/rules.py)."""
+
+
+@dataclass(frozen=True)
 class Plan:
     """A work plan (工作要点) or a multi-year plan (规划), as encoded in `targets/<id>.toml`."""
 
@@ -326,6 +338,8 @@ class Plan:
     """The number (期号) of the report of the plan's first month, if the plan numbers its reports."""
     themes: tuple[Theme, ...] = ()
     """The summary's parts, in order, when the plan groups its goals (else each goal is a part)."""
+    rules: tuple[Rule, ...] = ()
+    """The validation rules across indicators, in plan order."""
     regions: tuple[County, ...] = ()
     """A deeper plan's regions (areas with areas of their own: a province's cities), in plan order; they report
     nothing themselves, their figures are rolled up from their units (`areas` puts each before what is in it)."""

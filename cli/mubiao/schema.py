@@ -237,6 +237,17 @@ THEME = _table(
     ["title"],
 )
 
+RULE = _table(
+    "扩展:跨指标的校验规则(仿 DHIS2 的 validation rules),逐个地区、逐月检查报送的数字。",
+    {
+        "id": _string("规则编号,全计划唯一,如 R01。", pattern=GOAL_ID_PATTERN),
+        "name": _string("规则的意思,如 低保户数不超过低保人数。"),
+        "rule": _string("比较式:{指标编号}、数字、+ - * / 和括号,一个比较符号(<=、>=、==、!=、<、>),"
+                        "如 \"{G02-dibao-hu} <= {G02-dibao-ren}\";比率的分子、分母写 {编号.numerator}、{编号.denominator}。"),
+    },
+    ["id", "rule"],
+)
+
 PLAN_SCHEMA: dict[str, Any] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": SCHEMA_ID,
@@ -250,6 +261,8 @@ PLAN_SCHEMA: dict[str, Any] = {
         "goals": {"type": "array", "description": "主要任务。", "items": GOAL},
         "themes": {"type": "array", "description": "扩展:年度总结的部分(见 docs/plan-format.md Themes)。",
                    "items": THEME},
+        "rules": {"type": "array", "description": "扩展:跨指标的校验规则(见 docs/plan-format.md Validation rules)。",
+                  "items": RULE},
     },
     "required": ["plan"],
     "additionalProperties": False,

@@ -125,6 +125,7 @@ RULES: dict[str, Rule] = {
         Rule("P222", "keep-not-level-or-ratio", _E, "form = \"keep\" 用在 level 和 ratio 以外的指标上,或带有 milestones"),
         Rule("P223", "bad-task-stage", _E, "督办事项的状态词重复,或节点的阶段不在 stages 中、是未开始的状态、比上一节点靠前"),
         Rule("P224", "bad-stretch", _E, "力争目标 (stretch) 不比目标更进一步,用在 milestone 上,或 range = true 没有 stretch"),
+        Rule("P225", "bad-rule", _E, "[[rules]] 的规则不是一个比较式,引用了未声明的指标、milestone 或督办事项,或比较的指标没有共同报送的地区"),
         Rule("D001", "unreadable", _E, "文件无法读取(不存在、为空、含 NUL 字节、CSV 格式错误或 xlsx 损坏)"),
         Rule("D002", "unknown-encoding", _E, "无法识别编码(可读:UTF-8、带 BOM 的 UTF-8/UTF-16、GB18030/GBK)"),
         Rule("D003", "no-plan", _E, "找不到文件所属的计划(应在 data/<计划编号>/ 下,且有 targets/<计划编号>.toml)"),
@@ -165,6 +166,7 @@ RULES: dict[str, Rule] = {
         Rule("D203", "cumulative-decrease", _W, "累计数比之前月份的少"),
         Rule("D205", "outlier", _W, "数字与本单位其他月份相差悬殊(稳健 z 分数大于 3.5,或是其他月份中位数的 10 倍)"),
         Rule("D206", "month-copied", _W, "一个单位某月的所有数字和备注与上月完全相同(可能是把上月的表改了月份)"),
+        Rule("D207", "rule-broken", _W, "一个地区某月的数字不符合计划的校验规则 ([[rules]])"),
         Rule("D204", "two-files", _E, "同一单位同一月份有两个文件(如 婺城区.xlsx 和 wucheng.csv)"),
     )
 }

@@ -386,8 +386,52 @@ class _PlanRules:
                 _TaskRules(self, path, goal, task).run()
         self.duplicates(indicator_ids, "指标编号")
         self.themes(goals, [value for _, value in indicator_ids])
+        self.rules(goals)
         if any_county_scope and not self.counties:
             self.report.add("P217", ("plan",), "有按县报送的指标,但计划没有声明任何县;请添加 [[counties]](id、name)")
+
+    def rules(self, goals: list[tuple[int, dict]]) -> None:
+        """P225 for a validation rule that is no comparison, names an indicator the plan has not, asks a part of
+        what is no ratio, names a milestone or a task (done or not: no figure to compare), or compares indicators
+        that different areas report (no area reports them all: it would never be checked); P106 for an id twice."""
+        from mubiao.rules import RuleError, parse_rule
+
+        rules = _tables(self.data.get("rules"))
+        self.unique("rules", rules, "id", "规则编号")
+        known = {ind.get("id"): ind for _, goal in goals for _, ind in _tables(goal.get("indicators"))}
+        tasks = {task.get("id") for _, goal in goals for _, task in _tables(goal.get("tasks"))}
+        for n, rule in rules:
+            text = rule.get("rule")
+            if not isinstance(text, str):
+                continue
+            path, name = ("rules", n, "rule"), _shown(str(rule.get("id", n + 1)))
+            try:
+                parsed = parse_rule(text)
+            except RuleError as exc:
+                self.report.add("P225", path, f"规则 {name}:{exc}", at_value=True)
+                continue
+            scopes = set()
+            for reference in parsed.references:
+                ind = known.get(reference.indicator)
+                if ind is None:
+                    message = (f"{_shown(reference.indicator)} 是督办事项,没有数字可比" if reference.indicator in tasks
+                               else _unknown_ref("指标", reference.indicator,
+                                                {k for k in known if isinstance(k, str)}, "[[goals.indicators]]"))
+                    self.report.add("P225", path, f"规则 {name}:{message}", at_value=True)
+                elif ind.get("kind") == "milestone":
+                    self.report.add("P225", path, f"规则 {name}:{reference.indicator} 是 milestone(完成与否),"
+                                                  "没有数字可比", at_value=True)
+                elif reference.field != "value" and ind.get("kind") != "ratio":
+                    self.report.add("P225", path, f"规则 {name}:{reference.text} 只对 ratio 指标有意义,"
+                                                  f"{reference.indicator} 是 {ind.get('kind')};请写 {{{reference.indicator}}}",
+                                    at_value=True)
+                else:
+                    counties = ind.get("counties")
+                    scopes.add("city" if ind.get("scope") == "city" else
+                               tuple(sorted(counties)) if isinstance(counties, list) else "all")
+            if len(scopes) > 1 and "city" in scopes:
+                self.report.add("P225", path, f"规则 {name}:比较的指标有的由市本级报送、有的由各县报送,"
+                                              "没有一个地区同时报送,规则不会被检查", at_value=True)
 
     def themes(self, goals: list[tuple[int, dict]], indicators: list[Any]) -> None:
         """P220 for a theme item that names no goal or indicator, or that another theme took already."""

@@ -167,6 +167,7 @@ def across_records(store: "Store", plan: Plan, root: str) -> Across:
         return Across(tuple(Finding(names[file], line, column, code, RULES[code].severity, message)
                             for code, file, line, column, message in rows.fetchall()), store)
     repeats, later = _repeats(plan, connection.execute(_REPEATED).fetchall())
+    repeats += _broken_rules(connection, plan, later)
     ids = dict(connection.execute("SELECT name, file FROM read_files").fetchall())
     connection.execute("BEGIN")
     connection.execute("DELETE FROM across")
@@ -179,6 +180,65 @@ def across_records(store: "Store", plan: Plan, root: str) -> Across:
     connection.execute("UPDATE store SET across_root = ?", [root if store.path is not None else None])
     connection.execute("COMMIT")
     return Across(tuple(repeats), store)
+
+
+#: A comparison of a rule in words: `应不大于`.
+_COMPARISON_WORDS = {"<=": "不大于", ">=": "不小于", "==": "等于", "!=": "不等于", "<": "小于", ">": "大于"}
+
+
+def _broken_rules(connection, plan: Plan, later: list[int]) -> list[Finding]:
+    """D207 for each area's month whose figures break one of the plan's validation rules (`[[rules]]`), at the cell
+    of the first figure the rule names; a month that lacks one of its figures is not checked (missing is never
+    zero), nor one where a side divides by zero."""
+    from mubiao.rules import parse_rule
+
+    codes = {ind.id: n for n, ind in enumerate(plan.indicators)}
+    findings: list[Finding] = []
+    for rule in plan.rules:
+        parsed = parse_rule(rule.rule)
+        wanted = sorted({codes[reference.indicator] for reference in parsed.references})
+        rows = connection.execute(f"""
+            SELECT county, period, indicator, x, numerator, denominator, name, "row", columns FROM {_READ}
+            WHERE indicator IN (SELECT unnest($wanted)) AND seq NOT IN (SELECT unnest($later))
+            ORDER BY county, period, seq""", {"wanted": wanted, "later": later}).fetchall()
+        months: dict[tuple[int, int], dict[int, tuple]] = {}
+        for county, period, indicator, *record in rows:
+            months.setdefault((county, period), {}).setdefault(indicator, tuple(record))
+        for records in months.values():
+            figures, where = {}, []
+            for reference in parsed.references:
+                record = records.get(codes[reference.indicator])
+                number = None if record is None else record[("value", "numerator", "denominator").index(
+                    reference.field)]
+                if number is None:
+                    break
+                figures[reference] = number
+                where.append((reference, record))
+            else:
+                sides = parsed.sides(figures)
+                if sides is None or parsed.holds(*sides, TOLERANCE):
+                    continue
+                findings.append(_rule_finding(rule, parsed, sides, where))
+    return findings
+
+
+def _rule_finding(rule, parsed, sides: tuple[float, float], where: list[tuple]) -> Finding:
+    """D207 at the cell of the rule's first figure, saying where its other figures are."""
+    (first, record), left, right = where[0], *(format_number(round(side, 6)) for side in sides)
+    *_, name, row, columns = record
+
+    def column(reference, columns: str) -> int | None:
+        layout = columns_of(columns)  # a ratio's figure is its parts: a form without 完成值 points at 分子
+        field = reference.field if reference.field != "value" or layout.get("value") else "numerator"
+        return layout.get(field) or layout.get("indicator")
+
+    others = [f"{reference.text} 在{'本文件' if other[-3] == name else ' ' + other[-3]} "
+              f"{cell_ref(other[-2], column(reference, other[-1]))}"
+              for reference, other in where[1:] if (other[-3], other[-2]) != (name, row)]
+    located = f"({';'.join(dict.fromkeys(others))})" if others else ""
+    message = (f"不符合规则 {rule.id}({rule.name}):{parsed.left} = {left},应{_COMPARISON_WORDS[parsed.comparison]}"
+               f" {parsed.right} = {right}{located};请核对这几个数")
+    return cell_finding(name, "D207", message, row, column(first, columns))
 
 
 def _repeats(plan: Plan, rows: Sequence[tuple]) -> tuple[list[Finding], list[int]]:

@@ -21,6 +21,7 @@ from mubiao.models import (
     Owner,
     Pace,
     Plan,
+    Rule,
     Scope,
     StatusThresholds,
     Theme,
@@ -103,6 +104,7 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
         goals=tuple(_goal(g, plan) for g in data.get("goals", [])),
         themes=tuple(Theme(title=t["title"], plain=t.get("plain"), goals=tuple(t.get("goals", ())),
                            indicators=tuple(t.get("indicators", ()))) for t in data.get("themes", [])),
+        rules=tuple(Rule(id=r["id"], name=r.get("name", r["id"]), rule=r["rule"]) for r in data.get("rules", [])),
         path=path,
     )
 
