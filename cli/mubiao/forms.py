@@ -149,6 +149,8 @@ def _last_reported(record: Record | None, ind: Indicator) -> str:
 
 def instructions(plan: Plan, ind: Indicator) -> str:
     """What the form tells the county to write for an indicator (累计数, 现行标准, 分子分母, 是或否)."""
+    if ind.kind is Kind.COUNT and ind.stock:
+        return "填现有总数(含以前建成的)"
     if ind.kind is Kind.COUNT:
         return f"填{plan.start.year}年{plan.start.month}月以来累计数"
     if ind.kind is Kind.LEVEL:

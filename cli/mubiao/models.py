@@ -230,6 +230,11 @@ class Indicator:
     start, the last at the deadline's month."""
     stages: tuple[str, ...] = ()
     """A task's stage words in order, from not started to done (none for the other kinds)."""
+    stock: bool = False
+    """Extension, counts: the figure is what stands (现有总数, a stock since before the plan), not what was done
+    since its start: it may fall, and each area's `baselines` are where it stood."""
+    growth: float | None = None
+    """Extension: the target stated as growth over last year (增长5%): `target` is worked out from it."""
     stretch: float | None = None
     """Extension: the plan's stretch target beside its firm one (力争15个), for the whole; with `ranged`, the upper
     end of a range whose lower end is the target (10-15个)."""
@@ -258,6 +263,10 @@ class Indicator:
             return [1.0] * len(counties)
         default = self.per_county if self.per_county is not None else (None if self.kind is Kind.COUNT
                                                                         else self.target)
+        if self.growth is not None and self.per_county is None and self.kind is not Kind.COUNT and self.baselines:
+            # 增长5% for every area: each from its own baseline (a county with none, from the plan's)
+            grown = [self.baselines.get(county, self.baseline) * (1 + self.growth / 100) for county in counties]
+            return [self.allocation.get(county, value) for county, value in zip(counties, grown)]
         if not self.allocation:  # (a national plan's indicators, most of them: 2,844 counties each)
             return [default] * len(counties)
         return [self.allocation.get(county, default) for county in counties]

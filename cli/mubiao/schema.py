@@ -76,6 +76,14 @@ INDICATOR = _table(
                                              "力争15个”;与 range = true 一起表示区间的上限(“10-15个”)。"},
         "range": {"type": "boolean", "description": "扩展:目标是区间(“10-15个”):target 为下限(达到即完成),"
                                                    "stretch 为上限。"},
+        "stock": {"type": "boolean", "description": "扩展:仅 count:报的是现有总数(含计划开始前已有的,如“全市居家养老服务站"
+                                                   "达到400个”),不是计划开始以来的累计数;可以减少,分县基数写在 baselines。"},
+        "growth": {**_NUMBER, "description": "扩展:目标写成比上年增长的百分数(“增长5%”写 5),代替 target:目标 = "
+                                            "last_year(不写则为 baseline)×(1 + growth/100);写了 baselines 的,各县各按自己的基数。"},
+        "last_year": {**_NUMBER, "description": "扩展:与 growth 一起用:上年的数(count 必填,如上年募集善款 1200 万元)。"},
+        "departments": {"type": "array", "items": {"type": "string", "pattern": OWNER_ID_PATTERN}, "minItems": 1,
+                        "description": "扩展:每个处室都要完成的指标(如“业务处室信息被录用数不少于4条”):target 是每个处室的"
+                                       "目标,由市本级按处室分行报送,指标编号为 <编号>.<处室编号>。"},
         "owner": _string("责任处室编号,默认所属任务的责任处室。", pattern=OWNER_ID_PATTERN),
         "scope": _string("county 各县(市、区)报送(默认);city 由市本级报送一次。", enum=["county", "city"]),
         "source": _string("计划原文。"),
@@ -102,7 +110,8 @@ INDICATOR = _table(
                            "\"{{ area }}{{ name }}提高至{{ actual }}{{ unit }}。\"(变量见 docs/summary.md)。"),
     },
     ["id", "name", "kind"],
-    **{"if": {"properties": {"kind": {"const": "milestone"}}}, "else": {"required": ["target"]}},
+    **{"if": {"properties": {"kind": {"const": "milestone"}}},
+       "else": {"if": {"required": ["growth"]}, "else": {"required": ["target"]}}},
 )
 
 NODE = _table(

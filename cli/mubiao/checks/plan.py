@@ -376,7 +376,12 @@ class _PlanRules:
                                                    "(有数字的目标)或 [[goals.tasks]](督办事项)")
             for i, indicator in indicators:
                 path = goal_path + ("indicators", i)
-                indicator_ids.append((path + ("id",), indicator.get("id")))
+                departments = indicator.get("departments")
+                if isinstance(departments, list) and isinstance(indicator.get("id"), str):  # one per department
+                    indicator_ids += [(path + ("departments", n), f"{indicator['id']}.{d}")
+                                      for n, d in enumerate(departments)]
+                else:
+                    indicator_ids.append((path + ("id",), indicator.get("id")))
                 any_county_scope |= indicator.get("scope", "county") == "county"
                 _IndicatorRules(self, path, goal, indicator).run()
             for i, task in tasks:
@@ -581,6 +586,9 @@ class _IndicatorRules:
         self.id = _shown(_text(indicator.get("id")) or f"第 {path[-1] + 1} 个指标")
         self.kind = indicator.get("kind")
         self.target = 1.0 if self.kind == "milestone" and "target" not in indicator else _number(indicator.get("target"))
+        if "growth" in indicator and "target" not in indicator and _number(indicator.get("growth")) is not None:
+            reference = _number(indicator.get("last_year", None if self.kind == "count" else indicator.get("baseline", 0)))
+            self.target = None if reference is None else reference * (1 + _number(indicator["growth"]) / 100)
         self.baseline = _number(indicator.get("baseline", 0))
         self.decrease = indicator.get("direction") == "decrease"
         self.deadline = _date(indicator.get("deadline")) if "deadline" in indicator else plan.end
@@ -613,6 +621,8 @@ class _IndicatorRules:
         self.summary_template()
         self.profile()
         self.stretch()
+        self.departments()
+        self.forms_of_count()
 
     def stretch(self) -> None:
         """P224: a stretch (力争) target beyond the firm one in the indicator's direction, a range with its upper end,
@@ -662,8 +672,37 @@ class _IndicatorRules:
         elif abs(values[-1] - 100) > TOLERANCE:
             self.add("P221", "profile", f"profile 最后一项(期限所在的月)应为 100,这里是 {format_number(values[-1])}")
 
+    def forms_of_count(self) -> None:
+        """P227: `growth` beside a `target` (one or the other), on a milestone, or on a count without `last_year`
+        (a count starts from 0: growth of what?); `last_year` without `growth`; `stock` on anything but a count."""
+        ind = self.ind
+        if "growth" in ind and "target" in ind:
+            self.add("P227", "growth", "growth(比上年增长)和 target 只能写一个:目标由 growth 算出")
+        if "growth" in ind and self.kind == "milestone":
+            self.add("P227", "growth", "milestone 指标只有完成与否,没有增长;请删去 growth")
+        elif "growth" in ind and self.kind == "count" and "last_year" not in ind:
+            self.add("P227", "growth", "累计数从 0 起算,增长要写明上年的数:last_year = …(如上年募集 1200 万元)")
+        if "last_year" in ind and "growth" not in ind:
+            self.add("P227", "last_year", "last_year 只与 growth 一起用;目标已知的写 target")
+        if ind.get("stock") is True and self.kind != "count":
+            self.add("P227", "stock", f"stock(现有总数)只用于 count 指标,这里是 {self.kind}")
+
+    def departments(self) -> None:
+        """P108 for a department that is not among the owners; P226 for departments on an indicator the counties
+        report (a quota per department is the bureau's own); a department twice is P106 (its id repeats)."""
+        departments = self.ind.get("departments")
+        if not isinstance(departments, list):
+            return
+        if self.ind.get("scope") == "county":
+            self.add("P226", "scope", "departments 是本局各处室各自的目标,由市本级按处室报送;请删去 scope = \"county\"")
+        for n, department in enumerate(departments):
+            if isinstance(department, str) and department not in self.plan.owner_ids:
+                self.add("P108", ("departments", n), _unknown_ref("处室", department, self.plan.owner_ids, "[[owners]]"))
+
     def owner(self) -> None:
         self.plan.owner_ref(self.path, self.ind)
+        if "departments" in self.ind:
+            return  # each department owns its own
         if self.ind.get("owner") is None and self.goal.get("owner") is None:
             self.add("P211", (), "没有责任处室;在指标或所属任务中写 owner = \"<处室编号>\"", at_value=False)
 

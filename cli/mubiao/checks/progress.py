@@ -174,7 +174,7 @@ def across_records(store: "Store", plan: Plan, root: str) -> Across:
     insert(connection, "across", [(f.code, ids[f.file], f.line, f.column, f.message, None, None, None)
                                   for f in repeats])
     connection.execute(_DECREASES, {"counts": [code for code, ind in enumerate(plan.indicators)
-                                               if ind.kind is Kind.COUNT], "repeats": later})
+                                               if ind.kind is Kind.COUNT and not ind.stock], "repeats": later})
     connection.execute(_OUTLIERS, {"repeats": later})
     connection.execute(_COPIES, {"repeats": later})
     connection.execute("UPDATE store SET across_root = ?", [root if store.path is not None else None])

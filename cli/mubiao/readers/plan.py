@@ -101,7 +101,7 @@ def build_plan(data: dict[str, Any], path: Path | None = None) -> Plan:
         counties=tuple(area for area in areas if area.id not in parents),
         regions=tuple(area for area in areas if area.id in parents),
         owners=tuple(Owner(id=o["id"], name=o["name"]) for o in data.get("owners", [])),
-        goals=tuple(_goal(g, plan) for g in data.get("goals", [])),
+        goals=tuple(_goal(g, plan, {o["id"]: o["name"] for o in data.get("owners", [])}) for g in data.get("goals", [])),
         themes=tuple(Theme(title=t["title"], plain=t.get("plain"), goals=tuple(t.get("goals", ())),
                            indicators=tuple(t.get("indicators", ()))) for t in data.get("themes", [])),
         rules=tuple(Rule(id=r["id"], name=r.get("name", r["id"]), rule=r["rule"]) for r in data.get("rules", [])),
@@ -118,10 +118,29 @@ def _levels(plan: dict[str, Any]) -> Levels:
     return replace(levels_of(plan["organization"]), **words)
 
 
-def _goal(goal: dict[str, Any], plan: dict[str, Any]) -> Goal:
-    indicators = tuple(_indicator(i, goal, plan) for i in goal.get("indicators", []))
+def _goal(goal: dict[str, Any], plan: dict[str, Any], owners: dict[str, str]) -> Goal:
+    indicators = tuple(_indicator(i, goal, plan) for ind in goal.get("indicators", [])
+                       for i in per_department(ind, owners))
     tasks = tuple(_task(t, goal, plan) for t in goal.get("tasks", []))
     return Goal(id=goal["id"], title=goal["title"], owner=goal.get("owner"), indicators=indicators + tasks)
+
+
+def grown_target(ind: dict[str, Any]) -> float:
+    """A target stated as growth over last year (`growth = 5`: 增长5%): `last_year` (or, for a level or a ratio,
+    the baseline, where it stood when the plan began) × (1 + growth / 100), to the cent."""
+    reference = ind.get("last_year", ind.get("baseline", 0))
+    return round(float(reference) * (1 + float(ind["growth"]) / 100), 6)
+
+
+def per_department(ind: dict[str, Any], owners: dict[str, str]) -> list[dict[str, Any]]:
+    """An indicator with `departments` (a quota each department of the bureau must meet: "业务处室信息被录用数不少于4条",
+    docs/plan-format.md "Quotas per department") as one indicator per department, reported by 市本级: its id
+    `<id>.<department>`, its name with the department's, the department its owner; any other indicator as it is."""
+    if "departments" not in ind:
+        return [ind]
+    rest = {key: value for key, value in ind.items() if key != "departments"}
+    return [{**rest, "id": f"{ind['id']}.{department}", "name": f"{ind['name']}({owners.get(department, department)})",
+             "owner": department, "scope": "city"} for department in ind["departments"]]
 
 
 def task_stages(task: dict[str, Any]) -> tuple[str, ...]:
@@ -161,7 +180,8 @@ def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) 
         name=ind["name"],
         goal=goal["id"],
         kind=kind,
-        target=float(ind.get("target", 1)) if kind is Kind.MILESTONE else float(ind["target"]),
+        target=float(ind.get("target", 1)) if kind is Kind.MILESTONE else grown_target(ind) if "growth" in ind
+        else float(ind["target"]),
         baseline=0.0 if kind is Kind.MILESTONE else float(ind.get("baseline", 0)),
         deadline=ind.get("deadline", plan["end"]),
         direction=Direction(ind.get("direction", "increase")),
@@ -179,6 +199,8 @@ def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) 
         counties=tuple(counties) if counties is not None else None,
         summary=ind.get("summary"),
         profile=tuple(float(share) for share in ind.get("profile", ())),
+        stock=bool(ind.get("stock", False)),
+        growth=float(ind["growth"]) if "growth" in ind else None,
         stretch=float(ind["stretch"]) if "stretch" in ind else None,
         ranged=bool(ind.get("range", False)),
     )

@@ -1,0 +1,176 @@
+"""What the sample plans' comments said could not be encoded (issue 21 part 4), by hand: targets stated as growth
+over last year (增长5%), stock counts (现有总数) with per-area baselines, quotas per department."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import pytest
+
+from mubiao.analysis.gaps import compute_gaps
+from mubiao.checks.plan import check_plan_file
+from mubiao.models import Status
+from mubiao.readers.plan import load_plan
+from mubiao.readers.progress import Record, records_frame
+
+D = dt.date
+HEAD = """
+[plan]
+id = "t-2021"
+title = "2021年工作要点"
+organization = "测试市民政局"
+start = 2021-01-01
+end = 2021-12-31
+
+[[counties]]
+id = "a"
+name = "甲县"
+
+[[counties]]
+id = "b"
+name = "乙县"
+
+[[owners]]
+id = "bgs"
+name = "办公室"
+
+[[owners]]
+id = "jz"
+name = "社会救助处"
+
+[[goals]]
+id = "G1"
+title = "工作"
+owner = "bgs"
+"""
+
+
+def plan(body: str, tmp_path):
+    path = tmp_path / "t-2021.toml"
+    path.write_text(textwrap.dedent(HEAD) + textwrap.dedent(body), encoding="utf-8")
+    return load_plan(path)
+
+
+def codes(body: str, tmp_path) -> list[str]:
+    path = tmp_path / "t-2021.toml"
+    path.write_text(textwrap.dedent(HEAD) + textwrap.dedent(body), encoding="utf-8")
+    return [f.code for f in check_plan_file(path)]
+
+
+GROWTH = """
+  [[goals.indicators]]
+  id = "dibao"
+  name = "低保标准"
+  kind = "level"
+  unit = "元/年"
+  baseline = 10000
+  growth = 5
+  baselines = { b = 12000 }
+
+  [[goals.indicators]]
+  id = "shankuan"
+  name = "募集善款"
+  kind = "count"
+  unit = "万元"
+  growth = 5
+  last_year = 1200
+  scope = "city"
+"""
+
+
+def test_a_target_stated_as_growth_is_worked_out_from_last_year(tmp_path):
+    p = plan(GROWTH, tmp_path)
+    dibao, shankuan = p.indicator("dibao"), p.indicator("shankuan")
+    assert dibao.target == 10500 and shankuan.target == 1260  # 10000 × 1.05; 1200 × 1.05
+    assert dibao.county_targets(["a", "b"]) == [10500, 12600]  # each area from its own baseline
+
+
+def test_growth_met_at_the_grown_figure(tmp_path):
+    p = plan(GROWTH, tmp_path)
+    records = [Record("a", "2021-12", "dibao", 10500, None, None, None, None, "2021-12/a.csv", 2),
+               Record("b", "2021-12", "dibao", 12599, None, None, None, None, "2021-12/b.csv", 2)]
+    rows = {r.county: r for r in compute_gaps(p, records_frame(records), as_of=D(2021, 12, 31)).rows
+            if r.indicator == "dibao"}
+    assert rows["a"].status is Status.MET and rows["b"].status is Status.MISSED
+
+
+@pytest.mark.parametrize("body, code", [
+    (GROWTH.replace("growth = 5\n  baselines", "growth = 5\n  target = 10500\n  baselines"), "P227"),
+    (GROWTH.replace("  last_year = 1200\n", ""), "P227"),
+    (GROWTH.replace("growth = 5\n  baselines", "target = 10500\n  last_year = 9000\n  baselines"), "P227"),
+    ('\n  [[goals.indicators]]\n  id = "x"\n  name = "某标准"\n  kind = "level"\n  unit = "元"\n  target = 1\n'
+     '  stock = true\n', "P227"),
+])
+def test_growth_and_stock_where_they_cannot_be_is_p227(body, code, tmp_path):
+    assert code in codes(body, tmp_path)
+
+
+STOCK = """
+  [[goals.indicators]]
+  id = "zhan"
+  name = "居家养老服务站"
+  kind = "count"
+  unit = "个"
+  stock = true
+  baseline = 305
+  target = 400
+  baselines = { a = 200, b = 105 }
+  allocation = { a = 250, b = 150 }
+"""
+
+
+def test_a_stock_count_runs_from_where_each_area_stood(tmp_path):
+    from mubiao.forms import instructions
+
+    p = plan(STOCK, tmp_path)
+    records = [Record("a", "2021-06", "zhan", 225, None, None, None, None, "2021-06/a.csv", 2),
+               Record("b", "2021-06", "zhan", 105, None, None, None, None, "2021-06/b.csv", 2)]
+    rows = {r.county: r for r in compute_gaps(p, records_frame(records), as_of=D(2021, 6, 30)).rows}
+    assert rows["a"].progress == pytest.approx(25 / 50)   # (225 − 200) / (250 − 200)
+    assert rows["b"].progress == 0                         # where it stood
+    assert rows[None].actual == 330 and rows[None].progress == pytest.approx(25 / 95)  # (330 − 305) / (400 − 305)
+    assert instructions(p, p.indicator("zhan")) == "填现有总数(含以前建成的)"
+
+
+@pytest.mark.parametrize("stock, warned", [(True, False), (False, True)])
+def test_a_stock_may_fall_without_d203(stock, warned, tmp_path):
+    from mubiao.checks.progress import check_progress_files
+
+    (tmp_path / "targets").mkdir()
+    body = STOCK if stock else STOCK.replace("  stock = true\n", "")
+    (tmp_path / "targets" / "t-2021.toml").write_text(textwrap.dedent(HEAD) + textwrap.dedent(body), encoding="utf-8")
+    for month, value in (("2021-05", 230), ("2021-06", 228)):  # a station closed in June
+        folder = tmp_path / "data" / "t-2021" / month
+        folder.mkdir(parents=True)
+        (folder / "a.csv").write_text(f"indicator,value\nzhan,{value}\n", encoding="utf-8")
+    found = [f.code for f in check_progress_files([tmp_path / "data/t-2021/2021-06/a.csv"])]
+    assert ("D203" in found) is warned
+
+
+DEPARTMENTS = """
+  [[goals.indicators]]
+  id = "xinxi"
+  name = "信息被录用数"
+  kind = "count"
+  unit = "条"
+  target = 4
+  departments = ["bgs", "jz"]
+  source = "局机关业务处室被录用数不得少于4条"
+"""
+
+
+def test_a_quota_per_department_is_one_row_per_department(tmp_path):
+    p = plan(DEPARTMENTS, tmp_path)
+    ids = [(i.id, i.name, i.owner, i.target, i.scope.value) for i in p.indicators]
+    assert ids == [("xinxi.bgs", "信息被录用数(办公室)", "bgs", 4, "city"),
+                   ("xinxi.jz", "信息被录用数(社会救助处)", "jz", 4, "city")]
+    records = [Record("city", "2021-12", "xinxi.bgs", 5, None, None, None, None, "2021-12/city.csv", 2),
+               Record("city", "2021-12", "xinxi.jz", 3, None, None, None, None, "2021-12/city.csv", 3)]
+    rows = {r.indicator: r.status for r in compute_gaps(p, records_frame(records), as_of=D(2021, 12, 31)).rows}
+    assert rows == {"xinxi.bgs": Status.MET, "xinxi.jz": Status.MISSED}
+
+
+def test_a_department_not_among_the_owners_is_p108(tmp_path):
+    assert "P108" in codes(DEPARTMENTS.replace('"jz"]', '"jzz"]'), tmp_path)
+    assert "P106" in codes(DEPARTMENTS.replace('"jz"]', '"jz", "jz"]'), tmp_path)
