@@ -116,7 +116,8 @@ def build_forms(plan: Plan, records: Iterable[Record], period: str, counties: It
         rows = tuple(
             FormRow(
                 indicator=ind,
-                target=ind.target if county.id == CITY else ind.county_target(county.id),
+                # (市本级's own figures counted into the whole have no target of their own)
+                target=(None if ind.own_counts else ind.target) if county.id == CITY else ind.county_target(county.id),
                 last_reported=_last_reported(last.get((county.id, ind.id)), ind),
                 instructions=instructions(plan, ind),
             )
@@ -128,7 +129,7 @@ def build_forms(plan: Plan, records: Iterable[Record], period: str, counties: It
 
 def _reported_by(plan: Plan, county: County) -> list[Indicator]:
     if county.id == CITY:
-        return [ind for ind in plan.indicators if ind.scope is Scope.CITY]
+        return [ind for ind in plan.indicators if ind.scope is Scope.CITY or ind.own_counts]
     return [ind for ind in plan.indicators if county in plan.reporting_counties(ind)]
 
 

@@ -233,6 +233,9 @@ class Indicator:
     stock: bool = False
     """Extension, counts: the figure is what stands (现有总数, a stock since before the plan), not what was done
     since its start: it may fall, and each area's `baselines` are where it stood."""
+    own_counts: bool = False
+    """Extension: the city's own figures (市本级, reported in `city.csv`) count into the whole's beside the units'
+    (a count's sum, a ratio's parts): work the bureau does itself as well as its counties."""
     growth: float | None = None
     """Extension: the target stated as growth over last year (增长5%): `target` is worked out from it."""
     stretch: float | None = None

@@ -76,6 +76,8 @@ INDICATOR = _table(
                                              "力争15个”;与 range = true 一起表示区间的上限(“10-15个”)。"},
         "range": {"type": "boolean", "description": "扩展:目标是区间(“10-15个”):target 为下限(达到即完成),"
                                                    "stretch 为上限。"},
+        "own_counts": {"type": "boolean", "description": "扩展:按县报送的 count 或 ratio 指标,市本级自己的数也计入全市"
+                                                        "(市本级在 city.csv 报送):全市数 = 各县 + 市本级。"},
         "stock": {"type": "boolean", "description": "扩展:仅 count:报的是现有总数(含计划开始前已有的,如“全市居家养老服务站"
                                                    "达到400个”),不是计划开始以来的累计数;可以减少,分县基数写在 baselines。"},
         "growth": {**_NUMBER, "description": "扩展:目标写成比上年增长的百分数(“增长5%”写 5),代替 target:目标 = "

@@ -174,3 +174,56 @@ def test_a_quota_per_department_is_one_row_per_department(tmp_path):
 def test_a_department_not_among_the_owners_is_p108(tmp_path):
     assert "P108" in codes(DEPARTMENTS.replace('"jz"]', '"jzz"]'), tmp_path)
     assert "P106" in codes(DEPARTMENTS.replace('"jz"]', '"jz", "jz"]'), tmp_path)
+
+
+OWN = """
+  [[goals.indicators]]
+  id = "zhongxin"
+  name = "新建服务中心"
+  kind = "count"
+  unit = "家"
+  target = 10
+  own_counts = true
+  allocation = { a = 3, b = 3 }
+
+  [[goals.indicators]]
+  id = "fugai"
+  name = "覆盖率"
+  kind = "ratio"
+  unit = "%"
+  scale = 100
+  target = 90
+  own_counts = true
+"""
+
+
+def test_the_citys_own_figures_count_into_the_whole_where_the_plan_says(tmp_path):
+    p = plan(OWN, tmp_path)
+
+    def rec(county, indicator, value=None, num=None, den=None):
+        return Record(county, "2021-06", indicator, value, num, den, None, None, f"2021-06/{county}.csv", 2)
+
+    records = [rec("a", "zhongxin", 3), rec("b", "zhongxin", 2), rec("city", "zhongxin", 4),
+               rec("a", "fugai", num=8, den=10), rec("b", "fugai", num=5, den=10), rec("city", "fugai", num=6, den=10)]
+    gaps = compute_gaps(p, records_frame(records), as_of=D(2021, 6, 30))
+    whole = {r.indicator: r for r in gaps.rows if r.county is None}
+    assert whole["zhongxin"].actual == 9                      # 3 + 2 + 市本级 4
+    assert whole["fugai"].actual == pytest.approx(100 * 19 / 30)  # Σ parts with 市本级's
+    assert (whole["zhongxin"].counties_reporting, whole["zhongxin"].counties_total) == (2, 2)  # units only
+    assert gaps.completeness.own_expected == 2 and not gaps.completeness.own_missing
+    alone = compute_gaps(p, records_frame([rec("city", "zhongxin", 4)]), as_of=D(2021, 6, 30))
+    row = next(r for r in alone.rows if r.indicator == "zhongxin" and r.county is None)
+    assert row.actual == 4 and row.partial  # none of the counties reported: partial, not the whole
+
+
+def test_without_own_counts_the_citys_figure_is_left_out_and_said(tmp_path):
+    p = plan(OWN.replace("  own_counts = true\n", ""), tmp_path)
+    records = [Record("a", "2021-06", "zhongxin", 3, None, None, None, None, "2021-06/a.csv", 2),
+               Record("city", "2021-06", "zhongxin", 4, None, None, None, None, "2021-06/city.csv", 2)]
+    whole = next(r for r in compute_gaps(p, records_frame(records), as_of=D(2021, 6, 30)).rows
+                 if r.indicator == "zhongxin" and r.county is None)
+    assert whole.actual == 3
+
+
+def test_own_counts_on_a_city_indicator_or_a_milestone_is_p227(tmp_path):
+    assert "P227" in codes(OWN.replace("  own_counts = true\n  allocation", "  own_counts = true\n  scope = \"city\"\n  allocation"), tmp_path)

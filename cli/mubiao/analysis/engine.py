@@ -108,16 +108,20 @@ def prepare(connection: "duckdb.DuckDBPyConnection", plan: Plan) -> None:
     connection.execute("""
         CREATE OR REPLACE TEMP TABLE engine_indicators AS
         SELECT unnest($indicator)::INTEGER AS indicator, unnest($kind)::VARCHAR AS kind,
-               unnest($scale)::DOUBLE AS scale, unnest($restricted)::BOOLEAN AS restricted""", {
+               unnest($scale)::DOUBLE AS scale, unnest($restricted)::BOOLEAN AS restricted,
+               unnest($own)::BOOLEAN AS own""", {
         "indicator": list(range(len(inds))), "kind": [ind.kind.value for ind in inds],
-        "scale": [ind.ratio_scale for ind in inds], "restricted": [ind.counties is not None for ind in inds]})
+        "scale": [ind.ratio_scale for ind in inds], "restricted": [ind.counties is not None for ind in inds],
+        "own": [ind.own_counts for ind in inds]})
     codes = plan.area_codes
     area = {county.id: codes[county.id] for county in plan.counties}
     listed = [(i, area[county.id]) for i, ind in enumerate(inds) if ind.counties is not None
               for county in plan.reporting_counties(ind)]
     connection.execute("CREATE OR REPLACE TEMP TABLE engine_listed AS SELECT unnest($i)::INTEGER AS indicator, "
                        "unnest($c)::INTEGER AS county", {"i": [i for i, _ in listed], "c": [c for _, c in listed]})
-    within = [(0, code) for code in area.values()]  # the whole holds every unit; each region those within it
+    # the whole holds every unit (and the city's own figures, which count into it where the plan says: `own`); each
+    # region those within it
+    within = [(0, 0), *((0, code) for code in area.values())]
     within += [(codes[r], code) for county, code in area.items() for r in plan.ancestors(county)]
     connection.execute("CREATE OR REPLACE TEMP TABLE engine_within AS SELECT unnest($a)::INTEGER AS area, "
                        "unnest($c)::INTEGER AS county", {"a": [a for a, _ in within], "c": [c for _, c in within]})
@@ -226,18 +230,21 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
     (`moment` n) up to the n-th of the months before it: count Σx, level the worst unit, ratio Σnumerator /
     Σdenominator × scale over the records that have both, milestone the share of its units done, task the stage of
     the least advanced unit (the whole has reached a stage when every unit has). Only the units
-    that report the indicator count. Sums are exact (DuckDB's fsum, as math.fsum: whatever the order)."""
+    that report the indicator count, and the city's own figures where the plan counts them in (`own_counts`: not
+    counted among the units reporting). Sums are exact (DuckDB's fsum, as math.fsum: whatever the order)."""
     x, numerator, denominator, has_both = ("x", "numerator", "denominator", "has_both") if moment is None else (
         f"x_{moment}", f"numerator_{moment}", f"denominator_{moment}", f"has_both_{moment}")
     found = connection.execute(f"""
-        SELECT area, indicator, count(*) AS reporting, fsum(x) AS total, min(x) AS lowest, max(x) AS highest,
+        SELECT area, indicator, count(*) FILTER (WHERE unit > 0) AS reporting, count(*) AS feeding,
+               fsum(x) AS total, min(x) AS lowest, max(x) AS highest,
                fsum(numerator) AS numerator, fsum(denominator) AS denominator,
                count(*) FILTER (WHERE x >= 0.5) AS done, max(period) AS period, bool_or(period < $month) AS stale
-        FROM (SELECT w.area, l.indicator, l.{x} AS x, l.{numerator} AS numerator, l.{denominator} AS denominator,
-                     l.period,
+        FROM (SELECT w.area, l.county AS unit, l.indicator, l.{x} AS x, l.{numerator} AS numerator,
+                     l.{denominator} AS denominator, l.period,
                      CASE WHEN i.kind = 'ratio' THEN coalesce(l.{has_both}, false) ELSE l.{x} IS NOT NULL END AS feeds
               FROM engine_latest l JOIN engine_indicators i USING (indicator) JOIN engine_within w USING (county)
-              WHERE l.county > 0 AND (NOT i.restricted OR (l.indicator, l.county) IN (SELECT * FROM engine_listed)))
+              WHERE (l.county > 0 OR i.own)
+                    AND (NOT i.restricted OR l.county = 0 OR (l.indicator, l.county) IN (SELECT * FROM engine_listed)))
         WHERE feeds GROUP BY area, indicator""", {"month": month}).fetchnumpy()
     place = {(int(a), int(code)): n for n, (a, code) in enumerate(zip(area.tolist(),
                                                                        np.asarray(positions)[block].tolist()))}
@@ -252,7 +259,7 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
         return values
 
     inds = [chosen[b] for b in block.tolist()]
-    reporting, done = spread("reporting", 0), spread("done", 0)
+    reporting, feeding, done = spread("reporting", 0), spread("feeding", 0), spread("done", 0)
     total, lowest, highest = spread("total", np.nan), spread("lowest", np.nan), spread("highest", np.nan)
     summed_numerator, summed_denominator = spread("numerator", np.nan), spread("denominator", np.nan)
     scale = np.array([ind.ratio_scale for ind in inds], dtype=np.float64)
@@ -266,7 +273,7 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
              np.where(summed_denominator != 0, summed_numerator / summed_denominator * scale, np.nan), lowest],
             default=done / np.maximum(sizes, 1))
     value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the units' are refused)
-    fed = reporting > 0
+    fed = feeding > 0  # (the units that reported; and the city's own figures, where they count into the whole)
     stale = np.zeros(len(area), dtype=bool)
     stale[at] = _filled(found["stale"])[keep].astype(bool)
     return Figures(x=np.where(fed, value, np.nan), period=np.where(fed, spread("period", -1), -1),

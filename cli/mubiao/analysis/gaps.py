@@ -912,6 +912,6 @@ def _completeness(plan: Plan, layout: _Layout, reported: tuple, month: str) -> C
     missing = [MissingReports(plan.counties[int(areas[start]) - 1].id, tuple(ids[i] for i in layout.indicator[rows]))
                for start, rows in zip(starts, np.split(unsent, starts[1:]))]
     expected = len(layout.indicator)
-    own = [int(i) for i, ind in zip(layout.positions, layout.chosen) if ind.scope is Scope.CITY]
+    own = [int(i) for i, ind in zip(layout.positions, layout.chosen) if ind.scope is Scope.CITY or ind.own_counts]
     return Completeness(period=month, expected=expected, reported=expected - len(unsent), missing=tuple(missing),
                         own_expected=len(own), own_missing=tuple(ids[i] for i in own if not sent[i, 0]))

@@ -127,7 +127,7 @@ RULES: dict[str, Rule] = {
         Rule("P224", "bad-stretch", _E, "力争目标 (stretch) 不比目标更进一步,用在 milestone 上,或 range = true 没有 stretch"),
         Rule("P225", "bad-rule", _E, "[[rules]] 的规则不是一个比较式,引用了未声明的指标、milestone 或督办事项,或比较的指标没有共同报送的地区"),
         Rule("P226", "bad-departments", _E, "departments(每个处室的目标)用在按县报送的指标上"),
-        Rule("P227", "bad-growth-or-stock", _E, "growth 与 target 并用、用在 milestone 上或累计数缺 last_year,last_year 没有 growth,stock 用在 count 以外"),
+        Rule("P227", "bad-growth-or-stock", _E, "growth 与 target 并用、用在 milestone 上或累计数缺 last_year,last_year 没有 growth,stock 用在 count 以外,own_counts 用在按县报送的 count、ratio 以外"),
         Rule("D001", "unreadable", _E, "文件无法读取(不存在、为空、含 NUL 字节、CSV 格式错误或 xlsx 损坏)"),
         Rule("D002", "unknown-encoding", _E, "无法识别编码(可读:UTF-8、带 BOM 的 UTF-8/UTF-16、GB18030/GBK)"),
         Rule("D003", "no-plan", _E, "找不到文件所属的计划(应在 data/<计划编号>/ 下,且有 targets/<计划编号>.toml)"),

@@ -674,7 +674,8 @@ class _IndicatorRules:
 
     def forms_of_count(self) -> None:
         """P227: `growth` beside a `target` (one or the other), on a milestone, or on a count without `last_year`
-        (a count starts from 0: growth of what?); `last_year` without `growth`; `stock` on anything but a count."""
+        (a count starts from 0: growth of what?); `last_year` without `growth`; `stock` on anything but a count;
+        `own_counts` on anything but a count or a ratio the counties report."""
         ind = self.ind
         if "growth" in ind and "target" in ind:
             self.add("P227", "growth", "growth(比上年增长)和 target 只能写一个:目标由 growth 算出")
@@ -686,6 +687,9 @@ class _IndicatorRules:
             self.add("P227", "last_year", "last_year 只与 growth 一起用;目标已知的写 target")
         if ind.get("stock") is True and self.kind != "count":
             self.add("P227", "stock", f"stock(现有总数)只用于 count 指标,这里是 {self.kind}")
+        if ind.get("own_counts") is True and (ind.get("scope") == "city" or self.kind not in ("count", "ratio")):
+            self.add("P227", "own_counts", "own_counts(市本级的数计入全市)只用于按县报送的 count 和 ratio 指标:"
+                                           "全市数是各县与市本级相加")
 
     def departments(self) -> None:
         """P108 for a department that is not among the owners; P226 for departments on an indicator the counties

@@ -82,6 +82,8 @@ class Lookup:
         self.scale = np.array([ind.scale or 0.0 for ind in inds] or [0.0])
         self.increase = np.array([ind.direction.value == "increase" for ind in inds] or [False])
         self.city_scope = np.array([ind.scope is Scope.CITY for ind in inds] or [False])
+        self.own_counts = np.array([ind.own_counts for ind in inds] or [False])
+        """Whether the city's own figures of a scope-county indicator count into the whole (no D116)."""
         self.listed = np.ones((max(len(inds), 1), len(self.areas)), dtype=bool)
         """listed[i, a]: area a is among the counties that report indicator i (D117)."""
         self.target = np.full((max(len(inds), 1), len(self.areas)), np.nan)

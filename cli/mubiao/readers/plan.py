@@ -200,6 +200,7 @@ def _indicator(ind: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) 
         summary=ind.get("summary"),
         profile=tuple(float(share) for share in ind.get("profile", ())),
         stock=bool(ind.get("stock", False)),
+        own_counts=bool(ind.get("own_counts", False)),
         growth=float(ind["growth"]) if "growth" in ind else None,
         stretch=float(ind["stretch"]) if "stretch" in ind else None,
         ranged=bool(ind.get("range", False)),

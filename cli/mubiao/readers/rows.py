@@ -441,7 +441,7 @@ class _RowRules:
         refused = live & city_scope & ~by_city
         self.add("D115", refused, lambda i: f"{lookup.indicators[ind[i]].id} {lookup.say('由市本级报送')}(scope = \"city\"),"
                                             f"{lookup.label(area[i])}不应报送", at)
-        self.add("D116", live & ~city_scope & by_city,
+        self.add("D116", live & ~city_scope & by_city & ~lookup.own_counts[ind],
                  lambda i: f"{lookup.indicators[ind[i]].id} {lookup.say('按县报送,市本级的数字不计入全市')}", at)
 
         def unlisted(i: int) -> str:
