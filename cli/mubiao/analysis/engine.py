@@ -393,9 +393,8 @@ def _node_near(inds: Sequence[Indicator], indicator: np.ndarray, x: np.ndarray, 
     """Whether each task row has a node within `days` after the as-of date (on it included) whose stage its figure
     has not reached."""
     near = np.zeros(len(indicator), dtype=bool)
-    for code in np.unique(indicator).tolist():
-        ind = inds[code]
-        due = [m.target for m in ind.milestones if 0 <= (m.date - as_of).days <= days] if ind.is_task else []
+    for code in (code for code, ind in enumerate(inds) if ind.is_task and ind.milestones):
+        due = [m.target for m in inds[code].milestones if 0 <= (m.date - as_of).days <= days]
         if due:
             rows = indicator == code
             near[rows] = x[rows] < max(due) - TOLERANCE

@@ -587,7 +587,7 @@ def progress_bar(row: GapRow) -> Text:
             cells.append(("▌", style))
         else:
             cells.append(("░", "dim"))
-    if row.expected_progress is not None:
+    if row.expected_progress is not None and paced(row):  # (nothing asked yet: no mark at 0)
         mark = int(round(min(max(row.expected_progress, 0.0), 1.0) * BAR_CELLS))
         cells.insert(mark, ("┃", "bold"))
     else:

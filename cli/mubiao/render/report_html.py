@@ -87,6 +87,8 @@ class LaggingView:
     counties: tuple[RowView, ...]
     notes: tuple[tuple[str, str, str], ...]
     """(area, month, text) of each note."""
+    kind: str = ""
+    """督办事项 for a task without a number (an indicator says nothing)."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,7 @@ def _lagging(plan: Plan, item: Lagging, words: Labels, gaps: Gaps) -> LaggingVie
         counties=tuple(_row(plan, county_row, words, refused=gaps.refusal(county_row) is not None)
                        for county_row in item.counties),
         notes=tuple((area_name(plan, note.county, words), note.period, note.text) for note in item.notes),
+        kind=words.task if row.is_task else "",
     )
 
 

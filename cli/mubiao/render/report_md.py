@@ -291,7 +291,8 @@ def _lagging_item(report: Report, item: Lagging, words: Labels, sections: Report
     city = f"{area_name(plan, row.county, words)}:{facts_text(row, words)} · {words.statuses[row.status]}"
     if counties_text(row):
         city += f" · {words.reports} {counties_text(row)}"
-    lines = [f"{heading} {md_cell(row.name)}({md_cell(row.indicator)})", "",
+    kind = f"{words.task} " if row.is_task else ""  # a task without a number says so
+    lines = [f"{heading} {md_cell(row.name)}({kind}{md_cell(row.indicator)})", "",
              f"- {md_cell(words.owner)}:{md_cell(owner_name(plan, row.owner))}", f"- {md_cell(city)}"]
     if item.counties:
         lines.append(f"- {md_cell(sections.lagging_counties)}")

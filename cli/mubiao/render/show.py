@@ -11,7 +11,7 @@ from mubiao.analysis.history import History
 from mubiao.labels import labels
 from mubiao.models import Kind
 from mubiao.render.gaps import (STATUS_STYLES, actual_target_text, area_name, counties_text, display_number,
-                                owner_name, percent, reported_text, task_plan_text, task_text, with_unit)
+                                owner_name, paced, percent, reported_text, task_plan_text, task_text, with_unit)
 from mubiao.render.terminal import Wrapped
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -88,7 +88,7 @@ class HistoryView:
                 expected = history.expected[-shown:]
                 table.add_row(Text(words.expected, style="dim"), Text(sparkline(expected, low, high), style="dim"),
                               Text(with_unit(display_number(row.expected, 1), ind.unit), style="dim"),
-                              Text(percent(row.expected_progress), style="dim"), "", "")
+                              Text(percent(row.expected_progress) if paced(row) else "", style="dim"), "", "")
         yield table
         yield Text(words.sparkline_note.format(gap=GAP), style="dim")
 
