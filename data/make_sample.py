@@ -3,7 +3,8 @@
 
     python data/make_sample.py [--out DIR]        (or: make sample-data)
 
-One file per county per month, 2021-01 to 2021-12, plus `city.csv` (市本级) for the `scope = "city"` indicators.
+One file per county per month, 2021-01 to 2021-12, plus `city.csv` (市本级) for the `scope = "city"` indicators
+and the plan's tasks (督办事项, `[[goals.tasks]]`: their stages and notes are the `TASKS` table below).
 Most files are the filled-in monthly form; a few come as counties really send them (see data/README.md):
 yiwu's own English layout, jindong's alias headers, one GBK CSV (lanxi 2021-03), one xlsx (dongyang 2021-06),
 a handful of cells typed the way people type them, no file at all from pujiang in 2021-08.
@@ -335,6 +336,117 @@ CITY_PROGRESS = {
 }
 
 
+# ------------------------------------------------------------------------------------------------ 督办事项
+def _span(first: int, last: int, text: str) -> dict[int, str]:
+    """The same note in each month first..last (a task whose 进展情况 did not change)."""
+    return {m: text for m in range(first, last + 1)}
+
+
+D = dt.date
+#: 市本级 tasks (督办事项, `[[goals.tasks]]`): the month the work started, the day it was done (None: not done in
+#: 2021) and what the bureau wrote under 进展情况 (备注) in some months. Before the start a task is 未启动, then
+#: 推进中, then 已完成 from its day on. Invented, for illustration; drawn from no random numbers, so that adding a
+#: task leaves every county's figures as they were.
+TASKS: dict[str, tuple[int, dt.date | None, dict[int, str]]] = {
+    "G01-shuzihua": (1, D(2021, 12, 24), {4: "印发民政数字化改革工作方案,梳理应用场景12个",
+                                          9: "“一张地图找点位”上线,养老、殡葬等服务设施点位入图",
+                                          12: "民政数字驾驶舱上线运行,实现“一个平台管全市”"}),
+    "G01-shuzihonggou": (2, D(2021, 9, 30), {9: "民政服务窗口保留线下办理渠道,老年人智能技术培训进社区"}),
+    "G01-shuju": (3, D(2021, 11, 30), {11: "建立省厅下发数据分析通报机制,按月向各县(市、区)反馈"}),
+    "G02-dajiuzhu": (1, D(2021, 11, 26), {11: "“1+8+X”大救助体系运行,部门联办事项纳入省级社会救助平台"}),
+    "G02-zhichuxing": (1, D(2021, 12, 17), {12: "支出型贫困、单人户低保和低保低边渐退政策全年落实,按季开展动态核查"}),
+    "G02-linshi": (1, D(2021, 12, 20), {6: "外来人员纳入临时救助范围,急难型救助先行救助",
+                                        12: "临时救助与突发事件应对衔接,外来人员救助比例提高"}),
+    "G02-tanfang": (2, D(2021, 12, 28), {6: "建立低收入农户定期探访制度,上半年走访全覆盖",
+                                         12: "困难群体和返贫风险对象定期探访全年开展,主动发现机制运行"}),
+    "G02-shehui-liliang": (3, D(2021, 10, 29), {5: "市级社会救助服务购买项目完成招标",
+                                                10: "购买社会救助服务项目落地,“微心愿”认领平台上线"}),
+    "G03-ronghe": (1, D(2021, 12, 15), {12: "居家社区机构衔接机制建立,医养康养融合服务在各县(市、区)推开"}),
+    "G03-zheliyang": (2, D(2021, 8, 31), {8: "全市养老机构和居家养老服务中心数据接入“浙里养”平台"}),
+    "G03-dengji": (4, D(2021, 11, 19), {6: "养老机构等级评定启动,首批机构已提交申报",
+                                        11: "年度养老机构等级评定完成,评定结果已公布"}),
+    "G03-zhihui-yanglaoyuan": (3, D(2021, 12, 10), {7: "智慧养老院建设指引印发,首批试点机构完成设备安装",
+                                                    12: "首批智慧养老院通过验收"}),
+    "G04-tixiaonian": (1, D(2021, 12, 27), {3: "印发“精密智管提效年活动”实施方案",
+                                            12: "“精密智管提效年活动”全年各项任务完成"}),
+    "G04-houchen": (1, D(2021, 11, 30), {11: "新时代“后陈经验”深化提升,村务监督委员会规范化建设完成"}),
+    "G04-zhengxian": (2, D(2021, 12, 22), {12: "社会治理争先基层自治行动年度任务完成,开展总结评估"}),
+    "G04-xieshang": (3, D(2021, 10, 28), {10: "村(社区)民主协商议事规则修订完成,协商目录在全市推行"}),
+    "G04-huiketing": (3, D(2021, 12, 24), {7: "首批未来社区“居民会客厅”建成开放",
+                                           12: "“居民会客厅”和社区服务综合体年度建设计划完成"}),
+    "G04-shegongzhan-gongneng": (2, D(2021, 11, 30), {5: "民政覆盖到乡镇(街道)的服务职能梳理完成,形成清单",
+                                                      11: "社会工作站服务功能清单印发,已建站点按清单开展服务"}),
+    "G04-pingtai": (5, None, {6: "乡镇(街道)民政服务统一实体平台建设方案起草中",
+                              **_span(9, 11, "在2个乡镇(街道)试点整合民政服务力量和资源"),
+                              12: "试点乡镇(街道)统一实体平台已运行,面上推开需与乡镇(街道)便民服务中心改造衔接;"
+                                  "2022年总结试点经验后在全市推广"}),
+    "G05-funeng": (1, D(2021, 10, 15), {4: "“点亮北斗·金华社会组织聚能计划”启动",
+                                        10: "公益创投、聚能计划等载体整合,社会组织赋能体系建成"}),
+    "G05-zhifa": (1, D(2021, 12, 20), {12: "全年依法查处社会组织违法违规行为,清理“僵尸型”社会组织"}),
+    "G05-dangjian": (2, D(2021, 11, 26), {11: "脱钩行业协会商会党建工作机构明确,各县(市、区)社会组织党建交叉检查完成"}),
+    "G05-shoufei": (3, D(2021, 9, 30), {9: "行业协会商会收费专项检查完成,发现问题已督促整改"}),
+    "G05-shenhe": (1, D(2021, 6, 30), {6: "社会组织负责人和党组织负责人审核审批制度落实,新任负责人均已审核"}),
+    "G05-xinyong": (2, D(2021, 10, 29), {7: "年检结果与信用“红灰黑名单”挂钩",
+                                         10: "社会组织信用评价办法印发,评价结果用于“双随机”抽查和等级评估"}),
+    "G05-pinpai": (3, D(2021, 12, 17), {12: "认定年度品牌社会组织和社会组织领军人物,枢纽型社会组织覆盖各县(市、区)"}),
+    "G06-zhihui": (3, D(2021, 11, 12), {6: "智慧慈善试点方案报省厅",
+                                        11: "依托“码上办”的智慧慈善试点上线,慈善资源与需求在线对接"}),
+    "G06-hulianwang": (2, D(2021, 12, 23), {9: "中华慈善日期间开展“互联网+微公益”活动",
+                                            12: "网络募捐信息监测机制建立,全年社会捐赠稳定增长"}),
+    "G06-jidi": (2, D(2021, 11, 30), {11: "市、县两级慈善基地服务能力提升工程完成,入驻慈善组织增加"}),
+    "G06-yingji": (4, D(2021, 10, 22), {10: "应急救援类慈善组织完成登记,纳入应急联动"}),
+    "G06-wangge": (5, D(2021, 12, 29), {8: "三级慈善组织网格化管理在3个县(市、区)先行",
+                                        12: "县、乡、村三级慈善组织网格化管理在全市推行"}),
+    "G07-puhui": (1, D(2021, 7, 30), {7: "孤儿和事实无人抚养儿童基本生活保障标准调整到位,应保尽保"}),
+    "G07-qianjian": (1, None, {3: "迁建项目前期手续办理中", 6: "完成施工招标,主体工程开工",
+                               **_span(9, 11, "主体工程施工中"),
+                               12: "主体工程结顶,受材料供应和雨季施工影响未能年内完工;"
+                                   "2022年加快内部装修和设备采购,力争年底前投用"}),
+    "G07-jigou": (2, D(2021, 12, 14), {6: "县级儿童福利机构归并整合方案已拟定",
+                                       12: "县级儿童机构职能归并整合完成,未成年人救助保护中心实体化运营"}),
+    "G07-ertongzhuren": (3, D(2021, 6, 25), {6: "举办全市儿童主任业务培训班,村(社区)儿童主任轮训一遍"}),
+    "G08-lvse": (1, D(2021, 12, 21), {12: "生态殡葬改革年度任务完成,惠民殡葬政策覆盖全市"}),
+    "G08-zhengzhi": (2, D(2021, 9, 24), {5: "联合市场监管部门开展殡葬延伸服务环境检查",
+                                         9: "殡葬延伸服务环境综合整治完成,服务收费全面公示"}),
+    "G08-yifengyisu": (3, D(2021, 8, 27), {8: "殡葬移风易俗要求纳入村规民约(社区公约)修订内容"}),
+    "G08-zhisang": (4, None, {7: "集中治丧场所设置指导意见印发",
+                              **_span(10, 11, "已设置集中治丧场所的乡镇(街道)逐月增加"),
+                              12: "部分乡镇(街道)集中治丧场所选址难、群众意见不一,未能全面设置;"
+                                  "2022年结合文化礼堂和闲置用房改造继续推进"}),
+    "G08-xinxi": (3, D(2021, 11, 25), {11: "殡葬信息系统升级完成,殡葬延伸服务纳入身后“一件事”联办"}),
+    "G09-quhua": (1, D(2021, 12, 16), {12: "行政区划管理规范有序,平安边界创建年度任务完成"}),
+    "G09-diming": (2, D(2021, 10, 29), {10: "不规范地名清理整治完成,更名和标准化处理的地名已公告"}),
+    "G09-dizhiku": (3, D(2021, 12, 24), {12: "市地名地址库数据更新入库,与门牌数据比对完成"}),
+    "G09-diming-wenhua": (4, D(2021, 11, 19), {11: "地名文化遗产名录整理完成,开展地名文化宣传"}),
+    "G09-hunsu": (2, D(2021, 12, 10), {5: "各县(市、区)婚姻登记处开设婚姻家庭辅导室",
+                                       12: "婚俗改革宣传进村社,集体婚礼、颁证仪式常态化开展"}),
+    "G09-canji": (1, D(2021, 5, 28), {5: "残疾人两项补贴标准动态调整,补贴申请实现全程网办"}),
+    "G09-jiuzhu-sheshi": (3, D(2021, 11, 30), {7: "救助管理站设施改造开工", 11: "救助管理站设施改造完工投用"}),
+    "G09-jiuzhu-zhiliang": (1, D(2021, 12, 20), {12: "救助服务质量大提升专项行动年度任务完成,冬季街面巡查救助同步开展"}),
+    "G09-yimin-fuwu": (1, D(2021, 12, 17), {6: "“入千访万”上半年走访移民户全覆盖",
+                                            12: "移民“三服务”2.0版全面实施,移民来信来访按期办结"}),
+    "G09-yimin-jingji": (2, D(2021, 12, 28), {12: "移民村“抱团发展”物业经济项目建成,移民村集体经济收入增加"}),
+    "G09-houfu": (1, D(2021, 12, 24), {9: "后期扶持项目资金拨付过半",
+                                       12: "后扶政策实施监测评估和绩效评价完成,年度项目资金拨付到位"}),
+    "G09-fucai-jianshe": (1, D(2021, 12, 30), {12: "福彩销售站点标准化建设年度任务完成,销售管理系统升级上线"}),
+    "G10-qinglian": (1, D(2021, 12, 28), {12: "“清廉民政”建设年度任务完成,两个主体责任清单落实"}),
+    "G10-ganbu": (2, D(2021, 12, 24), {12: "全年举办民政干部专业能力培训,干部队伍建设年度任务完成"}),
+    "G10-ducha": (1, D(2021, 9, 30), {4: "督查反馈意见整改清单印发", 9: "省政府专项督查反馈意见整改完成"}),
+    "G10-paoyici": (1, D(2021, 12, 15), {12: "民政事项“最多跑一次”全覆盖,“一件事”联办持续扩面"}),
+    "G10-juece": (3, D(2021, 7, 30), {7: "重大行政决策审查评估办法印发,合法性、风险性和廉洁性审查纳入决策程序"}),
+    "G10-zhifa": (2, D(2021, 11, 26), {11: "“互联网+民政执法监管”上线运行,执法检查全程留痕"}),
+}
+TASKS_NOT_DONE = {"G04-pingtai", "G07-qianjian", "G08-zhisang"}  # 推进中 in December: 未完成 at the year's end
+
+
+def task(task_id: str, m: int) -> Rec:
+    """A 市本级 task's record for month m: its stage, with the day it was done once done, and its note."""
+    start, done, notes = TASKS[task_id]
+    if done is not None and (done.year, done.month) <= (YEAR, m):
+        return Rec("已完成", done_on=done, note=notes.get(m, ""))
+    return Rec("推进中" if m >= start else "未启动", note=notes.get(m, ""))
+
+
 # ------------------------------------------------------------------------------------------------ the model
 @dataclass
 class Rec:
@@ -415,6 +527,9 @@ class Generator:
     # ------------------------------------------------------------------ generation
     def run(self) -> None:
         for ind in self.plan.indicators:
+            if ind.is_task:  # 督办事项: from TASKS, no random draw (the counties' figures stay as they were)
+                self.series[(CITY_ID, ind.id)] = {m: task(ind.id, m) for m in MONTHS}
+                continue
             if ind.scope is Scope.CITY:
                 self.city_indicator(ind)
                 continue
@@ -571,6 +686,8 @@ class Generator:
     # ------------------------------------------------------------------ notes
     def write_notes(self) -> None:
         for ind in self.plan.indicators:
+            if ind.is_task:  # its notes are in TASKS
+                continue
             cids = [CITY_ID] if ind.scope is Scope.CITY else [c.id for c in self.plan.reporting_counties(ind)]
             for cid in cids:
                 series = self.series[(cid, ind.id)]
@@ -732,6 +849,8 @@ def last_reported(series: dict[int, Rec], month: int, kind: Kind) -> str:
             continue
         if kind is Kind.MILESTONE:  # as `mubiao form` shows it: 是 with its date, or 否
             text = f"是 {rec.done_on.isoformat()}" if rec.value == "是" and rec.done_on else rec.value
+        elif kind is Kind.TASK:  # its stage
+            text = rec.value
         else:
             text = f"{rec.num}/{rec.den}" if kind is Kind.RATIO else fmt(rec.value)
         return f"{text}({month_label(m)})"
@@ -760,7 +879,7 @@ class Row:
     indicator: str
     name: str
     unit: str
-    target: float | None
+    target: float | str | None
     last: str
     guide: str
     value: str
@@ -773,7 +892,7 @@ class Row:
 
 def build_row(gen: Generator, cid: str, m: int, ind: Indicator, rec: Rec,
               sent: dict[tuple[str, str], dict[int, Rec]]) -> Row:
-    target = ind.target if cid == CITY_ID else ind.county_target(cid)
+    target = ind.stages[-1] if ind.is_task else ind.target if cid == CITY_ID else ind.county_target(cid)
     cells = {
         "value": "" if ind.kind is Kind.RATIO else fmt(rec.value) if isinstance(rec.value, (int, float))
         else (rec.value or ""),
@@ -792,7 +911,8 @@ def build_row(gen: Generator, cid: str, m: int, ind: Indicator, rec: Rec,
 
 
 def form_cells(row: Row) -> list[str]:
-    target = "完成" if row.kind is Kind.MILESTONE else fmt(row.target)  # as `mubiao form` writes it
+    # as `mubiao form` writes it: 完成 for a milestone, a task's last stage (已完成), else the number
+    target = "完成" if row.kind is Kind.MILESTONE else row.target if row.kind is Kind.TASK else fmt(row.target)
     return [row.county, row.month, row.indicator, row.name, row.unit, target, row.last, row.guide,
             row.value, row.num, row.den, row.done_on, row.note]
 
@@ -892,6 +1012,12 @@ def validate(gen: Generator, files: dict[tuple[int, str], list[tuple[Indicator, 
             if rec.blank:
                 continue
             target = ind.target if cid == CITY_ID else ind.county_target(cid)
+            if ind.is_task:
+                if rec.value not in ind.stages or (rec.value == ind.stages[-1]) != (rec.done_on is not None):
+                    problems.append(f"{where}: task {rec.value} {rec.done_on}")
+                elif rec.done_on and (rec.done_on.year, rec.done_on.month) > (YEAR, m):
+                    problems.append(f"{where}: done after the month")
+                continue
             if ind.kind is Kind.MILESTONE:
                 if rec.value not in ("是", "否") or (rec.value == "是") != (rec.done_on is not None):
                     problems.append(f"{where}: milestone {rec.value} {rec.done_on}")
@@ -932,6 +1058,15 @@ def check_storylines(gen: Generator) -> None:
     behind = [i for i in counts if s[(BEHIND, i.id)][12].value < (i.county_target(BEHIND) or 0)]
     assert len(behind) >= 3, "panan should end the year short on several counts"
     assert s[("lanxi", "G03-shilaohua")][12].value == 230  # the 230户 cell
+    tasks = [ind.id for ind in gen.plan.indicators if ind.is_task]
+    assert sorted(tasks) == sorted(TASKS), "every task of the plan, and only those, has its storyline in TASKS"
+    not_done = {t for t in tasks if s[(CITY_ID, t)][12].value != "已完成"}
+    assert not_done == TASKS_NOT_DONE and 2 <= len(not_done) <= 3, not_done
+    assert all(s[(CITY_ID, t)][m].value != "未启动" for t in tasks for m in range(7, 13)), "未启动 after June"
+    second_half = [t for t in tasks if t not in not_done and TASKS[t][1].month >= 7]
+    assert len(second_half) > len(tasks) // 2, "most tasks are done in the second half"
+    for t in not_done:  # the December note gives the cause and the next step
+        assert "2022" in s[(CITY_ID, t)][12].note, t
     dibao = gen.plan.indicator("G02-dibao")
     for county in gen.plan.reporting_counties(dibao):  # every county raised its standard to the target in 2021
         assert s[(county.id, dibao.id)][1].value < dibao.county_target(county.id) <= s[(county.id, dibao.id)][12].value

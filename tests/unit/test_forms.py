@@ -90,6 +90,9 @@ def _fill(form):
             filled[row.indicator.id] = {"分子": 150 + index, "分母": 95000, "备注": note}
         elif kind is Kind.LEVEL:
             filled[row.indicator.id] = {"完成值": round(row.target * 1.02, 2)}
+        elif row.indicator.is_task:  # a 督办事项 (市本级): its stage word, dated once done
+            filled[row.indicator.id] = ({"完成值": "已完成", "完成日期": dt.date(2021, 7, 10 + index % 10), "备注": note}
+                                        if index % 2 else {"完成值": "推进中", "备注": note})
         else:
             filled[row.indicator.id] = {"完成值": index % 5, "备注": note}
     return filled
@@ -100,9 +103,11 @@ def _expected(form, filled):
     for row in form.rows:
         cells = filled[row.indicator.id]
         value = cells.get("完成值")
+        stages = row.indicator.stages
         expected.add((
             row.indicator.id,
-            1.0 if value == "是" else None if value is None else float(value),
+            1.0 if value == "是" else stages.index(value) / (len(stages) - 1) if value in stages
+            else None if value is None else float(value),
             None if "分子" not in cells else float(cells["分子"]),
             None if "分母" not in cells else float(cells["分母"]),
             cells.get("完成日期"),

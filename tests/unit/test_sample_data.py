@@ -147,6 +147,10 @@ def test_the_sample_keeps_the_progress_rules():
                 assert record.get("value") in (None, "是", "否"), key
                 assert ("done_on" in record) == (record.get("value") == "是"), key
                 continue
+            if ind.is_task:  # a 督办事项 of 市本级: its stage word, dated once done
+                assert record.get("value") in ind.stages, key
+                assert ("done_on" in record) == (record.get("value") == ind.stages[-1]), key
+                continue
             if ind.kind is Kind.RATIO:
                 if "numerator" not in record:
                     assert "denominator" not in record and "value" not in record, key
@@ -224,3 +228,29 @@ def test_form_layout_files_are_forms_that_mubiao_form_would_write():
             assert shown == expected[cells[2]], (path.name, cells[2])
         checked += 1
     assert checked >= 100
+
+
+def test_city_reports_every_task_every_month_by_stage():
+    """市本级 reports each 督办事项 of the plan every month: under way by June at the latest, dated once done, and
+    done stays done; the few not done by December say why in a note (data/README.md)."""
+    tasks = [ind for ind in PLAN.indicators if ind.is_task]
+    assert tasks
+    stages: dict[str, list[str]] = defaultdict(list)
+    done_on: dict[str, set] = defaultdict(set)
+    december_notes = {}
+    for m in range(1, 13):
+        rows = {r["indicator"]: r for r in records(SAMPLE / f"2021-{m:02d}" / "city.csv")}
+        for ind in tasks:
+            row = rows[ind.id]
+            stages[ind.id].append(row["value"])
+            if "done_on" in row:
+                done_on[ind.id].add(row["done_on"])
+            if m == 12:
+                december_notes[ind.id] = row.get("note", "")
+    for ind in tasks:
+        order = [ind.stages.index(stage) for stage in stages[ind.id]]
+        assert order == sorted(order), (ind.id, stages[ind.id])  # a stage reached is not lost
+        assert "未启动" not in stages[ind.id][6:], ind.id
+        assert len(done_on[ind.id]) <= 1, ind.id  # the same 完成日期 every month after
+    not_done = [ind.id for ind in tasks if stages[ind.id][-1] != "已完成"]
+    assert 2 <= len(not_done) <= 3 and all(december_notes[t] for t in not_done), not_done
