@@ -274,6 +274,8 @@ class ReportLabels:
     """Before the counties' notes on a lagging indicator."""
     indicators: str
     """The column of how many indicators (分处室)."""
+    indicators_and_tasks: str
+    """That column where the plan has tasks without a number too: they are counted with the indicators."""
     lagging_indicators: str
     completeness_sentence: str
     """`{period}`, `{reported}` of `{expected}` (county, indicator) pairs, `{rate}`."""
@@ -313,7 +315,7 @@ REPORT_ZH = ReportLabels(
     tasks_sentence="督办事项 {total} 项:{parts}。",
     no_lagging="本月没有滞后或未完成的指标。", counties_lagging="全市未滞后、部分县滞后或未完成的指标",
     lagging_counties="滞后的县:", notes="各地说明:",
-    indicators="指标数", lagging_indicators="滞后与未完成的指标",
+    indicators="指标数", indicators_and_tasks="指标和督办事项数", lagging_indicators="滞后与未完成的指标",
     completeness_sentence="{period} 应报 {expected} 项(县 × 指标),已报 {reported} 项,报送率 {rate}。",
     own_sentence="市本级应报 {expected} 项,已报 {reported} 项。",
     on_time_sentence="按时报送(截止 {due})的县 {on_time} 个,占应报 {expected} 个的 {rate}。",
@@ -337,7 +339,7 @@ REPORT_EN = ReportLabels(
     tasks_sentence=" {total} tasks: {parts}.",
     no_lagging="No indicator is behind or missed this month.",
     counties_lagging="Not behind for the city, with counties behind or missed", lagging_counties="Counties behind: ",
-    notes="Notes from the counties: ", indicators="indicators", lagging_indicators="behind or missed",
+    notes="Notes from the counties: ", indicators="indicators", indicators_and_tasks="indicators and tasks", lagging_indicators="behind or missed",
     completeness_sentence="{period}: {reported} of {expected} (county, indicator) pairs reported, {rate}.",
     own_sentence=" The city itself: {reported} of {expected}.",
     on_time_sentence=" On time (by {due}): {on_time} of {expected} counties, {rate}.",

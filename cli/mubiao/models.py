@@ -175,7 +175,9 @@ def stage_at(stages: Sequence[str], share: float) -> str:
     """The stage word of a task's figure, the share of its way it has come (0 the first stage, 1 the last): the
     stage at or below it."""
     steps = len(stages) - 1
-    return stages[max(0, min(steps, int(share * steps + 1e-9)))]
+    if not 0 <= share <= 1:  # (beyond the way, or no number at all: NaN fails both)
+        return stages[-1] if share > 1 else stages[0]
+    return stages[int(share * steps + 1e-9)]
 
 
 @dataclass(frozen=True)

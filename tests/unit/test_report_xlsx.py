@@ -139,11 +139,11 @@ def test_the_county_sheet_is_every_county_row_with_its_area(book, report):
 
 def test_the_owner_sheet_counts_each_owners_indicators_by_status(book, report):
     sheet = book["分处室"]
-    assert headers(sheet) == ["责任处室", "指标数", "已完成", "正常推进", "有风险", "滞后", "未完成", "未报送", "无目标",
+    assert headers(sheet) == ["责任处室", "指标和督办事项数", "已完成", "正常推进", "有风险", "滞后", "未完成", "未报送", "无目标",
                               "滞后与未完成的指标"]
     row = find_row(sheet, 责任处室="社会救助处")
     summary = next(owner for owner in report.owners if owner.owner == "jiuzhu")
-    assert cell(sheet, row, "指标数").value == summary.indicators == 7 + 5  # its 7 indicators and 5 督办事项
+    assert cell(sheet, row, "指标和督办事项数").value == summary.indicators == 7 + 5  # its 7 indicators and 5 督办事项
     # on the deadline day (2021-12-31) what is not met is not met (未完成)
     assert cell(sheet, row, "未完成").value == summary.statuses[Status.MISSED] == 2
     assert cell(sheet, row, "滞后与未完成的指标").value == "特困人员基本生活标准城乡一体化、救助机制创新至少1项取得成效"

@@ -512,7 +512,7 @@ def test_an_indicator_own_template_replaces_the_sentence_and_sees_every_variable
         "counties_total": "3",
         "counties_met": "2", "counties_short": "兰溪市", "counties_missing": "", "year": "2021", "next_year": "2022", "causes": "",
         "progress": "", "measures": "", "due": "True", "by_when": "年底", "exceeded": "True", "change": "",
-        "stage": "", "started": "True", "node": "", "stretch_words": "",
+        "stage": "", "started": "True", "node": "", "stretch_words": "", "verb_led": "False",
     }
     # the other sentences are still the built-in ones
     assert sentence(draft, "ertong") == "全市完成示范型儿童之家20家，3个县（市、区）全部完成。"
@@ -703,7 +703,7 @@ def _sample_values(**changes) -> dict:
         "deadline": "2021-12-31", "as_of": "2021-12-31", "as_of_day": "2021年12月31日", "owner": "养老服务处",
         "counties_total": 3, "counties_met": 2, "counties_short": "兰溪市", "counties_missing": "", "year": 2021, "next_year": 2022,
         "causes": "资金未到位", "progress": "完成90户", "measures": "已申请追加资金", "due": True, "by_when": "年底",
-        "exceeded": False, "change": "rose", "stage": "", "started": True, "node": "", "stretch_words": "",
+        "exceeded": False, "change": "rose", "stage": "", "started": True, "node": "", "stretch_words": "", "verb_led": False,
     }
     assert set(values) == set(SENTENCE_VARIABLES)
     return values | changes

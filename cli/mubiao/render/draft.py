@@ -15,7 +15,7 @@ SENTENCE_VARIABLES = (
     "baseline", "remaining", "remaining_unit", "rate", "expected", "deadline", "as_of", "as_of_day", "owner",
     "counties_total",
     "counties_met", "counties_short", "counties_missing", "year", "next_year", "causes", "progress", "measures",
-    "due", "by_when", "exceeded", "change", "stage", "started", "node", "stretch_words",
+    "due", "by_when", "exceeded", "change", "stage", "started", "node", "stretch_words", "verb_led",
 )
 
 

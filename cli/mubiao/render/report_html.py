@@ -167,7 +167,7 @@ def report_view(report: Report) -> dict:
         "lagging": [_lagging(plan, item, words, report.gaps) for item in report.lagging],
         "counties_lagging": [_lagging(plan, item, words, report.gaps) for item in report.counties_lagging],
         "counties": _counties(report, words, sections),
-        "owners": _owners(report, words),
+        "owners": _owners(report, words, sections),
         "completeness": _completeness(report, words, sections),
         "follow_up": follow_up_groups(report, words, sections),
         "goals": _goals(report, words),
@@ -275,14 +275,15 @@ def _counties(report: Report, words: Labels, sections: ReportLabels) -> dict:
     }
 
 
-def _owners(report: Report, words: Labels) -> dict:
+def _owners(report: Report, words: Labels, sections: ReportLabels) -> dict:
     plan = report.plan
     shown = statuses_to_show(*(owner.statuses for owner in report.owners))
     rows = [{"name": owner_name(plan, owner.owner), "indicators": owner.indicators,
              "counts": _counts(owner.statuses, shown),
              "lagging": words.list_separator.join(plan.indicator(i).name for i in owner.lagging) or "—"}
             for owner in report.owners]
-    return {"statuses": [words.statuses[status] for status in shown], "rows": rows}
+    return {"statuses": [words.statuses[status] for status in shown], "rows": rows,
+            "heading": sections.indicators_and_tasks if report.tasks else sections.indicators}
 
 
 def _completeness(report: Report, words: Labels, sections: ReportLabels) -> dict:

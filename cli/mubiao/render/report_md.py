@@ -103,26 +103,28 @@ def focus_sentence(report: Report, words: Labels, most: int = 3) -> str:
     separator = words.list_separator
 
     def progress(row) -> str:
-        if row.is_task:  # a task's stage says how far it is, not a share
-            return row.stage or ""
         pace = f", pace {percent(row.expected_progress)}" if english else f",序时 {percent(row.expected_progress)}"
         return percent(row.progress) + (pace if paced(row) else "")
 
-    worst = [f"{item.row.name}({progress(item.row)})" for item in report.lagging[:most]]
+    worst = [f"{item.row.name}({progress(item.row)})" for item in report.lagging if not item.row.is_task][:most]
+    # tasks have no share of a way to rank by: named apart, with the stage they stand at
+    tasks = [f"{item.row.name}({item.row.stage})" for item in report.lagging if item.row.is_task][:most]
     counted = [(score.statuses.get(Status.BEHIND, 0) + score.statuses.get(Status.MISSED, 0), score.county)
                for score in report.scores]
     areas = [f"{area_name(plan, county, words)}({count} {'items' if english else '项'})"
              for count, county in sorted(counted, key=lambda found: -found[0])[:most] if count]
     missing = [f"{area_name(plan, gap.county, words)} {len(gap.indicators)} {'items' if english else '项'}"
                for gap in report.gaps.completeness.every_missing]
-    if not (worst or areas or missing):
+    if not (worst or tasks or areas or missing):
         return ""
     if english:
         parts = ([f"furthest behind: {separator.join(worst)}"] if worst else []) + \
+                ([f"tasks behind or missed: {separator.join(tasks)}"] if tasks else []) + \
                 ([f"most behind or missed: {separator.join(areas)}"] if areas else []) + \
                 ([f"not reported: {separator.join(missing)}"] if missing else [])
         return "To look at first: " + "; ".join(parts) + "."
     parts = ([f"差距最大的是{separator.join(worst)}"] if worst else []) + \
+            ([f"滞后或未完成的督办事项是{separator.join(tasks)}"] if tasks else []) + \
             ([f"滞后和未完成最多的是{separator.join(areas)}"] if areas else []) + \
             ([f"{separator.join(missing)}未报送"] if missing else [])
     return "需重点关注:" + ";".join(parts) + "。"
@@ -327,7 +329,8 @@ def _counties(report: Report, words: Labels, sections: ReportLabels) -> list[str
 
 def _owners(report: Report, words: Labels, sections: ReportLabels) -> list[str]:
     plan = report.plan
-    header = [words.owner, sections.indicators, *(words.statuses[s] for s in SUMMARY_ORDER),
+    header = [words.owner, sections.indicators_and_tasks if report.tasks else sections.indicators,
+              *(words.statuses[s] for s in SUMMARY_ORDER),
               sections.lagging_indicators]
     rows = [[owner_name(plan, o.owner), str(o.indicators), *(str(o.statuses[s]) for s in SUMMARY_ORDER),
              words.list_separator.join(plan.indicator(i).name for i in o.lagging) or "—"] for o in report.owners]

@@ -288,7 +288,8 @@ def _owner_columns(plan: Plan, words: Words) -> list[Column[OwnerSummary]]:
 
     return [
         Column(words.labels.owner, lambda owner: owner_name(plan, owner.owner)),
-        Column(words.report.indicators, lambda owner: owner.indicators, COUNT),
+        Column(words.report.indicators_and_tasks if any(ind.is_task for ind in plan.indicators) else
+               words.report.indicators, lambda owner: owner.indicators, COUNT),
         *(Column(words.labels.statuses[status], count_of(status), COUNT, colour=status) for status in SUMMARY_ORDER),
         Column(words.report.lagging_indicators,
                lambda owner: separator.join(names.get(i, i) for i in owner.lagging) or None, wrap=True),

@@ -159,5 +159,5 @@ SAMPLE_VALUES: dict[str, Any] = {
     "deadline": "2021-12-31", "as_of": "2021-12-31", "as_of_day": "2021年12月31日", "owner": "社会救助处", "counties_total": 9,
     "counties_met": 9, "counties_short": "", "counties_missing": "", "year": 2021, "next_year": 2022, "causes": "",
     "progress": "", "measures": "", "due": True, "by_when": "年底", "exceeded": True, "change": "rose",
-    "stage": "", "started": True, "node": "", "stretch_words": "",
+    "stage": "", "started": True, "node": "", "stretch_words": "", "verb_led": False,
 }

@@ -369,11 +369,20 @@ def _values(summary: Summary, fact: Fact, words: Labels) -> dict[str, Any]:
         # before its deadline an indicator is on its way: the words of a mid-year draft (进度滞后, 按期完成)
         "due": row.deadline <= summary.as_of, "by_when": _by_when(row.deadline, summary.as_of, plan.language),
         **_stretch_values(summary, fact),
+        "verb_led": ind.name.startswith(ACTION_VERBS),
         # a task's (督办事项): the stage it has reached, whether it has started, what its status stands on
         **({"actual": row.stage or "", "stage": row.stage or "", "started": bool(row.actual),
             "node": task_text(row, words) if row.status in (Status.BEHIND, Status.AT_RISK) else ""}
            if row.is_task else {"stage": "", "started": row.actual is not None, "node": ""}),
     }
+
+
+#: The verbs a plan's clauses open with (推进…建设, 深化…改革): a name that starts with one is already what to do, and
+#: a sentence of part 三 says it as it is, not 加快推进推进….
+ACTION_VERBS = ("推进", "推动", "加快", "加强", "健全", "完善", "深化", "开展", "探索", "建立", "建设", "打造", "实施",
+                "落实", "优化", "提升", "提高", "构建", "引入", "发挥", "组织", "做好", "扎实", "持续", "改造", "培育",
+                "增强", "搭建", "规范", "创建", "争创", "编制", "修订", "出台", "启动", "全面", "巩固", "强化", "促进",
+                "积极", "稳步", "确保", "定期", "开通", "承接", "设置", "新建", "筹建", "召开", "举办", "制定")
 
 
 def _stretch_values(summary: Summary, fact: Fact) -> dict[str, Any]:
