@@ -244,3 +244,13 @@ def test_the_json_row_of_a_task_names_its_stage():
     row = next(r for r in rows if r["indicator"] == "T1")
     assert (row["stage"], row["expected_stage"], row["status"]) == ("推进中", "完成方案", "behind")
     assert next(r for r in rows if r["indicator"] == "T2")["stage"] is None  # T2 not reported
+
+
+def test_the_scoreboard_counts_an_areas_tasks_by_status_but_not_in_its_mean_progress():
+    from mubiao.analysis.scoreboard import scoreboard
+
+    records = [Record("a", "2022-09", "T2", 1.0, None, None, None, None, "2022-09/a.csv", 2),
+               Record("b", "2022-09", "T2", 0.5, None, None, None, None, "2022-09/b.csv", 2)]
+    scores = {s.county: s for s in scoreboard(compute_gaps(plan(), records_frame(records), as_of=D(2022, 9, 30)))}
+    assert scores["a"].statuses[Status.MET] == 1 and scores["b"].statuses[Status.ON_TRACK] == 1
+    assert scores["a"].mean_progress is None and scores["b"].mean_progress is None  # a stage is no share of a way

@@ -41,7 +41,8 @@ def scoreboard(gaps: Gaps) -> tuple[CountyScore, ...]:
         if not rows:
             continue
         statuses = count_statuses(rows)
-        progress = [min(max(row.progress, 0.0), 1.0) for row in rows if row.progress is not None]
+        # (a task's figure is a stage, not a share of a way done: counted by its status, not in the mean)
+        progress = [min(max(row.progress, 0.0), 1.0) for row in rows if row.progress is not None and not row.is_task]
         mean = sum(progress) / len(progress) if progress else None
         scores.append((county, MappingProxyType(statuses), mean))
     means = sorted((mean for _, _, mean in scores if mean is not None), reverse=True)
