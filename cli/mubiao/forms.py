@@ -158,6 +158,7 @@ def instructions(plan: Plan, ind: Indicator) -> str:
         return "填现行标准"
     if ind.kind is Kind.RATIO:
         return "填分子、分母"
-    if ind.is_task:
-        return f"填状态({'、'.join(ind.stages)}),进展写在备注"
+    if ind.is_task:  # its nodes too, where it has any: what is due when
+        nodes = "、".join(f"{m.date.month}月{m.date.day}日前{m.stage}" for m in ind.milestones)
+        return f"填状态({'、'.join(ind.stages)}),进展写在备注" + (f";节点:{nodes}" if nodes else "")
     return "填是或否;已完成的填完成日期"

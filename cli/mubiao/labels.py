@@ -117,9 +117,9 @@ ZH = Labels(
     mean_progress_note="平均进度:各指标完成进度(封顶 100%)的平均数,未报送的指标不计入(见“未报送”列)。",
     sparkline_note="{gap} 当月未报送 · 每行以基期值为底、目标值为顶", notes_heading="各县填报说明(新的在前)",
     items="({} 项)", list_separator="、",
-    task="督办事项", node_missed="节点 {when}{stage} 未完成", node_near="节点 {when}{stage} 临近",
-    next_node="下一节点 {when}{stage}", deadline_near="期限 {when} 临近", deadline_passed="期限 {when} 已到期",
-    stretch="力争", nodes="节点 {}", node_stage="{when}{stage}", deadline="期限 {}",
+    task="督办事项", node_missed="节点“{when}{stage}”未完成", node_near="节点“{when}{stage}”临近",
+    next_node="下一节点“{when}{stage}”", deadline_near="期限{when}临近", deadline_passed="期限{when}已到期",
+    stretch="力争", nodes="节点:{}", node_stage="{when}{stage}", deadline="期限{}",
     month_end="{year}{month}月底", month_day="{year}{month}月{day}日", year_word="{}年",
 )
 

@@ -112,6 +112,7 @@ def _draft_sentence(indicator: str, value: float) -> str:
 @pytest.mark.parametrize("indicator, value, words", [
     ("chuangtou", 12, "完成公益创投项目12个，达到10-15个的目标。"),
     ("chuangtou", 16, "完成公益创投项目16个，超额完成目标（10-15个）。"),
+    ("chuangtou", 7, "公益创投项目完成7个，距目标10-15个尚差3个。"),
     ("chizheng", 550, "完成新增持证社工550人，超额完成目标（500人），距力争目标600人尚差50人。"),
     ("chizheng", 600, "超额完成目标（500人），达到力争目标600人。"),
     ("shixian", 12, "办理时限降至12个工作日，低于15个工作日的目标，距力争目标10个工作日尚差2个工作日。"),

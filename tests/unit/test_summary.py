@@ -726,7 +726,7 @@ def test_every_template_uses_only_the_sentence_variables_and_renders(path, langu
     assert used <= set(SENTENCE_VARIABLES), used - set(SENTENCE_VARIABLES)
     templates = Templates(language)
     tasks = ({"actual": "推进中", "stage": "推进中", "city": False}, {"stage": "未启动", "started": False, "city": False},
-             {"stage": "完成方案", "node": "节点 6月底完成方案 未完成", "city": False, "due": False})
+             {"stage": "完成方案", "node": "节点“6月底完成方案”未完成", "city": False, "due": False})
     for kind in ("count", "level", "ratio", "milestone", "task"):
         for changes in ({}, {"city": False}, {"counties_short": ""}, {"counties_missing": "婺城区"},
                         {"counties_short": "", "counties_missing": "婺城区"}, {"remaining": "", "causes": "", "owner": ""},

@@ -126,7 +126,10 @@ def _schema_findings(report: _Report, data: Any) -> None:
         if validator == "additionalProperties":
             allowed = list(error.schema.get("properties", {}))
             for key in error.instance:
-                if key not in allowed:
+                if key not in allowed and len(path) >= 2 and path[-2] == "tasks" and key in _NUMBER_KEYS:
+                    report.add("P101", path + (key,), f"{where(path)}没有 `{key}`:督办事项按状态报送,没有数字目标;"
+                                                      "有数字的目标写成 [[goals.indicators]]")
+                elif key not in allowed:
                     report.add("P101", path + (key,), _unknown_key_message(key, allowed, where(path)))
         elif validator == "required":
             for key in error.validator_value:
@@ -143,6 +146,11 @@ def _schema_findings(report: _Report, data: Any) -> None:
             report.add("P105", path, where.of(path[:-1]) + _bad_value_message(path, error), at_value=True)
         else:  # type, format, and anything the schema may add later
             report.add("P103", path, where.of(path[:-1]) + _wrong_type_message(path, error), at_value=True)
+
+
+#: The keys of an indicator's number, which a task (reported by its stage) has not.
+_NUMBER_KEYS = frozenset({"target", "kind", "unit", "baseline", "direction", "pace", "form", "scale", "allocation",
+                          "per_county", "baselines", "stretch", "range", "growth", "scope"})
 
 
 def _shown(text: str) -> str:
@@ -236,9 +244,10 @@ class _Where:
             elif isinstance(part, int):
                 ident = node.get("id") if isinstance(node, dict) else None
                 ident = ident if isinstance(ident, str) else None
-                names = {"goals": "任务", "indicators": "指标", "counties": "县", "owners": "处室"}
+                names = {"goals": "任务", "indicators": "指标", "tasks": "督办事项", "counties": "县", "owners": "处室",
+                         "rules": "规则"}
                 if parent_key == "milestones":
-                    label = f"{label}的第 {part + 1} 个阶段性目标"
+                    label = f"{label}的第 {part + 1} 个{'节点' if 'tasks' in path else '阶段性目标'}"
                 elif parent_key in names:
                     label = f"{names[parent_key]} {_shown(ident)}" if ident else f"第 {part + 1} 个 [[{parent_key}]]"
             if node is None:

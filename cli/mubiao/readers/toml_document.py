@@ -166,13 +166,21 @@ def explain_toml_error(message: str, line: str) -> tuple[str, str]:
         if message.startswith(english):
             rest = _QUOTED.search(message[len(english):].strip())
             shown = (rest.group(1) if rest.group(1) is not None else rest.group(2)) if rest else ""
-            said = chinese.format(f"“{shown}”" if shown else "")
+            said = "此处应换行:一行只写一个 键 = 值" if shown == "statement" else chinese.format(f"“{shown}”" if shown else "")
             break
     return said, _toml_hint(message, line)
 
 
+#: A date with a one-digit month or day (2022-6-30, 2022-10-1), which TOML does not take for a date.
+_SHORT_DATE = re.compile(r"(?<![\d\-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d\-:])")
+
+
 def _toml_hint(message: str, line: str) -> str:
     hints = []
+    for year, month, day in _SHORT_DATE.findall(line):
+        if len(month) == 1 or len(day) == 1:  # whatever the parser said of it (it cannot tell what was meant)
+            hints.append(f"日期的月、日要写两位:{year}-{month}-{day} 写成 {year}-{int(month):02d}-{int(day):02d}")
+            break
     if "＝" in line:
         hints.append("把全角等号“＝”改为半角“=”")
     if any(mark in line for mark in "“”‘’"):

@@ -446,8 +446,8 @@ def headline(gaps: Gaps, words: Labels) -> tuple[str, list[tuple[str, str]]]:
     parts = [(f"{words.statuses[s]} {counts[s]}", STATUS_STYLES[s]) for s in SUMMARY_ORDER if counts[s]]
     if tasks:  # the tasks without a number counted apart: 督办事项 已完成 28 未完成 1
         done = count_statuses(tasks)
-        parts = [(words.indicator, "bold"), *parts, (words.task, "bold")]
-        parts += [(f"{words.statuses[s]} {done[s]}", STATUS_STYLES[s]) for s in SUMMARY_ORDER if done[s]]
+        parts += [(words.task, "bold")] + [(f"{words.statuses[s]} {done[s]}", STATUS_STYLES[s])
+                                           for s in SUMMARY_ORDER if done[s]]
     completeness = gaps.completeness
     if completeness.expected:
         parts.append((f"{gaps.period} {words.reports} {completeness.reported}/{completeness.expected}"
@@ -608,7 +608,7 @@ def shortfall_text(row: GapRow, words: Labels) -> str:
 
 
 def task_text(row: GapRow, words: Labels) -> str:
-    """What a task's status stands on, in words: behind, the node passed undone (`节点 6月底完成方案 未完成`); at
+    """What a task's status stands on, in words: behind, the node passed undone (`节点“6月底完成方案”未完成`); at
     risk, the node (or the deadline) near; missed, the deadline passed; on track, its next node; '' when done or
     not reported."""
     if row.actual is None or row.status is Status.MET:
@@ -631,7 +631,7 @@ def task_text(row: GapRow, words: Labels) -> str:
 
 
 def task_plan_text(ind, words: Labels) -> str:
-    """What a task is held to: `督办事项 · 节点 6月底完成方案、9月底开展试点 · 期限 12月底`."""
+    """What a task is held to: `督办事项 · 节点:6月底完成方案、9月底开展试点 · 期限12月底`."""
     parts = [words.task]
     if ind.milestones:
         parts.append(words.nodes.format(words.list_separator.join(
@@ -727,7 +727,11 @@ class GapsTable:
             "month": 9 if self.gaps.any_refused else 8, "counties": 5,
         }
         if wide:
-            widths |= {"expected": 10, "shortfall": 10, "projected": 26}
+            # a task's column says what its status stands on (节点“6月底完成方案”未完成): room for it
+            reasons = [cell_len(task_text(row, words)) for row in rows if row.is_task]
+            expected = [cell_len(row.expected_stage or "") for row in rows if row.is_task]
+            widths |= {"expected": max(10, min(12, max(expected, default=0))),
+                       "shortfall": max(10, min(26, max(reasons, default=0))), "projected": 26}
         return widths
 
     def _columns(self, widths: dict[str, int], wide: bool) -> list[tuple[str, str, int, str]]:

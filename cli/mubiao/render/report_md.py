@@ -135,7 +135,7 @@ def need_text(report: Report, row, pace: bool = True) -> str:
     ratio), `尚未完成` (a task); with `pace` its pace when it is behind it (`按序时应达 14.8 个,现为 2 个`); a figure
     of an earlier month says so (`沿用 2021-07 的数据`)."""
     english = report.plan.language == "en"
-    if row.is_task:  # where it stands and what its status stands on: 现为推进中,节点 6月底完成方案 未完成
+    if row.is_task:  # where it stands and what its status stands on: 现为推进中,节点“6月底完成方案”未完成
         words = labels(report.plan)
         now = f"now {row.stage}" if english else f"现为{row.stage}"
         why = task_text(row, words) if row.status is Status.BEHIND else ""

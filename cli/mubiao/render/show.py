@@ -11,7 +11,8 @@ from mubiao.analysis.history import History
 from mubiao.labels import labels
 from mubiao.models import Kind
 from mubiao.render.gaps import (STATUS_STYLES, actual_target_text, area_name, counties_text, display_number,
-                                owner_name, paced, percent, reported_text, task_plan_text, task_text, with_unit)
+                                owner_name, paced, percent, reported_text, target_words, task_plan_text, task_text,
+                                with_unit)
 from mubiao.render.terminal import Wrapped
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -46,10 +47,10 @@ class HistoryView:
         plan, ind = history.plan, history.indicator
         yield Text.assemble((ind.id, "bold"), " ", (ind.name, "bold"))
         facts = []
-        if ind.is_task:  # 督办事项 · 节点 6月底完成方案 · 期限 12月底
+        if ind.is_task:  # 督办事项 · 节点:6月底完成方案 · 期限12月底
             facts.append(task_plan_text(ind, words))
         elif ind.kind is not Kind.MILESTONE:
-            facts.append(f"{words.target} {with_unit(display_number(ind.target), ind.unit)}")
+            facts.append(f"{words.target} {target_words(ind.target, ind.unit, ind.stretch, ind.ranged, words)}")
         if not ind.is_task:
             facts.append(f"期限 {ind.deadline.isoformat()}")
         facts += [f"{words.owner} {owner_name(plan, ind.owner)}",

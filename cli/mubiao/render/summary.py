@@ -243,13 +243,17 @@ def _achievement(summary: Summary, fact: Fact, templates: Templates, words: Labe
     text = templates.sentence(names, _values(summary, fact, words), own, where=f"(指标 {ind.id})")
     progress = [split(note.text).progress for note in fact.notes]
     if progress and own is None and status is Status.MET and ind.kind.done_or_not and \
-            fact.row.counties_total is None and (ind.is_task or _names(ind.name, progress[0])):
+            fact.row.counties_total is None and _names(ind.name, progress[0]):
         # a task done, whose note names it: the note says what was done, in the area's words (not "已完成"
-        # and the note twice); a note that does not name it ("改造工程通过竣工验收") follows the sentence. A task
-        # without a number (督办事项) done is said by its 进展情况 alone: what was done is the news, not the
-        # plan's clause and 已完成
+        # and the note twice); a note that does not name it ("改造工程通过竣工验收", "实施方案已印发") follows
+        # the sentence, which says what was done
         if folded := fold_notes(progress, said, summary.plan.language):
             return Span(folded, (ind.id,))
+    if progress and own is None and status is Status.MET and ind.is_task and fact.row.counties_total is None:
+        # a task without a number done, its 进展情况 not naming it: its name, then what was done, as a summary
+        # writes it ("推行“物质+服务”救助新模式,救助覆盖全部镇街"), not "…已完成。" and the note apart
+        if folded := fold_notes(progress, said, summary.plan.language, "", ind.name):
+            return Span(f"{ind.name}{': ' if summary.plan.language == 'en' else ','}{folded}", (ind.id,))
     folded = fold_notes(progress, said, summary.plan.language, text, ind.name)
     return Span(_joined(text, folded, language=summary.plan.language), (ind.id,))
 
@@ -388,11 +392,14 @@ ACTION_VERBS = ("推进", "推动", "加快", "加强", "健全", "完善", "深
 def _stretch_values(summary: Summary, fact: Fact) -> dict[str, Any]:
     """An indicator with a stretch target (力争15个) or a range (10-15个), in the whole's draft: `stretch_words`, what
     the figure came to against it once the firm target is met (达到力争目标15个, 距力争目标15个尚差3个, 达到10-15个的
-    目标); a range's `target` is the range and `exceeded` means beyond its upper end."""
+    目标); a range's `target` is the range (10-15: 距目标10-15个尚差3个 is to its lower end) and `exceeded` means
+    beyond its upper end."""
     row, ind, english = fact.row, fact.indicator, summary.plan.language == "en"
-    if row.stretch is None or row.actual is None or row.status is not Status.MET:
+    if row.stretch is None or row.actual is None:
         return {"stretch_words": ""}
     low, high, unit = _number(row.target), _number(row.stretch), ind.unit or ""
+    if row.status is not Status.MET:  # short of the firm target: a range is still said as the plan says it
+        return {"stretch_words": "", **({"target": f"{low}-{high}"} if row.ranged else {})}
     if row.ranged:
         beyond = _beyond(row.actual, row.stretch, ind)
         words = "" if beyond else (f"within the target range of {low}-{high} {unit}" if english else
