@@ -171,6 +171,11 @@ def levels_of(organization: str) -> Levels:
 DEFAULT_STAGES = ("未启动", "推进中", "已完成")
 
 
+def stage_share(stages: Sequence[str], place: int) -> float:
+    """The share of a task's way the stage at `place` among its stages is: 0 the first, 1 the last (done)."""
+    return place / (len(stages) - 1)
+
+
 def stage_at(stages: Sequence[str], share: float) -> str:
     """The stage word of a task's figure, the share of its way it has come (0 the first stage, 1 the last): the
     stage at or below it."""
@@ -270,7 +275,8 @@ class Indicator:
                                                                         else self.target)
         if self.growth is not None and self.per_county is None and self.kind is not Kind.COUNT and self.baselines:
             # 增长5% for every area: each from its own baseline (a county with none, from the plan's)
-            grown = [self.baselines.get(county, self.baseline) * (1 + self.growth / 100) for county in counties]
+            grown = [self.baselines[county] * (1 + self.growth / 100) if county in self.baselines else self.target
+                     for county in counties]  # (an area without a baseline of its own: the plan's grown target)
             return [self.allocation.get(county, value) for county, value in zip(counties, grown)]
         if not self.allocation:  # (a national plan's indicators, most of them: 2,844 counties each)
             return [default] * len(counties)
@@ -281,7 +287,8 @@ class Indicator:
         return self.county_baselines([county])[0]
 
     def county_baselines(self, counties: Sequence[str]) -> list[float]:
-        """The baseline of each county: its `baselines` entry, else 0 for a count or a milestone, else the plan's."""
+        """The baseline of each county: its `baselines` entry, else 0 for a count, a milestone or a task, else the
+        plan's."""
         default = 0.0 if self.kind in (Kind.COUNT, Kind.MILESTONE, Kind.TASK) else self.baseline
         if not self.baselines:
             return [default] * len(counties)

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from typing import NamedTuple, Sequence
 
+from mubiao.models import stage_share
+
 #: Comparisons of computed numbers use this tolerance (docs/contract.md §4).
 TOLERANCE = 1e-9
 
@@ -209,6 +211,11 @@ STAGE_SYNONYMS = {
 }
 
 
+def reaches(value: float, target: float, decrease: bool) -> bool:
+    """Whether a figure is at a target or past it in the indicator's good direction (within TOLERANCE)."""
+    return value <= target + TOLERANCE if decrease else value >= target - TOLERANCE
+
+
 def parse_stage(cell: Cell, stages: Sequence[str]) -> float | None:
     """A task's figure: the share of its way (0 to 1) that the stage word of the cell is among `stages` (spaces
     and a trailing 。 ignored; the default stages also by their common other words: 进行中, 完成 …); None when blank.
@@ -217,10 +224,9 @@ def parse_stage(cell: Cell, stages: Sequence[str]) -> float | None:
     text = "".join(cell_text(cell).split()).rstrip("。.")
     if not text or text.lower() in PLACEHOLDERS:
         return None
-    steps = len(stages) - 1
     for place, stage in enumerate(stages):
         if text == stage or text in STAGE_SYNONYMS.get(stage, ()):
-            return place / steps
+            return stage_share(stages, place)
     raise CellError(f"“{_shorten(str(cell))}”不是该事项的状态(应填 {'、'.join(stages)} 之一)")
 
 

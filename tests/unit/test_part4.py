@@ -227,3 +227,27 @@ def test_without_own_counts_the_citys_figure_is_left_out_and_said(tmp_path):
 
 def test_own_counts_on_a_city_indicator_or_a_milestone_is_p227(tmp_path):
     assert "P227" in codes(OWN.replace("  own_counts = true\n  allocation", "  own_counts = true\n  scope = \"city\"\n  allocation"), tmp_path)
+
+
+def test_an_area_without_a_baseline_of_its_own_grows_as_the_plan(tmp_path):
+    p = plan(GROWTH.replace("  growth = 5\n  baselines", "  growth = 5\n  last_year = 11000\n  baselines"), tmp_path)
+    assert p.indicator("dibao").target == 11550  # last year's 11000 × 1.05
+    assert p.indicator("dibao").county_targets(["a", "b"]) == [11550, 12600]
+
+
+def test_a_rule_may_name_a_departments_row(tmp_path):
+    body = DEPARTMENTS + '\n[[rules]]\nid = "R1"\nname = "办公室不少于社会救助处"\nrule = "{xinxi.bgs} >= {xinxi.jz}"\n'
+    assert codes(body, tmp_path) == []
+    assert "P225" in codes(body.replace("{xinxi.bgs}", "{xinxi}"), tmp_path)  # the parent is no row of its own
+
+
+@pytest.mark.parametrize("body, code", [
+    ('\n  [[goals.indicators]]\n  id = "r"\n  name = "覆盖率"\n  kind = "ratio"\n  unit = "%"\n  scale = 100\n'
+     '  baseline = 98\n  growth = 5\n', "P207"),  # 98 × 1.05 = 102.9 %
+    ('\n  [[goals.indicators]]\n  id = "r"\n  name = "覆盖率"\n  kind = "ratio"\n  unit = "%"\n  scale = 100\n'
+     '  target = 90\n  stretch = 105\n', "P207"),
+    ('\n  [[goals.indicators]]\n  id = "l"\n  name = "标准"\n  kind = "level"\n  unit = "元"\n  growth = 5\n', "P227"),
+    (STOCK.replace("  baseline = 305\n", ""), "P227"),
+])
+def test_a_target_worked_out_beyond_what_it_can_be_is_found(body, code, tmp_path):
+    assert code in codes(body, tmp_path)

@@ -78,11 +78,15 @@ def test_every_source_quotes_the_document(seeded):
 def test_every_sentence_of_the_document_is_tracked(seeded):
     plan, text = seeded
     quotes = [part for item in plan.indicators if item.source for part in fragments(item.source)]
-    quotes += [normal(re.sub(r"^[((][一二三四五六七八九十]+[))]", "", goal.title)) for goal in plan.goals]
+    titles = {normal(goal.title) for goal in plan.goals}  # a goal's title tracks its heading, and nothing more
     exempt = {normal(sentence) for sentence in exemptions_of(plan.id)}
+
+    def heading(sentence: str) -> str:  # `(一)重点推进社会救助稳步提标扩面。` → its words
+        return re.sub(r"^(第.{1,3}[章节]|[((]?[一二三四五六七八九十]+[))、]?|\d+[、.])", "", normal(sentence)).rstrip("。;,")
+
     untracked = [sentence for sentence in sentences(text)
                  if not any(quote in normal(sentence) or normal(sentence).rstrip("。;,") in quote for quote in quotes)
-                 and not any(part in normal(sentence) for part in exempt)]
+                 and heading(sentence) not in titles and not any(part in normal(sentence) for part in exempt)]
     assert not untracked, f"{plan.id}: sentences no item tracks:\n" + "\n".join(untracked)
 
 

@@ -229,7 +229,8 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
     latest records of the units within it (`engine_latest`, `engine_within`) up to the as-of `month`, or
     (`moment` n) up to the n-th of the months before it: count Σx, level the worst unit, ratio Σnumerator /
     Σdenominator × scale over the records that have both, milestone the share of its units done, task the stage of
-    the least advanced unit (the whole has reached a stage when every unit has). Only the units
+    the least advanced unit (the whole has reached a stage when every unit has: while one has not reported, the
+    first stage). Only the units
     that report the indicator count, and the city's own figures where the plan counts them in (`own_counts`: not
     counted among the units reporting). Sums are exact (DuckDB's fsum, as math.fsum: whatever the order)."""
     x, numerator, denominator, has_both = ("x", "numerator", "denominator", "has_both") if moment is None else (
@@ -270,7 +271,9 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
             [kinds == Kind.COUNT.value, kinds == Kind.LEVEL.value, kinds == Kind.RATIO.value,
              kinds == Kind.TASK.value],
             [total, np.where(increase, lowest, highest),
-             np.where(summed_denominator != 0, summed_numerator / summed_denominator * scale, np.nan), lowest],
+             np.where(summed_denominator != 0, summed_numerator / summed_denominator * scale, np.nan),
+             # (an area that has not reported has shown no stage: the whole is at the first until every one has)
+             np.where(reporting >= sizes, lowest, np.minimum(lowest, 0.0))],
             default=done / np.maximum(sizes, 1))
     value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the units' are refused)
     fed = feeding > 0  # (the units that reported; and the city's own figures, where they count into the whole)

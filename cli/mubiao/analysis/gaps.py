@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from mubiao.models import CITY, WORST_FIRST, Indicator, Kind, Milestone, Pace, Plan, Scope, Status, stage_at
-from mubiao.numbers import TOLERANCE, month_end, month_of
+from mubiao.numbers import TOLERANCE, month_end, month_of, reaches
 
 if TYPE_CHECKING:
     import numpy
@@ -111,7 +111,7 @@ class GapRow:
         """Whether the figure reaches the stretch target (None: no stretch, or no figure)."""
         if self.stretch is None or self.actual is None:
             return None
-        return self.actual <= self.stretch + 1e-9 if self.direction == "decrease" else self.actual >= self.stretch - 1e-9
+        return reaches(self.actual, self.stretch, self.direction == "decrease")
 
     @property
     def is_city(self) -> bool:

@@ -135,6 +135,13 @@ def _schema_findings(report: _Report, data: Any) -> None:
             for key in error.validator_value:
                 if key not in error.instance:
                     report.add("P102", path, f"{where(path)}缺少必填键 `{key}`,请补上 {key} = …")
+        elif validator in ("minItems", "minLength"):
+            least = error.validator_value
+            report.add("P105", path, where.of(path[:-1]) + (f"`{_key_name(path)}` 不能为空" if validator == "minLength"
+                       else f"`{_key_name(path)}` 至少要有 {least} 项"), at_value=True)
+        elif validator == "pattern" and path[-1] == "counties" and len(path) >= 3 and path[-3] == "tasks":
+            report.add("P105", path, where.of(path[:-1]) + f"`counties` 写承担它的县编号列表(如 [\"wuyi\"]),"
+                       f"或 \"all\"(所有县);这里是 \"{_shown(error.instance)}\"", at_value=True)
         elif validator == "pattern" and path[-1] == "counties":  # the one word a `counties` text may be
             report.add("P105", path, where.of(path[:-1]) + f"`counties` 应为县编号的列表(如 [\"wuyi\", \"panan\"]),"
                        f"或 \"allocated\"(只由 allocation 中列出的县报送),这里是 \"{_shown(error.instance)}\"", at_value=True)
@@ -412,7 +419,14 @@ class _PlanRules:
 
         rules = _tables(self.data.get("rules"))
         self.unique("rules", rules, "id", "规则编号")
-        known = {ind.get("id"): ind for _, goal in goals for _, ind in _tables(goal.get("indicators"))}
+        known = {}  # the indicators by id, a quota per department as its departments' rows (readers/plan.py)
+        for _, goal in goals:
+            for _, ind in _tables(goal.get("indicators")):
+                departments = ind.get("departments")
+                if isinstance(departments, list) and isinstance(ind.get("id"), str):
+                    known.update({f"{ind['id']}.{d}": {**ind, "scope": "city"} for d in departments})
+                else:
+                    known[ind.get("id")] = ind
         tasks = {task.get("id") for _, goal in goals for _, task in _tables(goal.get("tasks"))}
         for n, rule in rules:
             text = rule.get("rule")
@@ -692,10 +706,16 @@ class _IndicatorRules:
             self.add("P227", "growth", "milestone 指标只有完成与否,没有增长;请删去 growth")
         elif "growth" in ind and self.kind == "count" and "last_year" not in ind:
             self.add("P227", "growth", "累计数从 0 起算,增长要写明上年的数:last_year = …(如上年募集 1200 万元)")
+        elif "growth" in ind and "last_year" not in ind and "baseline" not in ind:
+            self.add("P227", "growth", "增长要有起点:写 baseline(计划开始时的水平)或 last_year(上年的数)")
         if "last_year" in ind and "growth" not in ind:
             self.add("P227", "last_year", "last_year 只与 growth 一起用;目标已知的写 target")
         if ind.get("stock") is True and self.kind != "count":
             self.add("P227", "stock", f"stock(现有总数)只用于 count 指标,这里是 {self.kind}")
+        baselines = _numbers_by_county(ind.get("baselines"))
+        if ind.get("stock") is True and self.kind == "count" and baselines and "baseline" not in ind:
+            self.add("P227", "stock", f"现有总数的各县基数(baselines)已写,也要写全市的 baseline(计划开始时全市的总数,"
+                                      f"各县合计 {format_number(sum(baselines.values()))})")
         if ind.get("own_counts") is True and (ind.get("scope") == "city" or self.kind not in ("count", "ratio")):
             self.add("P227", "own_counts", "own_counts(市本级的数计入全市)只用于按县报送的 count 和 ratio 指标:"
                                            "全市数是各县与市本级相加")
@@ -708,6 +728,10 @@ class _IndicatorRules:
             return
         if self.ind.get("scope") == "county":
             self.add("P226", "scope", "departments 是本局各处室各自的目标,由市本级按处室报送;请删去 scope = \"county\"")
+        for key in ("allocation", "per_county", "baselines", "counties", "own_counts", "owner"):
+            if key in self.ind:  # (each department's row is 市本级's, owned by the department)
+                self.add("P226", key, f"departments 的每一行由市本级按处室报送、归该处室负责,{key} 不会被使用;请删去",
+                         at_value=False)
         for n, department in enumerate(departments):
             if isinstance(department, str) and department not in self.plan.owner_ids:
                 self.add("P108", ("departments", n), _unknown_ref("处室", department, self.plan.owner_ids, "[[owners]]"))
@@ -739,7 +763,9 @@ class _IndicatorRules:
         return unit in ("%", "％") or (unit is None and _number(self.ind.get("scale")) == 100)
 
     def percent_values(self) -> list[tuple[KeyPath, float]]:
-        values = [((key,), _number(self.ind.get(key))) for key in ("target", "baseline", "per_county")]
+        values = [((key,), _number(self.ind.get(key))) for key in ("target", "baseline", "per_county", "stretch")]
+        if "growth" in self.ind and "target" not in self.ind:
+            values.append((("growth",), self.target))  # the target it works out to
         for key in ("allocation", "baselines"):
             values += [((key, c), v) for c, v in _numbers_by_county(self.ind.get(key)).items()]
         values += [(("milestones", m, "target"), _number(t.get("target"))) for m, t in _tables(self.ind.get("milestones"))]
@@ -936,6 +962,13 @@ class _TaskRules(_IndicatorRules):
         self.stages()
         self.summary_template()
 
+    def county_keys(self) -> None:
+        """P109 for an area the task names that the plan has not (a task has no allocation: the areas carry it)."""
+        counties = self.ind.get("counties")
+        for n, county in enumerate(counties if isinstance(counties, list) else []):
+            if isinstance(county, str) and county not in self.plan.county_ids:
+                self.add("P109", ("counties", n), _unknown_ref("县", county, self.plan.county_ids, "[[counties]]"))
+
     def dates(self) -> None:
         start, end, deadline = self.plan.start, self.plan.end, self.deadline
         if start is None or end is None:
@@ -947,7 +980,9 @@ class _TaskRules(_IndicatorRules):
             date = _date(node.get("date"))
             if date is None:
                 continue
-            if not start < date <= end:
+            if date == start:
+                self.add("P202", ("milestones", m, "date"), f"节点日期 {date} 是计划开始的那天:节点应在计划期之内、晚于开始日期")
+            elif not start < date <= end:
                 self.add("P202", ("milestones", m, "date"), f"节点日期 {date} 在计划期 {start} 至 {end} 之外")
             elif previous is not None and date <= previous:
                 self.add("P203", ("milestones", m, "date"), f"节点日期 {date} 应晚于上一个节点 {previous}")
@@ -957,8 +992,9 @@ class _TaskRules(_IndicatorRules):
             previous = date
 
     def stages(self) -> None:
-        """P223: stages named twice, a node whose stage the task does not have, the first stage (not started) or the
-        last (done) as a node, a node that asks for an earlier stage than the node before."""
+        """P223: stages named twice, a node whose stage the task does not have, the first stage (not started) as a
+        node, a node that asks for an earlier stage than the node before (a node may ask for the last stage, done:
+        "6月底前完成")."""
         from mubiao.readers.plan import task_stages
 
         given = self.ind.get("stages")

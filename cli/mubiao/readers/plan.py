@@ -27,6 +27,7 @@ from mubiao.models import (
     Theme,
     frozen_mapping,
     levels_of,
+    stage_share,
 )
 from mubiao.readers.toml_document import plan_bytes, read_toml
 
@@ -127,7 +128,8 @@ def _goal(goal: dict[str, Any], plan: dict[str, Any], owners: dict[str, str]) ->
 
 def grown_target(ind: dict[str, Any]) -> float:
     """A target stated as growth over last year (`growth = 5`: 增长5%): `last_year` (or, for a level or a ratio,
-    the baseline, where it stood when the plan began) × (1 + growth / 100), to the cent."""
+    the baseline, where it stood when the plan began) × (1 + growth / 100), rounded to 6 decimals (1200 × 1.05 is
+    1260, not 1260.0000000000002)."""
     reference = ind.get("last_year", ind.get("baseline", 0))
     return round(float(reference) * (1 + float(ind["growth"]) / 100), 6)
 
@@ -159,12 +161,11 @@ def _task(task: dict[str, Any], goal: dict[str, Any], plan: dict[str, Any]) -> I
     (reported once, by 市本级) unless it names the areas that carry it."""
     stages = task_stages(task)
     counties = task.get("counties")
-    steps = len(stages) - 1
     return Indicator(
         id=task["id"], name=task["name"], goal=goal["id"], kind=Kind.TASK, target=1.0, baseline=0.0,
         deadline=task.get("deadline", plan["end"]), pace=Pace.STEP, owner=task.get("owner", goal.get("owner")),
         scope=Scope.COUNTY if counties is not None else Scope.CITY, source=task.get("source"),
-        milestones=tuple(Milestone(date=m["date"], target=stages.index(m["stage"]) / steps, stage=m["stage"])
+        milestones=tuple(Milestone(date=m["date"], target=stage_share(stages, stages.index(m["stage"])), stage=m["stage"])
                          for m in task.get("milestones", [])),
         counties=tuple(counties) if counties is not None and counties != "all" else None,
         summary=task.get("summary"), stages=stages)

@@ -29,6 +29,7 @@ from mubiao.analysis.scoreboard import CountyScore, scoreboard
 from mubiao.formats import GapsFormat
 from mubiao.labels import Labels, in_words, labels, labels_within
 from mubiao.models import CITY, WORST_FIRST, Kind, Plan, Status, stage_at
+from mubiao.numbers import reaches
 from mubiao.render.cells import csv_bytes, md_cell, md_table, neutralise_formula
 
 if TYPE_CHECKING:
@@ -99,8 +100,8 @@ def target_text(row: GapRow, words: Labels) -> str:
 def target_words(target: float | None, unit: str | None, stretch: float | None, ranged: bool, words: Labels) -> str:
     if stretch is None:
         return with_unit(display_number(target), unit)
-    if ranged:
-        return with_unit(f"{display_number(target)}-{display_number(stretch)}", unit)
+    if ranged:  # (low to high, whichever end is the target: 10-15 个工作日 for a time to cut)
+        return with_unit("-".join(display_number(end) for end in sorted((target, stretch))), unit)
     return f"{with_unit(display_number(target), unit)}({words.stretch} {display_number(stretch)})"
 
 
@@ -227,9 +228,8 @@ def _json_rows(table: GapTable, plan: Plan, refused: Mapping = MappingProxyType(
         stretched = {ind.id: ind for ind in plan.indicators if ind.stretch is not None}
         for row in rows:
             if row["county"] is None and (ind := stretched.get(row["indicator"])) is not None:
-                reached = None if row["actual"] is None else (
-                    row["actual"] <= ind.stretch + 1e-9 if ind.direction.value == "decrease" else
-                    row["actual"] >= ind.stretch - 1e-9)
+                reached = None if row["actual"] is None else reaches(row["actual"], ind.stretch,
+                                                                      ind.direction.value == "decrease")
                 row.update(stretch=_json_number(ind.stretch), range=ind.ranged, stretch_met=reached)
     if any(ind.is_task for ind in plan.indicators):  # a task's stage in words beside its share (docs/gaps.md)
         tasks = {ind.id: ind for ind in plan.indicators if ind.is_task}
@@ -610,45 +610,46 @@ def shortfall_text(row: GapRow, words: Labels) -> str:
 def task_text(row: GapRow, words: Labels) -> str:
     """What a task's status stands on, in words: behind, the node passed undone (`节点“6月底完成方案”未完成`); at
     risk, the node (or the deadline) near; missed, the deadline passed; on track, its next node; '' when done or
-    not reported."""
+    not reported. A day of another year than the row's record says its year."""
     if row.actual is None or row.status is Status.MET:
         return ""
     deadline = row.deadline
+    year = int(row.reported_period[:4]) if row.reported_period else deadline.year
     ahead = [node for node in row.nodes if node.target > row.actual + 1e-9]
     if row.status is Status.MISSED:
-        return words.deadline_passed.format(when=day_words(deadline, deadline, words))
+        return words.deadline_passed.format(when=day_words(deadline, year, words))
     if row.status is Status.BEHIND:
         node = [node for node in row.nodes if row.expected is not None and abs(node.target - row.expected) < 1e-9]
         node = node[-1] if node else ahead[0]
-        return words.node_missed.format(when=day_words(node.date, deadline, words), stage=node.stage)
+        return words.node_missed.format(when=day_words(node.date, year, words), stage=node.stage)
     if row.status is Status.AT_RISK:
         if ahead and ahead[0].date < deadline:
-            return words.node_near.format(when=day_words(ahead[0].date, deadline, words), stage=ahead[0].stage)
-        return words.deadline_near.format(when=day_words(deadline, deadline, words))
+            return words.node_near.format(when=day_words(ahead[0].date, year, words), stage=ahead[0].stage)
+        return words.deadline_near.format(when=day_words(deadline, year, words))
     if ahead:
-        return words.next_node.format(when=day_words(ahead[0].date, deadline, words), stage=ahead[0].stage)
+        return words.next_node.format(when=day_words(ahead[0].date, year, words), stage=ahead[0].stage)
     return ""
 
 
-def task_plan_text(ind, words: Labels) -> str:
-    """What a task is held to: `督办事项 · 节点:6月底完成方案、9月底开展试点 · 期限12月底`."""
+def task_plan_text(ind, words: Labels, year: int) -> str:
+    """What a task is held to: `督办事项 · 节点:6月底完成方案、9月底开展试点 · 期限12月底` (a day of another year than
+    `year`, the as-of date's, with its year)."""
     parts = [words.task]
     if ind.milestones:
         parts.append(words.nodes.format(words.list_separator.join(
-            words.node_stage.format(when=day_words(m.date, ind.deadline, words), stage=m.stage)
-            for m in ind.milestones)))
-    parts.append(words.deadline.format(day_words(ind.deadline, ind.deadline, words)))
+            words.node_stage.format(when=day_words(m.date, year, words), stage=m.stage) for m in ind.milestones)))
+    parts.append(words.deadline.format(day_words(ind.deadline, year, words)))
     return " · ".join(parts)
 
 
-def day_words(day: dt.date, deadline: dt.date, words: Labels) -> str:
-    """A node's day as a plan says it: `6月底` (a month's last day), `6月15日`, with the year when it is not the
-    deadline's (`2023年6月底`); in English `end of June`, `15 June`."""
+def day_words(day: dt.date, year: int, words: Labels) -> str:
+    """A node's day as a plan says it: `6月底` (a month's last day), `6月15日`, with its year when it is not `year`
+    (`2023年6月底`: the as-of year, in a plan of several years); in English `end of June`, `15 June`."""
     import calendar
 
-    year = words.year_word.format(day.year) if day.year != deadline.year else ""
+    shown = words.year_word.format(day.year) if day.year != year else ""
     shape = words.month_end if day.day == calendar.monthrange(day.year, day.month)[1] else words.month_day
-    return shape.format(year=year, month=day.month, day=day.day, month_name=calendar.month_name[day.month])
+    return shape.format(year=shown, month=day.month, day=day.day, month_name=calendar.month_name[day.month])
 
 
 class GapsTable:
@@ -699,7 +700,7 @@ class GapsTable:
         ind = self.gaps.plan.indicator(row.indicator)
         details = []
         if ind.is_task:  # a task without a number: its nodes and deadline are what it is held to
-            details.append(task_plan_text(ind, words))
+            details.append(task_plan_text(ind, words, self.gaps.as_of.year))
         elif ind.kind is not Kind.MILESTONE:  # the plan's (city) figures: county rows carry their own targets
             # (a region's view, `--area`: the region's own, from its row)
             target = row.target if self.gaps.area is not None and row.county == self.gaps.area else ind.target

@@ -48,7 +48,7 @@ class HistoryView:
         yield Text.assemble((ind.id, "bold"), " ", (ind.name, "bold"))
         facts = []
         if ind.is_task:  # 督办事项 · 节点:6月底完成方案 · 期限12月底
-            facts.append(task_plan_text(ind, words))
+            facts.append(task_plan_text(ind, words, history.as_of.year))
         elif ind.kind is not Kind.MILESTONE:
             facts.append(f"{words.target} {target_words(ind.target, ind.unit, ind.stretch, ind.ranged, words)}")
         if not ind.is_task:

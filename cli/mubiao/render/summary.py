@@ -398,13 +398,13 @@ def _stretch_values(summary: Summary, fact: Fact) -> dict[str, Any]:
     if row.stretch is None or row.actual is None:
         return {"stretch_words": ""}
     low, high, unit = _number(row.target), _number(row.stretch), ind.unit or ""
+    span = "-".join(map(_number, sorted((row.target, row.stretch))))  # a range low to high, whichever end is met
     if row.status is not Status.MET:  # short of the firm target: a range is still said as the plan says it
-        return {"stretch_words": "", **({"target": f"{low}-{high}"} if row.ranged else {})}
+        return {"stretch_words": "", **({"target": span} if row.ranged else {})}
     if row.ranged:
         beyond = _beyond(row.actual, row.stretch, ind)
-        words = "" if beyond else (f"within the target range of {low}-{high} {unit}" if english else
-                                   f"达到{low}-{high}{unit}的目标")
-        return {"stretch_words": words, "exceeded": beyond, "target": f"{low}-{high}"}
+        words = "" if beyond else (f"within the target range of {span} {unit}" if english else f"达到{span}{unit}的目标")
+        return {"stretch_words": words, "exceeded": beyond, "target": span}
     if row.stretch_met:
         return {"stretch_words": f"reaching the stretch target of {high} {unit}" if english else
                 f"达到力争目标{high}{unit}"}
