@@ -117,7 +117,8 @@ def build_forms(plan: Plan, records: Iterable[Record], period: str, counties: It
             FormRow(
                 indicator=ind,
                 # (市本级's own figures counted into the whole have no target of their own)
-                target=(None if ind.own_counts else ind.target) if county.id == CITY else ind.county_target(county.id),
+                target=(ind.allocation.get(CITY) if ind.own_counts else ind.target) if county.id == CITY
+                else ind.county_target(county.id),
                 last_reported=_last_reported(last.get((county.id, ind.id)), ind),
                 instructions=instructions(plan, ind),
             )

@@ -10,7 +10,7 @@ import pytest
 
 from mubiao.analysis.gaps import compute_gaps
 from mubiao.checks.plan import check_plan_file
-from mubiao.models import Status
+from mubiao.models import CITY, County, Status
 from mubiao.readers.plan import load_plan
 from mubiao.readers.progress import Record, records_frame
 
@@ -209,11 +209,15 @@ def test_the_citys_own_figures_count_into_the_whole_where_the_plan_says(tmp_path
     whole = {r.indicator: r for r in gaps.rows if r.county is None}
     assert whole["zhongxin"].actual == 9                      # 3 + 2 + 市本级 4
     assert whole["fugai"].actual == pytest.approx(100 * 19 / 30)  # Σ parts with 市本级's
-    assert (whole["zhongxin"].counties_reporting, whole["zhongxin"].counties_total) == (2, 2)  # units only
+    assert (whole["zhongxin"].counties_reporting, whole["zhongxin"].counties_total) == (3, 3)  # and 市本级
     assert gaps.completeness.own_expected == 2 and not gaps.completeness.own_missing
     alone = compute_gaps(p, records_frame([rec("city", "zhongxin", 4)]), as_of=D(2021, 6, 30))
     row = next(r for r in alone.rows if r.indicator == "zhongxin" and r.county is None)
     assert row.actual == 4 and row.partial  # none of the counties reported: partial, not the whole
+    no_own = compute_gaps(p, records_frame(records[:2] + records[3:5]), as_of=D(2021, 6, 30))
+    rows = {r.indicator: r for r in no_own.rows if r.county is None}
+    assert rows["zhongxin"].actual == 5 and rows["zhongxin"].partial  # the counties' without 市本级's: partial
+    assert rows["fugai"].partial and (rows["fugai"].counties_reporting, rows["fugai"].counties_total) == (2, 3)
 
 
 def test_without_own_counts_the_citys_figure_is_left_out_and_said(tmp_path):
@@ -251,3 +255,15 @@ def test_a_rule_may_name_a_departments_row(tmp_path):
 ])
 def test_a_target_worked_out_beyond_what_it_can_be_is_found(body, code, tmp_path):
     assert code in codes(body, tmp_path)
+
+
+def test_the_citys_own_share_may_be_allocated_and_adds_up_with_the_counties(tmp_path):
+    from mubiao.forms import build_forms
+
+    assert "P209" in codes(OWN, tmp_path)  # 3 + 3 of 10: the city's share is not said
+    body = OWN.replace("allocation = { a = 3, b = 3 }", "allocation = { a = 3, b = 3, city = 4 }")
+    assert codes(body, tmp_path) == []
+    p = plan(body, tmp_path)
+    assert p.indicator("zhongxin").county_targets(["a", "b"]) == [3, 3]
+    city_form = next(f for f in build_forms(p, [], "2021-06", [County(CITY, "市本级")]) if f.county.id == CITY)
+    assert next(r.target for r in city_form.rows if r.indicator.id == "zhongxin") == 4

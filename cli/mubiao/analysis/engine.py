@@ -231,16 +231,16 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
     Σdenominator × scale over the records that have both, milestone the share of its units done, task the stage of
     the least advanced unit (the whole has reached a stage when every unit has: while one has not reported, the
     first stage). Only the units
-    that report the indicator count, and the city's own figures where the plan counts them in (`own_counts`: not
-    counted among the units reporting). Sums are exact (DuckDB's fsum, as math.fsum: whatever the order)."""
+    that report the indicator count, and the city's own figures where the plan counts them in (`own_counts`: 市本级
+    is then one more of those reporting, `sizes` counts it). Sums are exact (DuckDB's fsum, as math.fsum: whatever the order)."""
     x, numerator, denominator, has_both = ("x", "numerator", "denominator", "has_both") if moment is None else (
         f"x_{moment}", f"numerator_{moment}", f"denominator_{moment}", f"has_both_{moment}")
     found = connection.execute(f"""
-        SELECT area, indicator, count(*) FILTER (WHERE unit > 0) AS reporting, count(*) AS feeding,
+        SELECT area, indicator, count(*) AS reporting,
                fsum(x) AS total, min(x) AS lowest, max(x) AS highest,
                fsum(numerator) AS numerator, fsum(denominator) AS denominator,
                count(*) FILTER (WHERE x >= 0.5) AS done, max(period) AS period, bool_or(period < $month) AS stale
-        FROM (SELECT w.area, l.county AS unit, l.indicator, l.{x} AS x, l.{numerator} AS numerator,
+        FROM (SELECT w.area, l.indicator, l.{x} AS x, l.{numerator} AS numerator,
                      l.{denominator} AS denominator, l.period,
                      CASE WHEN i.kind = 'ratio' THEN coalesce(l.{has_both}, false) ELSE l.{x} IS NOT NULL END AS feeds
               FROM engine_latest l JOIN engine_indicators i USING (indicator) JOIN engine_within w USING (county)
@@ -260,7 +260,7 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
         return values
 
     inds = [chosen[b] for b in block.tolist()]
-    reporting, feeding, done = spread("reporting", 0), spread("feeding", 0), spread("done", 0)
+    reporting, done = spread("reporting", 0), spread("done", 0)
     total, lowest, highest = spread("total", np.nan), spread("lowest", np.nan), spread("highest", np.nan)
     summed_numerator, summed_denominator = spread("numerator", np.nan), spread("denominator", np.nan)
     scale = np.array([ind.ratio_scale for ind in inds], dtype=np.float64)
@@ -276,7 +276,7 @@ def rolled_up(connection: "duckdb.DuckDBPyConnection", chosen: Sequence[Indicato
              np.where(reporting >= sizes, lowest, np.minimum(lowest, 0.0))],
             default=done / np.maximum(sizes, 1))
     value[np.isinf(value)] = np.nan  # a sum beyond what a float holds is no figure (the units' are refused)
-    fed = feeding > 0  # (the units that reported; and the city's own figures, where they count into the whole)
+    fed = reporting > 0
     stale = np.zeros(len(area), dtype=bool)
     stale[at] = _filled(found["stale"])[keep].astype(bool)
     return Figures(x=np.where(fed, value, np.nan), period=np.where(fed, spread("period", -1), -1),

@@ -650,7 +650,10 @@ class _Wholes:
         import numpy as np
 
         blocks = len(layout.chosen)
-        area, block, sizes = [0] * blocks, list(range(blocks)), layout.sizes.tolist()
+        # the whole's row of an indicator whose city's own figures count into it (`own_counts`) has 市本级 as one
+        # more area reporting: without its figures, the whole is partial
+        area, block = [0] * blocks, list(range(blocks))
+        sizes = [size + ind.own_counts for size, ind in zip(layout.sizes.tolist(), layout.chosen)]
         member_row, member_whole = [np.arange(len(layout.block))], [layout.block]
         if plan.regions:  # a deeper plan: a row per region and indicator, in the order of plan.regions
             code = plan.area_codes

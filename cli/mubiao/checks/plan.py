@@ -793,6 +793,8 @@ class _IndicatorRules:
             if not isinstance(table, dict):
                 continue
             for county in table:
+                if county == "city" and key == "allocation" and ind.get("own_counts") is True:
+                    continue  # 市本级's share of a total its figures count into (own_counts)
                 if county not in known:
                     self.add("P109", (key, county), _unknown_ref("县", county, known, "[[counties]]"), at_value=False)
                 elif self.subset is not None and county not in self.carrying:
