@@ -129,12 +129,14 @@ def reference_rows(the_plan, records: list[Record], as_of: dt.date) -> list[tupl
         else:
             status = Status.ON_TRACK
         projected = projected_status = None
-        if (ind.pace is Pace.LINEAR and records_count >= 2 and ind.deadline >= as_of and x is not None
+        if (ind.pace is Pace.LINEAR and records_count >= 2 and ind.deadline > as_of and x is not None
                 and anchor is not None and pace_period is not None):
             last_end, first_end = month_end(anchor), month_end(pace_period)
             days = (last_end - first_end).days
             if days > 0:
                 projected = x + (x - pace_x) / days * max((ind.deadline - last_end).days, 0)
+                ceiling = 100.0 if ind.kind is Kind.RATIO and ind.ratio_scale == 100 else float("inf")
+                projected = min(max(projected, 0.0), ceiling)  # no figure below 0, no percentage above 100
                 if target is not None:
                     will = projected <= target + TOLERANCE if decrease else projected >= target - TOLERANCE
                     projected_status = "will_meet" if will else "will_miss"

@@ -326,13 +326,16 @@ def test_formats_show_10500_with_a_separator_and_a_fraction_with_decimals(englis
     assert small.value == pytest.approx(0.4945) and small.number_format == "#,##0.0#"
 
 
-def test_the_shortfall_reads_as_words_and_projections_of_things_are_whole(book):
+def test_the_shortfall_reads_as_words_and_projections_of_things_are_whole(book, sample):
     """对照序时 is a number (sortable) shown as 落后 2.4 / 超前 5.0, not a bare +2.4 that reads backwards; a
-    projection in 户 or 家 is a whole number (issue 22)."""
+    projection in 户 or 家 is a whole number (issue 22): in June (on the deadline day nothing is projected)."""
+    import datetime as dt
+
     sheet = book["全市"]
     row = find_row(sheet, 指标编号="G03-zhongxin")
     shortfall = cell(sheet, row, "对照序时(百分点)")
     assert shortfall.number_format == '"落后 "0.0;"超前 "0.0;0'
+    sheet = load_workbook(io.BytesIO(render_xlsx(build_report(*sample, as_of=dt.date(2021, 6, 30)))))["全市"]
     projected = [cell(sheet, r, "按近期进度预计").value for r in range(3, sheet.max_row + 1)
                  if cell(sheet, r, "计量单位").value in ("户", "家", "个")]
     numbers = [value for value in projected if isinstance(value, (int, float))]

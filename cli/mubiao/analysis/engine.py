@@ -381,6 +381,11 @@ def assess(plan: Plan, rows: Rows, as_of: dt.date) -> Assessed:
     ).astype(np.int8)
 
     projected = _projection(rows, linear, today, deadline)
+    # a projection goes no further than a figure can: no count or ratio below 0, no percentage above 100
+    # (a rate that rose 5 points a month is not heading for 119%)
+    percent = np.array([ind.kind is Kind.RATIO and ind.ratio_scale == 100 for ind in inds] or [False])[rows.indicator]
+    projected = np.where(np.isnan(projected), projected,
+                         np.clip(projected, 0.0, np.where(percent, 100.0, np.inf)))
     projected_met = np.where(decrease, projected <= target + TOLERANCE, projected >= target - TOLERANCE)
     has_projection = ~np.isnan(projected)
     return Assessed(
@@ -414,9 +419,9 @@ def _projection(rows: Rows, linear: np.ndarray, today: np.datetime64, deadline: 
     """The value each linear-paced row reaches at its deadline if it keeps the pace of its recent records:
     latest + (latest − earliest of the last PROJECTION_RECORDS) / their days apart × days from the latest to
     the deadline. Each record stands at the last day of its month. NaN for step-paced rows, rows with fewer
-    than two records, and rows whose deadline has passed."""
+    than two records, and rows whose deadline has come."""
     x = rows.x
-    ok = linear & (rows.records >= 2) & (deadline >= today) & ~np.isnan(x)
+    ok = linear & (rows.records >= 2) & (deadline > today) & ~np.isnan(x)  # (on the deadline day: nothing ahead)
     ok &= (rows.pace_period >= 0) & (rows.anchor_period >= 0)
     last_end = np.where(ok, month_ends(rows.anchor_period), today)
     first_end = np.where(ok, month_ends(rows.pace_period), today)
