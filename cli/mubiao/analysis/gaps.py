@@ -204,14 +204,19 @@ class GapTable:
     def rows(self) -> tuple[GapRow, ...]:
         """The rows as GapRow objects (a number that cannot be computed is None)."""
         columns = self.columns()
-        tasks = [ind if ind.is_task else None for ind in self.indicators]
-        stages = lookup([ind.stages if ind else () for ind in tasks], self.indicator)
-        nodes = lookup([ind.milestones if ind else () for ind in tasks], self.indicator)
-        whole = self.county < 0  # a stretch target is the plan's, for the whole
-        stretch = [value if at_whole else None for value, at_whole in
-                   zip(lookup([ind.stretch for ind in self.indicators], self.indicator), whole.tolist())]
-        ranged = lookup([ind.ranged for ind in self.indicators], self.indicator)
-        return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS), stages, nodes, stretch, ranged))
+        from itertools import repeat
+
+        extras: list = [repeat(()), repeat(()), repeat(None), repeat(False)]  # (most plans: none of them, no cost)
+        if any(ind.is_task for ind in self.indicators):
+            tasks = [ind if ind.is_task else None for ind in self.indicators]
+            extras[0] = lookup([ind.stages if ind else () for ind in tasks], self.indicator)
+            extras[1] = lookup([ind.milestones if ind else () for ind in tasks], self.indicator)
+        if any(ind.stretch is not None for ind in self.indicators):
+            whole = (self.county < 0).tolist()  # a stretch target is the plan's, for the whole
+            extras[2] = [value if at_whole else None for value, at_whole in
+                         zip(lookup([ind.stretch for ind in self.indicators], self.indicator), whole)]
+            extras[3] = lookup([ind.ranged for ind in self.indicators], self.indicator)
+        return tuple(map(GapRow, *(columns[name] for name in ROW_FIELDS), *extras))
 
     def columns(self, numbers: bool = True) -> dict[str, list]:
         """Each field of ROW_FIELDS as a list of the rows' values, as GapRow holds them (without the NUMBER_FIELDS
