@@ -800,12 +800,19 @@ class _IndicatorRules:
                 elif self.subset is not None and county not in self.carrying:
                     self.add("P109", (key, county), f"县 \"{county}\" 不在该指标的 counties 中,不会报送;请从 {key} 删去或加入 counties", at_value=False)
 
-    def dates(self) -> None:
+    def deadline_in_period(self) -> bool:
+        """P202 for a deadline outside the plan's period; False when the period itself is unknown (P102's)."""
         start, end, deadline = self.plan.start, self.plan.end, self.deadline
         if start is None or end is None:
-            return
+            return False
         if "deadline" in self.ind and deadline is not None and not start <= deadline <= end:
             self.add("P202", "deadline", f"完成时限 {deadline} 在计划期 {start} 至 {end} 之外")
+        return True
+
+    def dates(self) -> None:
+        if not self.deadline_in_period():
+            return
+        start, end, deadline = self.plan.start, self.plan.end, self.deadline
         previous_date, previous_target = None, self.baseline
         milestones = _tables(self.ind.get("milestones"))
         for m, milestone in milestones:
@@ -972,11 +979,9 @@ class _TaskRules(_IndicatorRules):
                 self.add("P109", ("counties", n), _unknown_ref("县", county, self.plan.county_ids, "[[counties]]"))
 
     def dates(self) -> None:
-        start, end, deadline = self.plan.start, self.plan.end, self.deadline
-        if start is None or end is None:
+        if not self.deadline_in_period():
             return
-        if "deadline" in self.ind and deadline is not None and not start <= deadline <= end:
-            self.add("P202", "deadline", f"完成时限 {deadline} 在计划期 {start} 至 {end} 之外")
+        start, end, deadline = self.plan.start, self.plan.end, self.deadline
         previous = None
         for m, node in _tables(self.ind.get("milestones")):
             date = _date(node.get("date"))
