@@ -397,7 +397,7 @@ def _stretch_values(summary: Summary, fact: Fact) -> dict[str, Any]:
     row, ind, english = fact.row, fact.indicator, summary.plan.language == "en"
     if row.stretch is None or row.actual is None:
         return {"stretch_words": ""}
-    low, high, unit = _number(row.target), _number(row.stretch), ind.unit or ""
+    high, unit = _number(row.stretch), ind.unit or ""
     span = "-".join(map(_number, sorted((row.target, row.stretch))))  # a range low to high, whichever end is met
     if row.status is not Status.MET:  # short of the firm target: a range is still said as the plan says it
         return {"stretch_words": "", **({"target": span} if row.ranged else {})}
