@@ -23,6 +23,8 @@ COMPARISONS: dict[str, Callable[[float, float], bool]] = {
 REFERENCE = re.compile(r"\{\s*([A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.(numerator|denominator))?\s*\}")
 FIELDS = ("value", "numerator", "denominator")
 _COMPARISON = re.compile("|".join(re.escape(op) for op in COMPARISONS))
+#: The longest rule text: far beyond any real rule, short enough that evaluating it never recurses too deep.
+MAX_RULE = 1000
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
@@ -70,6 +72,8 @@ class Comparison:
 
 def parse_rule(text: str) -> Comparison:
     """A rule's text, `{a} <= {b} / 3`, as a Comparison (RuleError when it is not one)."""
+    if len(text) > MAX_RULE:  # (a rule is a line; a longer one would only be a way to make the walk recurse deep)
+        raise RuleError(f"规则太长(最多 {MAX_RULE} 个字符);请拆成几条规则")
     chosen = list(_COMPARISON.finditer(text))
     if len(chosen) != 1:
         raise RuleError("规则应是一个比较,如 {甲} <= {乙}(比较符号:<=、>=、==、!=、<、>)" if not chosen else
@@ -96,7 +100,7 @@ def _expression(side: str, references: list[Reference]) -> ast.expr:
         raise RuleError(f"“{side}”中的引用写法不对;指标写成 {{指标编号}},比率的分子分母写成 {{指标编号.numerator}}")
     try:
         tree = ast.parse(source.strip(), mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # (ValueError: a NUL byte)
         raise RuleError(f"“{side}”不是算式:只能有数字、{{指标编号}}、+ - * / 和括号") from None
     for node in ast.walk(tree):
         allowed = (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.USub, ast.UAdd, *_BINARY)

@@ -97,3 +97,9 @@ def test_a_rule_the_plan_cannot_check_is_p225(rule, words, tmp_path):
     path.write_text(head + extra + f'\n[[rules]]\nid = "R01"\nname = "某规则"\nrule = "{rule}"\n', encoding="utf-8")
     found = [f.message for f in check_plan_file(path) if f.code == "P225"]
     assert (found == []) if words is None else (len(found) == 1 and words in found[0]), found
+
+
+@pytest.mark.parametrize("text", ["{a} <= \x00", "{a} <= " + "(" * 300 + "1" + ")" * 300, "{a} <= " + "1+" * 600 + "1"])
+def test_a_rule_no_one_would_write_is_refused_not_a_crash(text):
+    with pytest.raises(RuleError):
+        parse_rule(text)

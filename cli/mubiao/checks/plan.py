@@ -422,12 +422,15 @@ class _PlanRules:
         known = {}  # the indicators by id, a quota per department as its departments' rows (readers/plan.py)
         for _, goal in goals:
             for _, ind in _tables(goal.get("indicators")):
+                if not isinstance(ind.get("id"), str):
+                    continue  # (an id of the wrong type: the schema's finding)
                 departments = ind.get("departments")
-                if isinstance(departments, list) and isinstance(ind.get("id"), str):
+                if isinstance(departments, list):
                     known.update({f"{ind['id']}.{d}": {**ind, "scope": "city"} for d in departments})
                 else:
-                    known[ind.get("id")] = ind
-        tasks = {task.get("id") for _, goal in goals for _, task in _tables(goal.get("tasks"))}
+                    known[ind["id"]] = ind
+        tasks = {task.get("id") for _, goal in goals for _, task in _tables(goal.get("tasks"))
+                 if isinstance(task.get("id"), str)}
         for n, rule in rules:
             text = rule.get("rule")
             if not isinstance(text, str):
@@ -443,8 +446,7 @@ class _PlanRules:
                 ind = known.get(reference.indicator)
                 if ind is None:
                     message = (f"{_shown(reference.indicator)} 是督办事项,没有数字可比" if reference.indicator in tasks
-                               else _unknown_ref("指标", reference.indicator,
-                                                {k for k in known if isinstance(k, str)}, "[[goals.indicators]]"))
+                               else _unknown_ref("指标", reference.indicator, set(known), "[[goals.indicators]]"))
                     self.report.add("P225", path, f"规则 {name}:{message}", at_value=True)
                 elif ind.get("kind") == "milestone":
                     self.report.add("P225", path, f"规则 {name}:{reference.indicator} 是 milestone(完成与否),"
