@@ -156,7 +156,8 @@ def open_history(root: str | Path, indicator: str, plan: str | None = None, as_o
 
 def _compared(gaps: "Gaps", progress: "ProgressRead", since: str) -> "Gaps":
     """The gaps with the rows of an earlier month beside them (`Gaps.before`): `since` a month (or a date in
-    it) before the as-of month, or `previous` (the month before; none in the plan's first month)."""
+    it) before the as-of month, or `previous` (the month before; none in the plan's first month). A month for which
+    nothing was reported is not compared with (`Gaps.unreported_since`)."""
     from mubiao.analysis.gaps import compute_gaps
     from mubiao.numbers import CellError, month_end, month_of, parse_as_of
     from mubiao.readers.layout import month_number, month_text
@@ -176,6 +177,9 @@ def _compared(gaps: "Gaps", progress: "ProgressRead", since: str) -> "Gaps":
             raise WorkspaceError(f"--since {period} 应在计划开始({plan.first_month})之后、截至月份 {gaps.period} 之前",
                                  hint="如 --as-of 2021-06 --since 2021-05")
     before = compute_gaps(plan, progress, month_end(period))
+    done = before.completeness
+    if done.reported == 0 and len(done.own_missing) == done.own_expected:  # no report at all that month
+        return replace(gaps, unreported_since=period)
     return replace(gaps, before=before.within(gaps.area) if gaps.area is not None else before)
 
 

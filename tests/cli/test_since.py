@@ -92,3 +92,23 @@ def test_the_plans_first_month_compares_with_nothing(tmp_path):
 def test_a_since_month_not_before_the_as_of_month_is_refused():
     result = _run("gaps", *PLAN, "--as-of", "2021-06", "--since", "2021-08")
     assert result.exit_code == 2 and "--since 2021-08" in result.output
+
+
+def test_a_month_without_any_report_is_not_compared_with_and_the_report_says_so(tmp_path):
+    """The tester's May report said 与 2022-04 相比，新增滞后 3 项 against an April nobody reported: a month with no
+    report at all says nothing of what changed."""
+    import shutil
+    from pathlib import Path
+
+    for folder in ("targets", "data/jinhua-2021"):
+        shutil.copytree(Path(REPO) / folder, tmp_path / folder)
+    shutil.rmtree(tmp_path / "data/jinhua-2021/2021-05")
+    result = _run("report", "--plan", "jinhua-2021", "--root", tmp_path, "--as-of", "2021-06", "-o", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert "2021-05 没有收到报送，不与该月比较。" in text and "与 2021-05 相比" not in text
+    document = json.loads(_run("gaps", "--plan", "jinhua-2021", "--root", tmp_path, "--as-of", "2021-06",
+                               "--since", "2021-05", "-f", "json").stdout)
+    assert "since" not in document and all("since" not in row for row in document["rows"])
+    # a month with reports is still compared with
+    assert "与 2021-05 相比" in (Path(REPO) / "tests/golden/report-jinhua-2021-2021-06.md").read_text(encoding="utf-8")

@@ -318,6 +318,9 @@ class Gaps:
     refused: "Mapping[tuple[str | None, str], Refusal]" = field(default_factory=dict)
     """(area id, or None for a scope-city row; indicator id) → why a later month's figure than the row's record
     was refused (`Refusal`): only the rows whose figure would be newer but for an error."""
+    unreported_since: str | None = None
+    """The month asked to compare with (`YYYY-MM`) when nothing at all was reported for it: nothing is compared
+    then (a month without reports says nothing of what changed), and the outputs say so."""
 
     @cached_property
     def changes(self) -> "Changes | None":

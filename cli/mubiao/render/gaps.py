@@ -389,12 +389,21 @@ def missing_line(gaps: Gaps, words: Labels) -> str:
     return f"{gaps.period} {words.not_reported}{names}"
 
 
+def unreported_since(gaps: Gaps) -> str:
+    """`2022-04 没有收到报送,不与该月比较。` when the month to compare with had no report at all, else ''."""
+    if gaps.unreported_since is None:
+        return ""
+    if gaps.plan.language == "en":
+        return f"Nothing was reported for {gaps.unreported_since}: no comparison with it."
+    return f"{gaps.unreported_since} 没有收到报送,不与该月比较。"
+
+
 def since_line(gaps: Gaps, words: Labels) -> str | None:
     """`较 2021-05:新增滞后 2 项(…、…),脱离滞后 1 项(…);各县新增滞后或未完成 5 行、脱离 3 行`, when compared with an
     earlier month; None when not."""
     since = gaps.changes
     if since is None:
-        return None
+        return unreported_since(gaps) or None
     separator = words.list_separator
     moves = since.moves()
 

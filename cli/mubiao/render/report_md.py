@@ -10,7 +10,7 @@ from mubiao.models import Status
 from mubiao.readers.layout import from_plan_folder
 from mubiao.render.cells import md_cell, md_table
 from mubiao.render.gaps import (
-    SUMMARY_ORDER, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
+    SUMMARY_ORDER, unreported_since, area_name, counties_text, facts_text, md_goal_tables, md_notes, owner_name, percent,
     display_number, paced, refused_words, score_cells, score_header, task_text, with_unit,
 )
 from mubiao.render.punctuation import full_width
@@ -50,10 +50,11 @@ def overview_sentence(report: Report, words: Labels, sections: ReportLabels) -> 
 def since_sentence(report: Report, words: Labels) -> str:
     """What changed since the month compared with, for leadership's first screen: `与 2021-05 相比,新增滞后 2 项
     (…、…),脱离滞后 1 项(…);各县新增滞后 5 项次、脱离滞后 3 项次;排名上升最多的是…(↑3)`; empty when the
-    report compares with no month (its plan's first month)."""
+    report compares with no month (its plan's first month); `2022-04 没有收到报送,不与该月比较。` when that month has
+    no report at all."""
     since = report.gaps.changes
     if since is None:
-        return ""
+        return unreported_since(report.gaps)
     plan, english = report.plan, report.plan.language == "en"
     separator = words.list_separator
     moved = since.moves()
