@@ -141,7 +141,7 @@ def _last_reported(record: Record | None, ind: Indicator) -> str:
         figure = "是" if record.value else "否"
         figure += f" {record.done_on:%Y-%m-%d}" if record.value and record.done_on else ""
     elif ind.is_task:
-        figure = stage_at(ind.stages, record.value) if record.value is not None else "已完成"
+        figure = stage_at(ind.stages, record.value) if record.value is not None else ind.stages[-1]  # (dated: done)
     elif record.numerator is not None and record.denominator is not None:
         figure = f"{format_number(record.numerator)}/{format_number(record.denominator)}"
     else:

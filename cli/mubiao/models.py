@@ -254,7 +254,6 @@ class Indicator:
     def is_task(self) -> bool:
         return self.kind is Kind.TASK
 
-
     @property
     def ratio_scale(self) -> float:
         """A ratio's scale (100 unless the plan says), NaN for any other kind."""
@@ -289,7 +288,7 @@ class Indicator:
     def county_baselines(self, counties: Sequence[str]) -> list[float]:
         """The baseline of each county: its `baselines` entry, else 0 for a count, a milestone or a task, else the
         plan's."""
-        default = 0.0 if self.kind in (Kind.COUNT, Kind.MILESTONE, Kind.TASK) else self.baseline
+        default = 0.0 if self.kind is Kind.COUNT or self.kind.done_or_not else self.baseline
         if not self.baselines:
             return [default] * len(counties)
         return [self.baselines.get(county, default) for county in counties]

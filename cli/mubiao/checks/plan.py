@@ -155,6 +155,16 @@ def _schema_findings(report: _Report, data: Any) -> None:
             report.add("P103", path, where.of(path[:-1]) + _wrong_type_message(path, error), at_value=True)
 
 
+def _department_rows(ind: dict) -> list[dict]:
+    """The indicators an indicator's table makes (readers/plan.py `per_department`: one per department where it has
+    `departments`), as far as its table can be read: an id that is not text stays as it is (the schema's finding)."""
+    from mubiao.readers.plan import per_department
+
+    if isinstance(ind.get("departments"), list) and isinstance(ind.get("id"), str):
+        return per_department(ind, {})
+    return [{**ind, "id": ind.get("id")}]
+
+
 #: The keys of an indicator's number, which a task (reported by its stage) has not.
 _NUMBER_KEYS = frozenset({"target", "kind", "unit", "baseline", "direction", "pace", "form", "scale", "allocation",
                           "per_county", "baselines", "stretch", "range", "growth", "scope"})
@@ -392,10 +402,9 @@ class _PlanRules:
                                                    "(有数字的目标)或 [[goals.tasks]](督办事项)")
             for i, indicator in indicators:
                 path = goal_path + ("indicators", i)
-                departments = indicator.get("departments")
-                if isinstance(departments, list) and isinstance(indicator.get("id"), str):  # one per department
-                    indicator_ids += [(path + ("departments", n), f"{indicator['id']}.{d}")
-                                      for n, d in enumerate(departments)]
+                if isinstance(indicator.get("departments"), list):  # one per department
+                    indicator_ids += [(path + ("departments", n), row["id"])
+                                      for n, row in enumerate(_department_rows(indicator))]
                 else:
                     indicator_ids.append((path + ("id",), indicator.get("id")))
                 any_county_scope |= indicator.get("scope", "county") == "county"
@@ -422,13 +431,7 @@ class _PlanRules:
         known = {}  # the indicators by id, a quota per department as its departments' rows (readers/plan.py)
         for _, goal in goals:
             for _, ind in _tables(goal.get("indicators")):
-                if not isinstance(ind.get("id"), str):
-                    continue  # (an id of the wrong type: the schema's finding)
-                departments = ind.get("departments")
-                if isinstance(departments, list):
-                    known.update({f"{ind['id']}.{d}": {**ind, "scope": "city"} for d in departments})
-                else:
-                    known[ind["id"]] = ind
+                known.update((row["id"], row) for row in _department_rows(ind) if isinstance(row["id"], str))
         tasks = {task.get("id") for _, goal in goals for _, task in _tables(goal.get("tasks"))
                  if isinstance(task.get("id"), str)}
         for n, rule in rules:
@@ -773,6 +776,13 @@ class _IndicatorRules:
         values += [(("milestones", m, "target"), _number(t.get("target"))) for m, t in _tables(self.ind.get("milestones"))]
         return [(path, value) for path, value in values if value is not None]
 
+    def listed_counties(self) -> None:
+        """P109 for an area in `counties = [...]` that the plan has not."""
+        counties, known = self.ind.get("counties"), self.plan.county_ids
+        for n, county in enumerate(counties if isinstance(counties, list) else []):
+            if isinstance(county, str) and county not in known:
+                self.add("P109", ("counties", n), _unknown_ref("县", county, known, "[[counties]]"))
+
     def county_keys(self) -> None:
         ind = self.ind
         if "allocation" in ind and "per_county" in ind:
@@ -786,10 +796,7 @@ class _IndicatorRules:
         if counties == "allocated" and not isinstance(ind.get("allocation"), dict):
             self.add("P102", "counties", "counties = \"allocated\" 表示只由 allocation 中列出的县报送,但该指标没有 allocation;"
                                          "请补上 allocation = { 县编号 = 目标, … }", at_value=True)
-        if isinstance(counties, list):
-            for n, county in enumerate(counties):
-                if isinstance(county, str) and county not in known:
-                    self.add("P109", ("counties", n), _unknown_ref("县", county, known, "[[counties]]"))
+        self.listed_counties()
         for key in ("allocation", "baselines"):
             table = ind.get(key)
             if not isinstance(table, dict):
@@ -811,22 +818,39 @@ class _IndicatorRules:
             self.add("P202", "deadline", f"完成时限 {deadline} 在计划期 {start} 至 {end} 之外")
         return True
 
+    what_date = "阶段性目标日期"
+    """How a milestone's date is called in the findings (a task's: 节点日期)."""
+    after_deadline = ""
+    """What a finding of a milestone on or after the deadline adds."""
+
+    def milestone_dates(self) -> None:
+        """P202 for a milestone's date outside the plan's period (or on its first day), P203 for one not after the
+        one before, or not before the deadline."""
+        start, end, deadline = self.plan.start, self.plan.end, self.deadline
+        previous = None
+        for m, milestone in _tables(self.ind.get("milestones")):
+            date = _date(milestone.get("date"))
+            if date is None:
+                continue
+            where = ("milestones", m, "date")
+            if date == start:
+                self.add("P202", where, f"{self.what_date} {date} 是计划开始的那天:应在计划期之内、晚于开始日期")
+            elif not start < date <= end:
+                self.add("P202", where, f"{self.what_date} {date} 在计划期 {start} 至 {end} 之外")
+            elif previous is not None and date <= previous:
+                self.add("P203", where, f"{self.what_date} {date} 应晚于上一个节点 {previous}")
+            elif deadline is not None and date >= deadline:
+                self.add("P203", where, f"{self.what_date} {date} 应早于完成时限 {deadline}{self.after_deadline}")
+            previous = date
+
     def dates(self) -> None:
         if not self.deadline_in_period():
             return
-        start, end, deadline = self.plan.start, self.plan.end, self.deadline
-        previous_date, previous_target = None, self.baseline
+        self.milestone_dates()
+        previous_target = self.baseline
         milestones = _tables(self.ind.get("milestones"))
         for m, milestone in milestones:
-            date, target = _date(milestone.get("date")), _number(milestone.get("target"))
-            if date is not None:
-                if not start < date <= end:
-                    self.add("P202", ("milestones", m, "date"), f"阶段性目标日期 {date} 在计划期 {start} 至 {end} 之外")
-                elif previous_date is not None and date <= previous_date:
-                    self.add("P203", ("milestones", m, "date"), f"阶段性目标日期 {date} 应晚于上一个节点 {previous_date}")
-                elif deadline is not None and date >= deadline:
-                    self.add("P203", ("milestones", m, "date"), f"阶段性目标日期 {date} 应早于完成时限 {deadline}")
-                previous_date = date
+            target = _number(milestone.get("target"))
             if target is not None and self.ind.get("form") != "keep":  # (keep has no way to walk: P222's)
                 if previous_target is not None and self.moves_away(previous_target, target):
                     self.add(
@@ -961,6 +985,8 @@ class _TaskRules(_IndicatorRules):
     stages (P223): a node names a stage of the task, each node a later stage than the one before."""
 
     what = "督办事项"
+    what_date = "节点日期"
+    after_deadline = ";到期限完成的不必写节点"
 
     def __init__(self, plan: _PlanRules, path: KeyPath, goal: dict, task: dict) -> None:
         super().__init__(plan, path, goal, {**task, "kind": "task"})
@@ -968,37 +994,14 @@ class _TaskRules(_IndicatorRules):
 
     def run(self) -> None:
         self.owner()
-        self.county_keys()
+        self.listed_counties()  # (a task has no allocation or baselines: the areas it names carry it)
         self.dates()
         self.stages()
         self.summary_template()
 
-    def county_keys(self) -> None:
-        """P109 for an area the task names that the plan has not (a task has no allocation: the areas carry it)."""
-        counties = self.ind.get("counties")
-        for n, county in enumerate(counties if isinstance(counties, list) else []):
-            if isinstance(county, str) and county not in self.plan.county_ids:
-                self.add("P109", ("counties", n), _unknown_ref("县", county, self.plan.county_ids, "[[counties]]"))
-
     def dates(self) -> None:
-        if not self.deadline_in_period():
-            return
-        start, end, deadline = self.plan.start, self.plan.end, self.deadline
-        previous = None
-        for m, node in _tables(self.ind.get("milestones")):
-            date = _date(node.get("date"))
-            if date is None:
-                continue
-            if date == start:
-                self.add("P202", ("milestones", m, "date"), f"节点日期 {date} 是计划开始的那天:节点应在计划期之内、晚于开始日期")
-            elif not start < date <= end:
-                self.add("P202", ("milestones", m, "date"), f"节点日期 {date} 在计划期 {start} 至 {end} 之外")
-            elif previous is not None and date <= previous:
-                self.add("P203", ("milestones", m, "date"), f"节点日期 {date} 应晚于上一个节点 {previous}")
-            elif deadline is not None and date >= deadline:
-                self.add("P203", ("milestones", m, "date"), f"节点日期 {date} 应早于完成时限 {deadline};"
-                                                            "到期限完成的不必写节点")
-            previous = date
+        if self.deadline_in_period():
+            self.milestone_dates()
 
     def stages(self) -> None:
         """P223: stages named twice, a node whose stage the task does not have, the first stage (not started) as a

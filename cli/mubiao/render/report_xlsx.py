@@ -196,12 +196,12 @@ def _figure_columns(words: Words) -> list[Column[GapRow]]:
 
     def number(name: str) -> Callable[[GapRow], float | None]:
         # a milestone is done or not: its baseline, target and the like are not numbers anyone reads
-        return lambda row: None if _is_milestone(row) else getattr(row, name)
+        return lambda row: None if _said_in_words(row) else getattr(row, name)
 
     def done(row: GapRow) -> str | None:
         # a milestone's figure in words: `是`/`否`, or `8/10 县完成` on the city row, as the other report files say
         # it (its own column: 完成值 holds numbers only, for a filter or a sum)
-        return actual_text(row, w) if _is_milestone(row) and row.actual is not None else None
+        return actual_text(row, w) if _said_in_words(row) and row.actual is not None else None
 
     return [
         Column(h.baseline, number("baseline")),
@@ -223,7 +223,7 @@ def _figure_columns(words: Words) -> list[Column[GapRow]]:
     ]
 
 
-def _is_milestone(row: GapRow) -> bool:
+def _said_in_words(row: GapRow) -> bool:
     """A yes/no item or a task: its figure is said in words (是, 推进中), its numbers are no one's to read."""
     return row.kind in (Kind.MILESTONE.value, Kind.TASK.value)
 
